@@ -1,0 +1,35 @@
+import type { Severity } from '../policy/schema.js';
+
+/** The contract of DESIGN §2: one per line with `replay --format json`. */
+export interface Finding {
+  ruleId: string;
+  severity: Severity;
+  title: string;
+  /** One line saying why the rule fired, for a person. */
+  summary: string;
+  eventId: string;
+  eventName: string;
+  eventSource: string;
+  eventTime: string;
+  account: string;
+  region: string;
+  principal: string;
+  sourceIp?: string;
+  resources: string[];
+  keyArn?: string;
+  previous?: unknown;
+  current?: unknown;
+  blastRadius?: BlastRadius;
+  remediation?: { action: string; mode: string; outcome: string };
+  dedupKey: string;
+  /** Where the event was read from (file and line), for replay. */
+  source?: string;
+}
+
+export interface BlastRadius {
+  keyArn: string;
+  tableBuckets: { count: number; arns: string[] };
+  tables: { count: number; arns: string[] };
+}
+
+export const SEVERITY_ORDER: Record<Severity, number> = { INFO: 1, LOW: 2, MEDIUM: 3, HIGH: 4, CRITICAL: 5 };

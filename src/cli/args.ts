@@ -1,0 +1,63 @@
+import { parseArgs } from 'node:util';
+
+export class UsageError extends Error {}
+
+export interface ReplayOptions {
+  paths: string[];
+  format: 'text' | 'json';
+  policy?: string;
+  state?: string;
+  report?: string;
+  progress: boolean;
+}
+
+export const USAGE = `Usage: sse-sentinel <command> [options]
+
+Commands:
+  replay [paths…]     Run the pipeline over event files, directories (recursively) or - (stdin).
+                      Default path: events/. Reads EventBridge events, CloudTrail records, log files
+                      {"Records":[…]} (.json or .json.gz), NDJSON and JSON arrays.
+  rules               List the rules with their id, default severity and title.
+  help                Show this text.
+
+Replay options:
+  --format text|json  text (default) for people; json prints one Finding per line.
+  --policy FILE       Policy file (YAML). Without it, defaults apply (see policy.example.yaml).
+  --state FILE        Keep the posture ledger and dedup markers in FILE across runs.
+  --report FILE       Also write a JSON report: summary, findings, input errors, posture.
+  --no-progress       Never show the progress line on stderr.
+
+Exit status: 0 ran (findings are not errors); 1 some inputs were invalid (the valid ones were still
+processed); 2 usage, policy or state-file error.`;
+
+export function parseReplayArgs(argv: string[]): ReplayOptions {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        format: { type: 'string', default: 'text' },
+        policy: { type: 'string' },
+        state: { type: 'string' },
+        report: { type: 'string' },
+        'no-progress': { type: 'boolean', default: false },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.format !== 'text' && values.format !== 'json') {
+    throw new UsageError(`--format must be text or json, not "${values.format}"`);
+  }
+  const options: ReplayOptions = {
+    paths: positionals.length > 0 ? positionals : ['events'],
+    format: values.format,
+    progress: !values['no-progress'],
+  };
+  if (values.policy) options.policy = values.policy;
+  if (values.state) options.state = values.state;
+  if (values.report) options.report = values.report;
+  return options;
+}

@@ -1,0 +1,43 @@
+import { PolicyError } from '../policy/load.js';
+import { RULES } from '../rules/index.js';
+import { StateFileError } from '../state/file.js';
+import { parseReplayArgs, USAGE, UsageError } from './args.js';
+import { EXIT_OK, EXIT_USAGE, replay, type ReplayIo } from './replay.js';
+
+export async function main(argv: string[], io: ReplayIo): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'replay':
+        return await replay(parseReplayArgs(rest), io);
+      case 'rules':
+        for (const rule of RULES) io.stdout.write(`${rule.severity.padEnd(8)} ${rule.id.padEnd(40)} ${rule.title}\n`);
+        return EXIT_OK;
+      case 'help':
+      case '--help':
+      case '-h':
+        io.stdout.write(`${USAGE}\n`);
+        return EXIT_OK;
+      case undefined:
+        io.stderr.write(`${USAGE}\n`);
+        return EXIT_USAGE;
+      default:
+        throw new UsageError(`unknown command "${command}"`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr.write(`sse-sentinel: ${error.message}\n\n${USAGE}\n`);
+      return EXIT_USAGE;
+    }
+    if (error instanceof PolicyError || error instanceof StateFileError) {
+      io.stderr.write(`sse-sentinel: ${error.message}\n`);
+      return EXIT_USAGE;
+    }
+    throw error;
+  }
+}
+
+export async function run(): Promise<void> {
+  const code = await main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin });
+  process.exitCode = code;
+}

@@ -1,0 +1,110 @@
+import { writeFile } from 'node:fs/promises';
+import type { Readable, Writable } from 'node:stream';
+import type { Finding } from '../alerts/finding.js';
+import { renderFindingText, renderPostureText } from '../alerts/render-text.js';
+import { readInputs } from '../events/reader.js';
+import { formatLocation, type InputError, type InputSkip } from '../events/types.js';
+import { loadPolicyFile } from '../policy/load.js';
+import { Policy } from '../policy/policy.js';
+import { Pipeline } from '../pipeline.js';
+import { RULE_IDS } from '../rules/index.js';
+import { FileStateStore } from '../state/file.js';
+import { MemoryStateStore } from '../state/memory.js';
+import type { StateStore } from '../state/store.js';
+import type { ReplayOptions } from './args.js';
+
+export interface ReplayIo {
+  stdout: Writable & { isTTY?: boolean };
+  stderr: Writable & { isTTY?: boolean };
+  stdin: Readable;
+}
+
+export interface ReplaySummary {
+  records: number;
+  findings: number;
+  duplicates: number;
+  invalid: number;
+  skipped: number;
+  bySeverity: Record<string, number>;
+}
+
+export const EXIT_OK = 0;
+export const EXIT_INVALID_INPUT = 1;
+export const EXIT_USAGE = 2;
+
+const PROGRESS_EVERY_MS = 250;
+
+/** The local main job: every input through the same pipeline the Lambda functions run. */
+export async function replay(options: ReplayOptions, io: ReplayIo): Promise<number> {
+  const policy = options.policy ? await loadPolicyFile(options.policy, RULE_IDS) : Policy.fromInput();
+  const store: StateStore = options.state ? await FileStateStore.open(options.state) : new MemoryStateStore();
+  const pipeline = await Pipeline.create({
+    policy,
+    store,
+    onRuleError: (ruleId, event, error) =>
+      io.stderr.write(`error: rule ${ruleId} failed on ${formatLocation(event.location)}: ${(error as Error).message}\n`),
+  });
+
+  const summary: ReplaySummary = { records: 0, findings: 0, duplicates: 0, invalid: 0, skipped: 0, bySeverity: {} };
+  const errors: InputError[] = [];
+  const skipped: InputSkip[] = [];
+  const keepFindings = options.report !== undefined;
+  const findings: Finding[] = [];
+  const colour = options.format === 'text' && Boolean(io.stdout.isTTY) && !process.env['NO_COLOR'];
+  const showProgress = options.progress && Boolean(io.stderr.isTTY);
+  let lastProgress = Date.now();
+  let progressShown = false;
+  const clearProgress = (): void => {
+    if (progressShown) io.stderr.write('\r\x1b[K');
+    progressShown = false;
+  };
+
+  for await (const item of readInputs(options.paths, io.stdin)) {
+    if (item.kind === 'error') {
+      summary.invalid++;
+      errors.push(item.error);
+      clearProgress();
+      io.stderr.write(`error: ${formatLocation(item.error.location)}: ${item.error.reason}\n`);
+      continue;
+    }
+    if (item.kind === 'skip') {
+      summary.skipped++;
+      skipped.push(item.skip);
+      continue;
+    }
+    summary.records++;
+    const outcome = await pipeline.process(item.event);
+    if (outcome.duplicate) summary.duplicates++;
+    for (const finding of outcome.findings) {
+      summary.findings++;
+      summary.bySeverity[finding.severity] = (summary.bySeverity[finding.severity] ?? 0) + 1;
+      if (keepFindings) findings.push(finding);
+      clearProgress();
+      if (!io.stdout.write(options.format === 'json' ? `${JSON.stringify(finding)}\n` : `${renderFindingText(finding, colour)}\n`)) {
+        await new Promise((resolve) => io.stdout.once('drain', resolve));
+      }
+    }
+    if (showProgress && Date.now() - lastProgress > PROGRESS_EVERY_MS) {
+      lastProgress = Date.now();
+      progressShown = true;
+      io.stderr.write(`\r\x1b[K${summary.records} records, ${summary.findings} findings, ${summary.invalid} invalid…`);
+    }
+  }
+  clearProgress();
+  await pipeline.save();
+
+  const posture = pipeline.ledger.keys();
+  if (options.format === 'text') {
+    const text = renderPostureText(posture);
+    if (text) io.stdout.write(`\n${text}\n`);
+  }
+  if (options.report) {
+    await writeFile(options.report, `${JSON.stringify({ summary, findings, errors, skipped, posture }, null, 2)}\n`);
+  }
+  const severities = Object.entries(summary.bySeverity).map(([severity, count]) => `${count} ${severity}`).join(', ');
+  io.stderr.write(
+    `${summary.records} records, ${summary.findings} findings${severities ? ` (${severities})` : ''}, ` +
+      `${summary.duplicates} duplicates skipped, ${summary.skipped} non-event inputs skipped, ${summary.invalid} invalid inputs\n`,
+  );
+  return summary.invalid > 0 ? EXIT_INVALID_INPUT : EXIT_OK;
+}

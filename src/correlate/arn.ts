@@ -1,0 +1,168 @@
+import { build, parse, validate } from '@aws-sdk/util-arn-parser';
+
+export interface ParsedArn {
+  partition: string;
+  service: string;
+  region: string;
+  accountId: string;
+  resource: string;
+}
+
+export function parseArn(text: unknown): ParsedArn | undefined {
+  if (typeof text !== 'string' || !validate(text)) return undefined;
+  try {
+    return parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+export function partitionOf(region: string): string {
+  if (region.startsWith('cn-')) return 'aws-cn';
+  if (region.startsWith('us-gov-')) return 'aws-us-gov';
+  if (region.startsWith('us-iso-')) return 'aws-iso';
+  if (region.startsWith('us-isob-')) return 'aws-iso-b';
+  return 'aws';
+}
+
+/** Path parameters can arrive URL-encoded (`arn%3Aaws%3As3tables%3A…`). */
+function decodeMaybe(text: string): string {
+  if (!text.includes('%')) return text;
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+// ---------------------------------------------------------------- S3 Tables
+
+export interface S3TablesArn {
+  partition: string;
+  region: string;
+  accountId: string;
+  bucketName: string;
+  bucketArn: string;
+  /** The table's id (a UUID) when the ARN names a table. */
+  tableId?: string;
+  tableArn?: string;
+}
+
+/**
+ * Reads a table bucket or table ARN, plain or URL-encoded, with or without a trailing object path
+ * (`…/table/<id>/metadata/…` in encryption contexts).
+ */
+export function parseS3TablesArn(text: unknown): S3TablesArn | undefined {
+  if (typeof text !== 'string') return undefined;
+  const arn = parseArn(decodeMaybe(text.trim()));
+  if (!arn || arn.service !== 's3tables') return undefined;
+  const parts = arn.resource.split('/');
+  if (parts[0] !== 'bucket' || !parts[1]) return undefined;
+  const bucketArn = build({ ...arn, resource: `bucket/${parts[1]}` });
+  const result: S3TablesArn = {
+    partition: arn.partition,
+    region: arn.region,
+    accountId: arn.accountId,
+    bucketName: parts[1],
+    bucketArn,
+  };
+  if (parts[2] === 'table' && parts[3]) {
+    result.tableId = parts[3];
+    result.tableArn = `${bucketArn}/table/${parts[3]}`;
+  }
+  return result;
+}
+
+export function tableBucketArn(region: string, accountId: string, bucketName: string): string {
+  return build({ partition: partitionOf(region), service: 's3tables', region, accountId, resource: `bucket/${bucketName}` });
+}
+
+/** Tables are addressed by namespace and name in API calls but by id in ARNs; this key joins the two. */
+export function tableNameKey(bucketArn: string, namespace: string, name: string): string {
+  return `${bucketArn}#${namespace}.${name}`;
+}
+
+// ---------------------------------------------------------------- S3
+
+export interface S3Arn {
+  bucket: string;
+  bucketArn: string;
+  key?: string;
+  objectArn?: string;
+}
+
+export function s3BucketArn(bucket: string, partition = 'aws'): string {
+  return `arn:${partition}:s3:::${bucket}`;
+}
+
+export function parseS3Arn(text: unknown): S3Arn | undefined {
+  const arn = parseArn(text);
+  if (!arn || arn.service !== 's3') return undefined;
+  const slash = arn.resource.indexOf('/');
+  const bucket = slash === -1 ? arn.resource : arn.resource.slice(0, slash);
+  if (!bucket) return undefined;
+  const result: S3Arn = { bucket, bucketArn: s3BucketArn(bucket, arn.partition) };
+  if (slash !== -1 && slash < arn.resource.length - 1) {
+    result.key = arn.resource.slice(slash + 1);
+    result.objectArn = `${result.bucketArn}/${result.key}`;
+  }
+  return result;
+}
+
+// ---------------------------------------------------------------- KMS
+
+export type KeyRefKind = 'key-arn' | 'key-id' | 'alias-arn' | 'alias' | 'unknown';
+
+export interface KeyRef {
+  kind: KeyRefKind;
+  /** The text the caller sent. */
+  input: string;
+  /** The key ARN, when the reference names a key (an alias needs the ledger to resolve). */
+  keyArn?: string;
+  aliasArn?: string;
+  /** The account the key lives in: the ARN's, or, for bare ids and aliases, the caller's (KMS resolves them there). */
+  accountId?: string;
+  region?: string;
+}
+
+const KEY_ID = /^(mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
+
+/**
+ * A KMS key reference as callers send it (key id, key ARN, alias name, alias ARN) → its ARN.
+ * Bare ids and alias names resolve in the *caller's* account and region: that is how KMS reads them.
+ */
+export function normalizeKeyRef(input: unknown, context: { region: string; accountId: string }): KeyRef | undefined {
+  if (typeof input !== 'string' || input.trim().length === 0) return undefined;
+  const text = input.trim();
+  const arn = parseArn(text);
+  if (arn) {
+    if (arn.service !== 'kms') return { kind: 'unknown', input: text };
+    if (arn.resource.startsWith('key/')) {
+      return { kind: 'key-arn', input: text, keyArn: text, accountId: arn.accountId, region: arn.region };
+    }
+    if (arn.resource.startsWith('alias/')) {
+      return { kind: 'alias-arn', input: text, aliasArn: text, accountId: arn.accountId, region: arn.region };
+    }
+    return { kind: 'unknown', input: text };
+  }
+  const { region, accountId } = context;
+  const partition = partitionOf(region);
+  if (KEY_ID.test(text)) {
+    return {
+      kind: 'key-id', input: text, accountId, region,
+      keyArn: region && accountId ? `arn:${partition}:kms:${region}:${accountId}:key/${text.toLowerCase()}` : undefined,
+    };
+  }
+  if (text.startsWith('alias/')) {
+    return {
+      kind: 'alias', input: text, accountId, region,
+      aliasArn: region && accountId ? `arn:${partition}:kms:${region}:${accountId}:${text}` : undefined,
+    };
+  }
+  return { kind: 'unknown', input: text };
+}
+
+/** The account a KMS key ARN belongs to. */
+export function keyAccount(keyArn: string): string | undefined {
+  return parseArn(keyArn)?.accountId;
+}

@@ -1,0 +1,175 @@
+import { createHash } from 'node:crypto';
+import { parseCloudTrailDate, toIsoSeconds } from './dates.js';
+import { normalizePrincipal } from './principal.js';
+import { cloudTrailRecordSchema, describeIssues, eventBridgeEnvelopeSchema } from './schema.js';
+import type { CloudTrailEvent, InputLocation, JsonObject, ReadItem, ResourceRef } from './types.js';
+
+/** KMS's own EventBridge events (not delivered through CloudTrail). */
+export const KMS_NATIVE_DETAIL_TYPES = new Set([
+  'KMS CMK Rotation',
+  'KMS CMK Deletion',
+  'KMS Imported Key Material Expiration',
+]);
+
+interface EnvelopeContext {
+  detailType: string;
+  id?: string;
+  time?: string;
+  account?: string;
+  region?: string;
+}
+
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function objectOrEmpty(value: unknown): JsonObject {
+  return isObject(value) ? value : {};
+}
+
+function normalizeResources(value: unknown): ResourceRef[] {
+  if (!Array.isArray(value)) return [];
+  const out: ResourceRef[] = [];
+  for (const entry of value) {
+    if (typeof entry === 'string') {
+      out.push({ arn: entry });
+      continue;
+    }
+    if (!isObject(entry)) continue;
+    // `ARN` everywhere, `arn` in one sanitised fixture; S3 ListObjects carries only `ARNPrefix`, which names no resource.
+    const arn = entry['ARN'] ?? entry['arn'];
+    if (typeof arn !== 'string' || arn.length === 0) continue;
+    const ref: ResourceRef = { arn };
+    if (typeof entry['type'] === 'string') ref.type = entry['type'];
+    if (typeof entry['accountId'] === 'string') ref.accountId = entry['accountId'];
+    out.push(ref);
+  }
+  return out;
+}
+
+function syntheticEventId(record: JsonObject): string {
+  return `sha1-${createHash('sha1').update(JSON.stringify(record)).digest('hex')}`;
+}
+
+function toReadOnly(value: unknown): boolean | undefined {
+  if (typeof value === 'boolean') return value;
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  return undefined;
+}
+
+/** One CloudTrail record (the `detail` of an envelope, or an element of `Records`) → event or error. */
+export function normalizeRecord(value: unknown, location: InputLocation, envelope?: EnvelopeContext): ReadItem {
+  const parsed = cloudTrailRecordSchema.safeParse(value);
+  if (!parsed.success) {
+    return { kind: 'error', error: { location, reason: `not a CloudTrail record: ${describeIssues(parsed.error)}` } };
+  }
+  const record = parsed.data;
+  const timeText = record.eventTime ?? envelope?.time;
+  const parsedTime = timeText === undefined ? undefined : parseCloudTrailDate(timeText);
+  if (timeText !== undefined && parsedTime === undefined) {
+    return { kind: 'error', error: { location, reason: `not a CloudTrail record: eventTime "${timeText}" is not a date` } };
+  }
+  const eventTimeMs = parsedTime ?? 0;
+  const principal = normalizePrincipal(record.userIdentity);
+  const resources = normalizeResources(record.resources);
+  const event: CloudTrailEvent = {
+    eventId: record.eventID ?? envelope?.id ?? syntheticEventId(record),
+    eventName: record.eventName,
+    eventSource: record.eventSource,
+    eventTime: parsedTime === undefined ? '' : toIsoSeconds(eventTimeMs),
+    eventTimeMs,
+    eventType: record.eventType ?? 'AwsApiCall',
+    awsRegion: record.awsRegion ?? envelope?.region ?? '',
+    account: record.recipientAccountId ?? envelope?.account ?? principal.accountId ?? resources.find((r) => r.accountId)?.accountId ?? '',
+    principal,
+    requestParameters: objectOrEmpty(record.requestParameters),
+    responseElements: objectOrEmpty(record.responseElements),
+    additionalEventData: objectOrEmpty(record.additionalEventData),
+    serviceEventDetails: objectOrEmpty(record.serviceEventDetails),
+    resources,
+    location,
+    raw: record,
+  };
+  if (record.sourceIPAddress) event.sourceIp = record.sourceIPAddress;
+  if (record.userAgent) event.userAgent = record.userAgent;
+  if (record.errorCode) event.errorCode = record.errorCode;
+  if (record.errorMessage) event.errorMessage = record.errorMessage;
+  const readOnly = toReadOnly(record.readOnly);
+  if (readOnly !== undefined) event.readOnly = readOnly;
+  if (envelope) event.detailType = envelope.detailType;
+  return { kind: 'event', event };
+}
+
+/** KMS's own events carry `detail: {"key-id": …}` and the key ARN in the envelope's resources. */
+function normalizeKmsNativeEvent(envelope: JsonObject, location: InputLocation): ReadItem {
+  const detailType = String(envelope['detail-type']);
+  const time = parseCloudTrailDate(envelope['time']);
+  if (time === undefined) {
+    return { kind: 'error', error: { location, reason: `KMS event "${detailType}" has no valid time` } };
+  }
+  const account = typeof envelope['account'] === 'string' ? envelope['account'] : '';
+  const event: CloudTrailEvent = {
+    eventId: typeof envelope['id'] === 'string' ? envelope['id'] : syntheticEventId(envelope),
+    eventName: detailType,
+    eventSource: 'kms.amazonaws.com',
+    eventTime: toIsoSeconds(time),
+    eventTimeMs: time,
+    eventType: 'KmsNativeEvent',
+    awsRegion: typeof envelope['region'] === 'string' ? envelope['region'] : '',
+    account,
+    principal: { kind: 'AWSService', id: 'kms.amazonaws.com', invokedBy: 'kms.amazonaws.com', accountId: account },
+    requestParameters: {},
+    responseElements: {},
+    additionalEventData: {},
+    serviceEventDetails: objectOrEmpty(envelope['detail']),
+    resources: normalizeResources(envelope['resources']),
+    detailType,
+    location,
+    raw: envelope,
+  };
+  return { kind: 'event', event };
+}
+
+function isDigestFile(value: JsonObject): boolean {
+  return 'digestStartTime' in value && 'logFiles' in value;
+}
+
+/**
+ * Any parsed JSON value from an input → zero or more events, errors and skips.
+ * Accepts an EventBridge envelope, a bare CloudTrail record, `{"Records": […]}`, and arrays of those.
+ */
+export function normalizeValue(value: unknown, location: InputLocation): ReadItem[] {
+  if (Array.isArray(value)) {
+    return value.flatMap((element, index) => normalizeValue(element, { ...location, index }));
+  }
+  if (!isObject(value)) {
+    return [{ kind: 'error', error: { location, reason: `not an event: expected a JSON object, found ${value === null ? 'null' : typeof value}` } }];
+  }
+  if (Array.isArray(value['Records'])) {
+    return (value['Records'] as unknown[]).flatMap((record, index) => normalizeValue(record, { ...location, index }));
+  }
+  if (isDigestFile(value)) {
+    return [{ kind: 'skip', skip: { location, reason: 'CloudTrail digest file: holds hashes of log files, no events' } }];
+  }
+  if ('detail' in value && 'detail-type' in value) {
+    const envelope = eventBridgeEnvelopeSchema.safeParse(value);
+    if (!envelope.success) {
+      return [{ kind: 'error', error: { location, reason: `not an EventBridge event: ${describeIssues(envelope.error)}` } }];
+    }
+    const detailType = envelope.data['detail-type'];
+    if (envelope.data.source === 'aws.kms' && KMS_NATIVE_DETAIL_TYPES.has(detailType)) {
+      return [normalizeKmsNativeEvent(value, location)];
+    }
+    if (!detailType.includes('via CloudTrail')) {
+      return [{ kind: 'skip', skip: { location, reason: `EventBridge "${detailType}" event from ${envelope.data.source} is not a CloudTrail event` } }];
+    }
+    const context: EnvelopeContext = { detailType };
+    if (envelope.data.id) context.id = envelope.data.id;
+    if (envelope.data.time) context.time = envelope.data.time;
+    if (envelope.data.account) context.account = envelope.data.account;
+    if (envelope.data.region) context.region = envelope.data.region;
+    return [normalizeRecord(envelope.data.detail, location, context)];
+  }
+  return [normalizeRecord(value, location)];
+}

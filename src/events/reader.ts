@@ -1,0 +1,153 @@
+import { createReadStream } from 'node:fs';
+import { open, readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { JsonSplitter, type SplitterOutput } from './json-splitter.js';
+import { normalizeValue } from './normalize.js';
+import type { InputLocation, ReadItem } from './types.js';
+
+export const STDIN = '-';
+
+/** Extensions read when walking a directory; a file named explicitly is read whatever its name. */
+const EVENT_FILE = /\.(json|ndjson|jsonl)(\.gz)?$|\.gz$/i;
+const LINE_DELIMITED = /\.(ndjson|jsonl)(\.gz)?$/i;
+
+/** Parses one piece of text; a JSON syntax error names the line it happened on. */
+export function parsePiece(text: string, location: InputLocation): ReadItem[] {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return [{ kind: 'error', error: { location: locateSyntaxError(text, location, error), reason: `invalid JSON: ${syntaxMessage(error)}` } }];
+  }
+  return normalizeValue(value, location);
+}
+
+function syntaxMessage(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.replace(/\s*\(line \d+ column \d+\)$/, '');
+}
+
+function locateSyntaxError(text: string, location: InputLocation, error: unknown): InputLocation {
+  const position = /at position (\d+)/.exec(error instanceof Error ? error.message : '');
+  if (!position || location.line === undefined) return location;
+  let line = location.line;
+  const end = Math.min(Number(position[1]), text.length);
+  for (let i = text.indexOf('\n'); i !== -1 && i < end; i = text.indexOf('\n', i + 1)) line++;
+  return { ...location, line };
+}
+
+async function isGzip(path: string): Promise<boolean> {
+  const handle = await open(path, 'r');
+  try {
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(2), 0, 2, 0);
+    return bytesRead === 2 && buffer[0] === 0x1f && buffer[1] === 0x8b;
+  } finally {
+    await handle.close();
+  }
+}
+
+function* fromSplitter(outputs: SplitterOutput[], source: string): Generator<ReadItem> {
+  for (const output of outputs) {
+    if (output.kind === 'problem') {
+      yield { kind: 'error', error: { location: { source, line: output.problem.line, index: output.problem.index }, reason: output.problem.reason } };
+    } else {
+      yield* parsePiece(output.piece.text, { source, line: output.piece.line, index: output.piece.index });
+    }
+  }
+}
+
+/** Reads JSON text (one document, a log file, an array, concatenated values) as a stream. */
+async function* readJsonStream(stream: Readable, source: string): AsyncGenerator<ReadItem> {
+  const splitter = new JsonSplitter();
+  stream.setEncoding('utf8');
+  try {
+    for await (const chunk of stream) yield* fromSplitter(splitter.push(chunk as string), source);
+  } catch (error) {
+    // what was read before the failure has been processed; report the rest as lost
+    yield* fromSplitter(splitter.end(), source);
+    yield { kind: 'error', error: { location: { source }, reason: describeStreamError(error) } };
+    return;
+  }
+  yield* fromSplitter(splitter.end(), source);
+}
+
+/** NDJSON: one value per line, so a broken line never hides the next one. */
+async function* readLines(stream: Readable, source: string): AsyncGenerator<ReadItem> {
+  const lines = createInterface({ input: stream, crlfDelay: Infinity });
+  let lineNumber = 0;
+  let index = 0;
+  try {
+    for await (const line of lines) {
+      lineNumber++;
+      if (line.trim().length === 0) continue;
+      yield* parsePiece(line, { source, line: lineNumber, index: index++ });
+    }
+  } catch (error) {
+    yield { kind: 'error', error: { location: { source, line: lineNumber + 1 }, reason: describeStreamError(error) } };
+  }
+}
+
+function describeStreamError(error: unknown): string {
+  const code = (error as { code?: string }).code;
+  if (code === 'Z_BUF_ERROR' || code === 'Z_DATA_ERROR' || /unexpected end of file/i.test(String(error))) {
+    return `corrupt or truncated gzip: ${(error as Error).message}; records before this point were read`;
+  }
+  return `read failed: ${error instanceof Error ? error.message : String(error)}`;
+}
+
+/** One file, plain or gzip (recognised by its magic bytes, whatever its name). */
+export async function* readFile(path: string): AsyncGenerator<ReadItem> {
+  let gzip: boolean;
+  try {
+    gzip = await isGzip(path);
+  } catch (error) {
+    yield { kind: 'error', error: { location: { source: path }, reason: `cannot read: ${(error as Error).message}` } };
+    return;
+  }
+  const raw = createReadStream(path, { highWaterMark: 256 * 1024 });
+  const stream = gzip ? raw.pipe(createGunzip()) : raw;
+  if (gzip) raw.on('error', (error) => stream.destroy(error));
+  yield* LINE_DELIMITED.test(path) ? readLines(stream, path) : readJsonStream(stream, path);
+}
+
+export async function* readStream(stream: Readable, source: string): AsyncGenerator<ReadItem> {
+  yield* readJsonStream(stream, source);
+}
+
+/** Files under a directory, recursively, in path order (a scenario's numbered files replay in sequence). */
+export async function listEventFiles(directory: string): Promise<string[]> {
+  const entries = await readdir(directory, { withFileTypes: true });
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const files: string[] = [];
+  for (const entry of entries) {
+    const path = join(directory, entry.name);
+    if (entry.isDirectory()) files.push(...(await listEventFiles(path)));
+    else if (entry.isFile() && EVENT_FILE.test(entry.name)) files.push(path);
+  }
+  return files;
+}
+
+/** Every input the user named: files, directories (recursively) and `-` for standard input. */
+export async function* readInputs(paths: string[], stdin: Readable = process.stdin): AsyncGenerator<ReadItem> {
+  for (const path of paths) {
+    if (path === STDIN) {
+      yield* readStream(stdin, '<stdin>');
+      continue;
+    }
+    let info;
+    try {
+      info = await stat(path);
+    } catch (error) {
+      yield { kind: 'error', error: { location: { source: path }, reason: `cannot read: ${(error as Error).message}` } };
+      continue;
+    }
+    if (info.isDirectory()) {
+      for (const file of await listEventFiles(path)) yield* readFile(file);
+    } else {
+      yield* readFile(path);
+    }
+  }
+}

@@ -1,0 +1,26 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadPolicyFile } from '../policy/load.js';
+import { Policy } from '../policy/policy.js';
+import { RULE_IDS } from '../rules/index.js';
+
+/** The packaged policy file; a missing file means defaults, an invalid one fails the cold start (fail closed). */
+export async function loadDeployedPolicy(env: NodeJS.ProcessEnv = process.env): Promise<Policy> {
+  const path = env['SSE_SENTINEL_POLICY_FILE'] ?? join(env['LAMBDA_TASK_ROOT'] ?? process.cwd(), 'config', 'policy.yaml');
+  if (!existsSync(path)) return Policy.fromInput();
+  return loadPolicyFile(path, RULE_IDS);
+}
+
+/**
+ * The alert topic: ALERT_TOPIC_ARN if set, else ALERT_TOPIC_NAME in the function's own account and region.
+ * `serverless invoke local` (IS_LOCAL) publishes nothing unless ALERT_TOPIC_ARN is given explicitly.
+ */
+export function alertTopicArn(env: NodeJS.ProcessEnv, context?: { invokedFunctionArn?: string }): string | undefined {
+  if (env['ALERT_TOPIC_ARN']) return env['ALERT_TOPIC_ARN'];
+  const name = env['ALERT_TOPIC_NAME'];
+  if (!name || env['IS_LOCAL']) return undefined;
+  const parts = context?.invokedFunctionArn?.split(':');
+  if (!parts || parts.length < 5) return undefined;
+  const [, partition, , region, account] = parts;
+  return `arn:${partition}:sns:${region}:${account}:${name}`;
+}

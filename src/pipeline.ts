@@ -1,0 +1,55 @@
+import type { Finding } from './alerts/finding.js';
+import { Ledger } from './correlate/ledger.js';
+import type { CloudTrailEvent } from './events/types.js';
+import type { Policy } from './policy/policy.js';
+import { RULES } from './rules/index.js';
+import { classify, RuleIndex, type RuleErrorHandler } from './rules/engine.js';
+import type { StateStore } from './state/store.js';
+
+export interface EventOutcome {
+  findings: Finding[];
+  /** True when the event id was already processed: nothing was produced for it. */
+  duplicate: boolean;
+}
+
+export interface PipelineOptions {
+  policy: Policy;
+  store: StateStore;
+  index?: RuleIndex;
+  onRuleError?: RuleErrorHandler;
+  now?: () => number;
+}
+
+/**
+ * normalize → classify → correlate for one event at a time, the same in replay and in Lambda.
+ * Rules judge the posture *before* the event; the ledger then learns from it.
+ */
+export class Pipeline {
+  readonly ledger = new Ledger();
+  readonly index: RuleIndex;
+  private readonly now: () => number;
+
+  private constructor(private readonly options: PipelineOptions) {
+    this.index = options.index ?? new RuleIndex(RULES);
+    this.now = options.now ?? Date.now;
+  }
+
+  static async create(options: PipelineOptions): Promise<Pipeline> {
+    const pipeline = new Pipeline(options);
+    pipeline.ledger.load(await options.store.loadEntries());
+    return pipeline;
+  }
+
+  async process(event: CloudTrailEvent): Promise<EventOutcome> {
+    if (!(await this.options.store.claimEvent(event.eventId, this.now()))) return { findings: [], duplicate: true };
+    const findings = classify(event, this.index, { ledger: this.ledger, policy: this.options.policy }, this.options.onRuleError);
+    this.ledger.apply(event);
+    return { findings, duplicate: false };
+  }
+
+  /** Persists what the ledger learnt. */
+  async save(): Promise<void> {
+    await this.options.store.saveEntries(this.ledger.takeDirty());
+    await this.options.store.flush();
+  }
+}

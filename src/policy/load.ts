@@ -1,0 +1,64 @@
+import { readFile } from 'node:fs/promises';
+import { isNode, LineCounter, parseDocument } from 'yaml';
+import { Policy } from './policy.js';
+import { policySchema } from './schema.js';
+
+export class PolicyError extends Error {
+  constructor(
+    readonly path: string,
+    readonly problems: string[],
+  ) {
+    super(`invalid policy ${path}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'PolicyError';
+  }
+}
+
+/** Parses and validates policy text; every problem names its place (`file:line` and the key path). */
+export function parsePolicy(text: string, path: string, knownRuleIds?: ReadonlySet<string>): Policy {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, prettyErrors: false });
+  if (document.errors.length > 0) {
+    throw new PolicyError(
+      path,
+      document.errors.map((error) => {
+        const at = error.linePos?.[0];
+        return `${path}${at ? `:${at.line}` : ''}: YAML syntax: ${error.message.split('\n')[0]}`;
+      }),
+    );
+  }
+  const lineOf = (keyPath: (string | number)[]): string => {
+    for (let length = keyPath.length; length >= 0; length--) {
+      const node = document.getIn(keyPath.slice(0, length), true);
+      if (isNode(node) && node.range) return `:${lineCounter.linePos(node.range[0]).line}`;
+    }
+    return '';
+  };
+  const parsed = policySchema.safeParse(document.toJS() ?? {});
+  if (!parsed.success) {
+    throw new PolicyError(
+      path,
+      parsed.error.issues.map((issue) => {
+        const keyPath = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
+        const where = keyPath.length ? keyPath.join('.') : '(top level)';
+        return `${path}${lineOf(keyPath)}: ${where}: ${issue.message}`;
+      }),
+    );
+  }
+  if (knownRuleIds) {
+    const unknown = Object.keys(parsed.data.rules).filter((id) => !knownRuleIds.has(id));
+    if (unknown.length > 0) {
+      throw new PolicyError(path, unknown.map((id) => `${path}${lineOf(['rules', id])}: rules.${id}: no rule has this id`));
+    }
+  }
+  return new Policy(parsed.data);
+}
+
+export async function loadPolicyFile(path: string, knownRuleIds?: ReadonlySet<string>): Promise<Policy> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new PolicyError(path, [`${path}: cannot read: ${(error as Error).message}`]);
+  }
+  return parsePolicy(text, path, knownRuleIds);
+}

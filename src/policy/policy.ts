@@ -1,0 +1,89 @@
+import { keyAccount, parseS3TablesArn } from '../correlate/arn.js';
+import { policySchema, type PolicyDocument, type PolicyInput, type Severity } from './schema.js';
+
+export function globToRegExp(glob: string): RegExp {
+  const escaped = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  return new RegExp(`^${escaped}$`);
+}
+
+export interface KeyVerdict {
+  approved: boolean;
+  /** Why, in words a person reads in an alert. */
+  reason: string;
+  /** True when the key belongs to an account that is neither the resource's nor trusted: the ransomware pattern. */
+  untrustedAccount: boolean;
+}
+
+export interface ResourceRequirements {
+  requireKms: boolean;
+  approvedKeys?: RegExp[];
+  approvedKeyPatterns?: string[];
+}
+
+/** The user's policy, compiled for fast questions. */
+export class Policy {
+  private readonly tableBucketRules: { match: RegExp; requireKms?: boolean; approvedKeys?: string[] }[];
+  private readonly trusted: Set<string>;
+
+  constructor(readonly document: PolicyDocument) {
+    this.tableBucketRules = document.tableBuckets.map((rule) => ({
+      match: globToRegExp(rule.match),
+      ...(rule.requireKms !== undefined ? { requireKms: rule.requireKms } : {}),
+      ...(rule.approvedKeys ? { approvedKeys: rule.approvedKeys } : {}),
+    }));
+    this.trusted = new Set(document.trustedAccounts);
+  }
+
+  static fromInput(input: PolicyInput = {}): Policy {
+    return new Policy(policySchema.parse(input));
+  }
+
+  ruleEnabled(ruleId: string): boolean {
+    return this.document.rules[ruleId]?.enabled ?? true;
+  }
+
+  severityFor(ruleId: string, computed: Severity): Severity {
+    return this.document.rules[ruleId]?.severity ?? computed;
+  }
+
+  forTableBucket(bucketArn: string): ResourceRequirements {
+    const name = parseS3TablesArn(bucketArn)?.bucketName;
+    const rule = this.tableBucketRules.find((r) => r.match.test(bucketArn) || (name !== undefined && r.match.test(name)));
+    const patterns = rule?.approvedKeys ?? this.document.kms.approvedKeys;
+    const requirements: ResourceRequirements = { requireKms: rule?.requireKms ?? this.document.kms.required };
+    if (patterns) {
+      requirements.approvedKeyPatterns = patterns;
+      requirements.approvedKeys = patterns.map(globToRegExp);
+    }
+    return requirements;
+  }
+
+  isTrustedAccount(accountId: string, resourceAccount: string): boolean {
+    return accountId === resourceAccount || this.trusted.has(accountId);
+  }
+
+  /**
+   * Is this key acceptable for a resource? With approved keys configured, the key must match one; without,
+   * any key of the resource's own account or of a trusted account is.
+   */
+  judgeKey(keyArn: string | undefined, resourceAccount: string, requirements: ResourceRequirements): KeyVerdict {
+    if (!keyArn) return { approved: false, reason: 'no KMS key named', untrustedAccount: false };
+    const owner = keyAccount(keyArn);
+    const untrustedAccount = owner !== undefined && !this.isTrustedAccount(owner, resourceAccount);
+    if (requirements.approvedKeys) {
+      if (requirements.approvedKeys.some((re) => re.test(keyArn))) {
+        return { approved: true, reason: 'key is in the approved set', untrustedAccount };
+      }
+      return {
+        approved: false,
+        reason: `key is not in the approved set (${requirements.approvedKeyPatterns!.join(', ')})`,
+        untrustedAccount,
+      };
+    }
+    if (!owner) return { approved: false, reason: `"${keyArn}" is not a key ARN`, untrustedAccount: false };
+    if (untrustedAccount) {
+      return { approved: false, reason: `key belongs to account ${owner}, which is neither the resource's (${resourceAccount}) nor trusted`, untrustedAccount };
+    }
+    return { approved: true, reason: 'key belongs to the resource\'s account or a trusted one', untrustedAccount };
+  }
+}

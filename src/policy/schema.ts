@@ -1,0 +1,46 @@
+import { z } from 'zod';
+
+export const SEVERITIES = ['INFO', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+export const severitySchema = z.enum(SEVERITIES);
+
+const accountId = z.string().regex(/^\d{12}$/, 'an AWS account id is 12 digits');
+
+/** A glob over ARNs: `*` matches any run of characters, `?` one character. */
+const pattern = z.string().min(1);
+
+const keyPattern = pattern.refine((value) => value.startsWith('arn:') || value === '*', {
+  message: 'approved keys are key ARNs or ARN patterns (an alias resolves in the caller\'s account, so it cannot be approved)',
+});
+
+export const resourceRuleSchema = z.strictObject({
+  /** Matches the table bucket ARN, or its bare name. */
+  match: pattern,
+  requireKms: z.boolean().optional(),
+  approvedKeys: z.array(keyPattern).optional(),
+});
+
+export const ruleSettingSchema = z.strictObject({
+  enabled: z.boolean().optional(),
+  severity: severitySchema.optional(),
+});
+
+export const policySchema = z.strictObject({
+  version: z.literal(1).default(1),
+  /** Accounts whose KMS keys may protect our data. The resource's own account is always trusted. */
+  trustedAccounts: z.array(accountId).default([]),
+  kms: z
+    .strictObject({
+      /** Require SSE-KMS on every table bucket unless a tableBuckets entry says otherwise. */
+      required: z.boolean().default(false),
+      /** Key ARNs or patterns approved everywhere unless a tableBuckets entry says otherwise. */
+      approvedKeys: z.array(keyPattern).optional(),
+    })
+    .default({ required: false }),
+  /** First match wins. */
+  tableBuckets: z.array(resourceRuleSchema).default([]),
+  rules: z.record(z.string(), ruleSettingSchema).default({}),
+});
+
+export type PolicyDocument = z.infer<typeof policySchema>;
+export type PolicyInput = z.input<typeof policySchema>;

@@ -1,0 +1,97 @@
+import type { BlastRadius, Finding } from '../alerts/finding.js';
+import type { CloudTrailEvent } from '../events/types.js';
+import { formatLocation } from '../events/types.js';
+import type { Rule, RuleContext } from './rule.js';
+
+function indexKey(eventSource: string, eventName: string): string {
+  return `${eventSource}|${eventName}`;
+}
+
+/** Rules indexed by (eventSource, eventName): an event only meets the rules that can match it. */
+export class RuleIndex {
+  private readonly byEvent = new Map<string, Rule[]>();
+
+  constructor(readonly rules: readonly Rule[]) {
+    const seen = new Set<string>();
+    for (const rule of rules) {
+      if (seen.has(rule.id)) throw new Error(`duplicate rule id ${rule.id}`);
+      seen.add(rule.id);
+      for (const trigger of rule.triggers) {
+        for (const eventName of trigger.eventNames) {
+          const key = indexKey(trigger.eventSource, eventName);
+          const list = this.byEvent.get(key) ?? [];
+          list.push(rule);
+          this.byEvent.set(key, list);
+        }
+      }
+    }
+  }
+
+  rulesFor(event: Pick<CloudTrailEvent, 'eventSource' | 'eventName'>): readonly Rule[] {
+    return this.byEvent.get(indexKey(event.eventSource, event.eventName)) ?? [];
+  }
+
+  /** Every (eventSource, eventName) some rule reads, for the deployment's event patterns. */
+  triggers(): { eventSource: string; eventName: string }[] {
+    return [...this.byEvent.keys()].map((key) => {
+      const [eventSource, eventName] = key.split('|') as [string, string];
+      return { eventSource, eventName };
+    });
+  }
+}
+
+export type RuleErrorHandler = (ruleId: string, event: CloudTrailEvent, error: unknown) => void;
+
+const BLAST_RADIUS_SAMPLE = 20;
+
+function blastRadiusOf(keyArn: string, context: RuleContext): BlastRadius | undefined {
+  const protectedResources = context.ledger.protectedBy(keyArn);
+  const { tableBuckets, tables } = protectedResources;
+  if (tableBuckets.length === 0 && tables.length === 0) return undefined;
+  return {
+    keyArn,
+    tableBuckets: { count: tableBuckets.length, arns: tableBuckets.slice(0, BLAST_RADIUS_SAMPLE) },
+    tables: { count: tables.length, arns: tables.slice(0, BLAST_RADIUS_SAMPLE) },
+  };
+}
+
+/** Runs the matching rules on one event; a rule that throws is reported, never allowed to stop the others. */
+export function classify(event: CloudTrailEvent, index: RuleIndex, context: RuleContext, onRuleError?: RuleErrorHandler): Finding[] {
+  const findings: Finding[] = [];
+  for (const rule of index.rulesFor(event)) {
+    if (!context.policy.ruleEnabled(rule.id)) continue;
+    let drafts;
+    try {
+      drafts = rule.match(event, context);
+    } catch (error) {
+      onRuleError?.(rule.id, event, error);
+      continue;
+    }
+    for (const draft of drafts) {
+      const finding: Finding = {
+        ruleId: rule.id,
+        severity: context.policy.severityFor(rule.id, draft.severity ?? rule.severity),
+        title: rule.title,
+        summary: draft.summary,
+        eventId: event.eventId,
+        eventName: event.eventName,
+        eventSource: event.eventSource,
+        eventTime: event.eventTime,
+        account: event.account,
+        region: event.awsRegion,
+        principal: event.principal.id,
+        resources: draft.resources,
+        dedupKey: `${rule.id}|${draft.dedupResource ?? draft.resources[0] ?? event.account}`,
+        source: formatLocation(event.location),
+      };
+      if (event.sourceIp) finding.sourceIp = event.sourceIp;
+      if (draft.keyArn) finding.keyArn = draft.keyArn;
+      if (draft.previous !== undefined) finding.previous = draft.previous;
+      if (draft.current !== undefined) finding.current = draft.current;
+      const blastRadius = draft.blastRadius ?? (draft.keyArn ? blastRadiusOf(draft.keyArn, context) : undefined);
+      if (blastRadius) finding.blastRadius = blastRadius;
+      findings.push(finding);
+    }
+  }
+  return findings;
+}

@@ -1,0 +1,46 @@
+import type { BlastRadius } from '../alerts/finding.js';
+import type { LedgerView } from '../correlate/ledger.js';
+import type { CloudTrailEvent } from '../events/types.js';
+import type { Policy } from '../policy/policy.js';
+import type { Severity } from '../policy/schema.js';
+
+export interface RuleContext {
+  /** The posture before the event being judged. */
+  ledger: LedgerView;
+  policy: Policy;
+}
+
+/** What a rule says about one event; the engine adds the event's fields. */
+export interface FindingDraft {
+  summary: string;
+  resources: string[];
+  /** Overrides the rule's default severity for this finding (e.g. a key of an untrusted account). */
+  severity?: Severity;
+  keyArn?: string;
+  previous?: unknown;
+  current?: unknown;
+  blastRadius?: BlastRadius;
+  /** Defaults to the first resource. */
+  dedupResource?: string;
+}
+
+export interface RuleTrigger {
+  eventSource: string;
+  eventNames: readonly string[];
+}
+
+export interface Rule {
+  /** Stable, lower-case, dotted: `<service>.<what-happened>`. */
+  id: string;
+  title: string;
+  severity: Severity;
+  description: string;
+  /** What a person does when this fires, step by step. */
+  runbook: string;
+  /** CIS, MITRE ATT&CK and AWS documentation. */
+  references: readonly string[];
+  triggers: readonly RuleTrigger[];
+  /** Fixture files under `events/` (paths relative to it) that must, and must not, produce this finding. */
+  fixtures: { positive: readonly string[]; negative: readonly string[] };
+  match(event: CloudTrailEvent, context: RuleContext): FindingDraft[];
+}

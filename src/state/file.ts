@@ -1,0 +1,59 @@
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import type { LedgerEntry } from '../correlate/ledger.js';
+import { MemoryStateStore } from './memory.js';
+import { DEDUP_TTL_MS } from './store.js';
+
+interface FileContents {
+  version: 1;
+  entries: LedgerEntry[];
+  claims: Record<string, number>;
+}
+
+export class StateFileError extends Error {}
+
+/**
+ * The ledger and dedup markers in one local JSON file, so `replay --state FILE` carries posture across runs.
+ * Written atomically (temporary file, then rename) on flush; expired markers are dropped then.
+ */
+export class FileStateStore extends MemoryStateStore {
+  private constructor(
+    private readonly path: string,
+    dedupTtlMs: number,
+  ) {
+    super(dedupTtlMs);
+  }
+
+  static async open(path: string, dedupTtlMs = DEDUP_TTL_MS): Promise<FileStateStore> {
+    const store = new FileStateStore(path, dedupTtlMs);
+    let text: string | undefined;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new StateFileError(`${path}: cannot read state: ${(error as Error).message}`);
+    }
+    if (text !== undefined) {
+      let contents: FileContents;
+      try {
+        contents = JSON.parse(text) as FileContents;
+      } catch (error) {
+        throw new StateFileError(`${path}: state file is not valid JSON (${(error as Error).message}); move it away to start afresh`);
+      }
+      if (contents?.version !== 1 || !Array.isArray(contents.entries)) {
+        throw new StateFileError(`${path}: not an sse-sentinel state file (expected {"version":1,"entries":[…]})`);
+      }
+      await store.saveEntries(contents.entries);
+      for (const [eventId, expiry] of Object.entries(contents.claims ?? {})) store.claims.set(eventId, expiry);
+    }
+    return store;
+  }
+
+  override async flush(): Promise<void> {
+    const now = Date.now();
+    const claims: Record<string, number> = {};
+    for (const [eventId, expiry] of this.claims) if (expiry > now) claims[eventId] = expiry;
+    const contents: FileContents = { version: 1, entries: [...this.entries.values()], claims };
+    const temporary = `${this.path}.${process.pid}.tmp`;
+    await writeFile(temporary, JSON.stringify(contents));
+    await rename(temporary, this.path);
+  }
+}

@@ -1,0 +1,27 @@
+import { entryKey, type LedgerEntry } from '../correlate/ledger.js';
+import { DEDUP_TTL_MS, type StateStore } from './store.js';
+
+export class MemoryStateStore implements StateStore {
+  protected readonly entries = new Map<string, LedgerEntry>();
+  /** eventId → marker expiry (epoch ms). */
+  protected readonly claims = new Map<string, number>();
+
+  constructor(private readonly dedupTtlMs = DEDUP_TTL_MS) {}
+
+  async loadEntries(): Promise<LedgerEntry[]> {
+    return [...this.entries.values()].map((entry) => structuredClone(entry));
+  }
+
+  async saveEntries(entries: readonly LedgerEntry[]): Promise<void> {
+    for (const entry of entries) this.entries.set(entryKey(entry), structuredClone(entry));
+  }
+
+  async claimEvent(eventId: string, nowMs: number): Promise<boolean> {
+    const expiry = this.claims.get(eventId);
+    if (expiry !== undefined && expiry > nowMs) return false;
+    this.claims.set(eventId, nowMs + this.dedupTtlMs);
+    return true;
+  }
+
+  async flush(): Promise<void> {}
+}

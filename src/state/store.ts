@@ -1,0 +1,22 @@
+import type { LedgerEntry } from '../correlate/ledger.js';
+
+/** At least 24 h: EventBridge retries for up to 24 h and Lambda's async queue for up to 6 h. */
+export const DEDUP_TTL_MS = 25 * 60 * 60 * 1000;
+
+/**
+ * Where the posture ledger and the dedup markers live between runs or invocations.
+ * In-memory (tests, default replay), a local file (replay across runs), DynamoDB (deployed).
+ */
+export interface StateStore {
+  /** Every ledger entry, to hydrate a ledger. */
+  loadEntries(): Promise<LedgerEntry[]>;
+  /** Persists changed entries; an entry replaces the stored one with the same key. */
+  saveEntries(entries: readonly LedgerEntry[]): Promise<void>;
+  /**
+   * Records that an event was processed. Resolves false when the id was already claimed (and its marker has not
+   * expired): the caller then produces no finding, alert or remediation for it.
+   */
+  claimEvent(eventId: string, nowMs: number): Promise<boolean>;
+  /** Writes anything buffered; a no-op for stores that write through. */
+  flush(): Promise<void>;
+}
