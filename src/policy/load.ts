@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { isNode, LineCounter, parseDocument } from 'yaml';
+import { isMap, isNode, isScalar, LineCounter, parseDocument } from 'yaml';
 import { Policy } from './policy.js';
 import { policySchema } from './schema.js';
 
@@ -21,14 +21,17 @@ export function parsePolicy(text: string, path: string, knownRuleIds?: ReadonlyS
     throw new PolicyError(
       path,
       document.errors.map((error) => {
-        const at = error.linePos?.[0];
-        return `${path}${at ? `:${at.line}` : ''}: YAML syntax: ${error.message.split('\n')[0]}`;
+        const line = lineCounter.linePos(error.pos[0]).line;
+        return `${path}:${line}: YAML syntax: ${error.message.split('\n')[0]}`;
       }),
     );
   }
+  /** The line of the key (for map entries) or the value the path names, else of its nearest ancestor. */
   const lineOf = (keyPath: (string | number)[]): string => {
     for (let length = keyPath.length; length >= 0; length--) {
-      const node = document.getIn(keyPath.slice(0, length), true);
+      const parent = length > 0 ? document.getIn(keyPath.slice(0, length - 1), true) : undefined;
+      const pair = isMap(parent) ? parent.items.find((item) => isScalar(item.key) && item.key.value === keyPath[length - 1]) : undefined;
+      const node = pair && isNode(pair.key) ? pair.key : document.getIn(keyPath.slice(0, length), true);
       if (isNode(node) && node.range) return `:${lineCounter.linePos(node.range[0]).line}`;
     }
     return '';

@@ -1,0 +1,102 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { CORPUS, EVENTS, ROOT } from '../helpers.js';
+
+async function run(argv: string[], stdinText = ''): Promise<{ code: number; stdout: string; stderr: string }> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (chunk) => (out += chunk));
+  stderr.on('data', (chunk) => (err += chunk));
+  const code = await main(argv, { stdout, stderr, stdin: Readable.from([stdinText]) });
+  return { code, stdout: out, stderr: err };
+}
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'sse-sentinel-cli-'));
+});
+
+describe('sse-sentinel replay', () => {
+  it('replays the sample events with exit 0 and a readable text report', async () => {
+    const { code, stdout, stderr } = await run(['replay', '--policy', join(ROOT, 'policy.example.yaml'), EVENTS]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^HIGH {5}s3tables\.bucket-encryption-removed {2}s3tables:bucket\/analytics$/m);
+    expect(stdout).toMatch(/^CRITICAL s3tables\.table-key-unapproved/m);
+    expect(stdout).toContain('Posture — KMS keys and what they protect:');
+    expect(stderr).toMatch(/\d+ records, 16 findings .*0 invalid inputs/);
+  });
+
+  it('prints one Finding JSON per line with --format json', async () => {
+    const { code, stdout } = await run(['replay', '--format', 'json', join(EVENTS, 'scenarios')]);
+    expect(code).toBe(0);
+    const findings = stdout.trim().split('\n').map((line) => JSON.parse(line));
+    expect(findings.map((f) => f.ruleId)).toEqual(['s3tables.bucket-encryption-removed', 's3tables.table-created-without-kms']);
+    for (const f of findings) {
+      expect(Object.keys(f)).toEqual(expect.arrayContaining(['ruleId', 'severity', 'title', 'eventId', 'eventName', 'eventSource', 'eventTime', 'account', 'region', 'principal', 'sourceIp', 'resources', 'dedupKey']));
+    }
+  });
+
+  it('exits 1 over the corpus, listing each invalid input with file and line, after processing the rest', async () => {
+    const { code, stderr } = await run(['replay', CORPUS]);
+    expect(code).toBe(1);
+    expect(stderr).toContain('error: ' + join(CORPUS, 'kms/doc2023__kms-devguide__Decrypt_failure_IncorrectKeyException.json') + ':18 (record 0): invalid JSON');
+    expect(stderr).toMatch(/\d{2,} records, .* 2 non-event inputs skipped, 1 invalid inputs/);
+  });
+
+  it('reads standard input', async () => {
+    const text = await readFile(join(EVENTS, 's3tables/DeleteTableBucketEncryption.json'), 'utf8');
+    const { code, stdout } = await run(['replay', '--format', 'json', '-'], text);
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout).ruleId).toBe('s3tables.bucket-encryption-removed');
+  });
+
+  it('exits 2 on usage and policy errors, naming the problem', async () => {
+    expect((await run(['replay', '--format', 'xml'])).code).toBe(2);
+    expect((await run(['frobnicate'])).code).toBe(2);
+    const policy = join(dir, 'bad-policy.yaml');
+    await writeFile(policy, 'kms:\n  required: maybe\n');
+    const { code, stderr } = await run(['replay', '--policy', policy, EVENTS]);
+    expect(code).toBe(2);
+    expect(stderr).toContain(`${policy}:2: kms.required`);
+  });
+
+  it('keeps the ledger and dedup markers across runs with --state, and writes a report', async () => {
+    const state = join(dir, 'state.json');
+    const report = join(dir, 'report.json');
+    const first = await run(['replay', '--state', state, join(EVENTS, 'scenarios/table-bucket-lifecycle/01-CreateTableBucket.kms-key-a.json')]);
+    expect(first.code).toBe(0);
+    // second run: the deletion knows the previous key from the state file
+    const second = await run(['replay', '--format', 'json', '--state', state, '--report', report, join(EVENTS, 'scenarios/table-bucket-lifecycle/04-DeleteTableBucketEncryption.json')]);
+    expect(JSON.parse(second.stdout).previous).toEqual({ sseAlgorithm: 'aws:kms', kmsKeyArn: 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab' });
+    const written = JSON.parse(await readFile(report, 'utf8'));
+    expect(written.summary).toMatchObject({ records: 1, findings: 1, invalid: 0 });
+    // third run of the same event: a duplicate, no finding
+    const third = await run(['replay', '--format', 'json', '--state', state, join(EVENTS, 'scenarios/table-bucket-lifecycle/04-DeleteTableBucketEncryption.json')]);
+    expect(third.stdout).toBe('');
+    expect(third.stderr).toContain('1 duplicates skipped');
+  });
+
+  it('rejects a corrupt state file with exit 2', async () => {
+    const state = join(dir, 'corrupt-state.json');
+    await writeFile(state, '{"version":1,');
+    const { code, stderr } = await run(['replay', '--state', state, EVENTS]);
+    expect(code).toBe(2);
+    expect(stderr).toContain('state file is not valid JSON');
+  });
+});
+
+describe('the built command', () => {
+  it('runs through bin/sse-sentinel.mjs (what `npx sse-sentinel` starts)', () => {
+    const result = spawnSync(process.execPath, [join(ROOT, 'bin/sse-sentinel.mjs'), 'replay', '--format', 'json', join(EVENTS, 'scenarios')], { encoding: 'utf8', cwd: ROOT });
+    expect(result.status).toBe(0);
+    expect(result.stdout.trim().split('\n')).toHaveLength(2);
+    expect(spawnSync(process.execPath, [join(ROOT, 'bin/sse-sentinel.mjs'), 'rules'], { encoding: 'utf8' }).stdout).toContain('s3tables.kms-access-denied');
+  });
+});

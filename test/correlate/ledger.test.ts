@@ -1,0 +1,79 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { Ledger } from '../../src/correlate/ledger.js';
+import { normalizeValue } from '../../src/events/normalize.js';
+import type { CloudTrailEvent } from '../../src/events/types.js';
+import { record } from '../helpers.js';
+
+const BUCKET = 'arn:aws:s3tables:us-east-1:111122223333:bucket/analytics';
+const KEY_A = 'arn:aws:kms:us-east-1:111122223333:key/aaaaaaaa-0000-4000-8000-000000000001';
+const KEY_B = 'arn:aws:kms:us-east-1:111122223333:key/bbbbbbbb-0000-4000-8000-000000000002';
+
+function event(overrides: Record<string, unknown>): CloudTrailEvent {
+  const [item] = normalizeValue(record(overrides), { source: 'test' });
+  if (item?.kind !== 'event') throw new Error('fixture is not an event');
+  return item.event;
+}
+
+const createBucket = (id: string, time: string, key?: string) =>
+  event({ eventID: id, eventTime: time, eventName: 'CreateTableBucket', requestParameters: { name: 'analytics', ...(key ? { encryptionConfiguration: { sseAlgorithm: 'aws:kms', kmsKeyArn: key } } : {}) }, responseElements: { arn: BUCKET } });
+const putEncryption = (id: string, time: string, key: string) =>
+  event({ eventID: id, eventTime: time, eventName: 'PutTableBucketEncryption', requestParameters: { tableBucketARN: encodeURIComponent(BUCKET), encryptionConfiguration: { sseAlgorithm: 'aws:kms', kmsKeyArn: key } } });
+const deleteEncryption = (id: string, time: string) => event({ eventID: id, eventTime: time, eventName: 'DeleteTableBucketEncryption' });
+const createTable = (id: string, time: string, name: string, key?: string) =>
+  event({
+    eventID: id, eventTime: time, eventName: 'CreateTable',
+    requestParameters: { tableBucketARN: BUCKET, namespace: ['sales'], name, ...(key ? { encryptionConfiguration: { sseAlgorithm: 'aws:kms', kmsKeyArn: key } } : {}) },
+    responseElements: { tableARN: `${BUCKET}/table/${name}-id` },
+  });
+
+describe('Ledger', () => {
+  it('knows which table buckets and tables a key protects, with inheritance', () => {
+    const ledger = new Ledger();
+    for (const e of [createBucket('1', '2025-01-01T00:00:00Z', KEY_A), createTable('2', '2025-01-01T00:01:00Z', 'orders', KEY_B), createTable('3', '2025-01-01T00:02:00Z', 'customers')]) ledger.apply(e);
+    expect(ledger.protectedBy(KEY_A)).toEqual({ keyArn: KEY_A, tableBuckets: [BUCKET], tables: [`${BUCKET}/table/customers-id`] });
+    expect(ledger.protectedBy(KEY_B).tables).toEqual([`${BUCKET}/table/orders-id`]);
+    expect(ledger.table(`${BUCKET}/table/customers-id`)).toMatchObject({ inherited: true, namespace: 'sales', name: 'customers' });
+    expect(ledger.tableArnByName(BUCKET, 'sales', 'orders')).toBe(`${BUCKET}/table/orders-id`);
+  });
+
+  it('records SSE-S3 after the default is deleted; tables keep their key', () => {
+    const ledger = new Ledger();
+    for (const e of [createBucket('1', '2025-01-01T00:00:00Z', KEY_A), createTable('2', '2025-01-01T00:01:00Z', 'a'), deleteEncryption('3', '2025-01-01T00:02:00Z'), createTable('4', '2025-01-01T00:03:00Z', 'b')]) ledger.apply(e);
+    expect(ledger.tableBucket(BUCKET)).toMatchObject({ encryption: { sseAlgorithm: 'AES256' }, encryptionSource: 'default-after-delete' });
+    expect(ledger.protectedBy(KEY_A)).toEqual({ keyArn: KEY_A, tableBuckets: [], tables: [`${BUCKET}/table/a-id`] });
+    expect(ledger.table(`${BUCKET}/table/b-id`)?.encryption).toEqual({ sseAlgorithm: 'AES256' });
+  });
+
+  it('ignores failed calls', () => {
+    const ledger = new Ledger();
+    ledger.apply({ ...createBucket('1', '2025-01-01T00:00:00Z', KEY_A), errorCode: 'AccessDenied' });
+    expect(ledger.all()).toEqual([]);
+  });
+
+  it('converges on the bucket default whatever the arrival order (property)', () => {
+    const updates = [
+      createBucket('1', '2025-01-01T00:00:00Z', KEY_A),
+      putEncryption('2', '2025-01-01T00:05:00Z', KEY_B),
+      deleteEncryption('3', '2025-01-01T00:10:00Z'),
+      putEncryption('4', '2025-01-01T00:15:00Z', KEY_A),
+    ];
+    const expected = new Ledger();
+    for (const e of updates) expected.apply(e);
+    fc.assert(
+      fc.property(fc.shuffledSubarray(updates, { minLength: updates.length, maxLength: updates.length }), (order) => {
+        const ledger = new Ledger();
+        for (const e of order) ledger.apply(e);
+        expect(ledger.tableBucket(BUCKET)?.encryption).toEqual(expected.tableBucket(BUCKET)?.encryption);
+      }),
+    );
+    expect(expected.tableBucket(BUCKET)?.encryption?.kmsKeyArn).toBe(KEY_A);
+  });
+
+  it('hands changed entries to the store once', () => {
+    const ledger = new Ledger();
+    ledger.apply(createBucket('1', '2025-01-01T00:00:00Z', KEY_A));
+    expect(ledger.takeDirty()).toHaveLength(1);
+    expect(ledger.takeDirty()).toHaveLength(0);
+  });
+});

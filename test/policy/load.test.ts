@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { parsePolicy, PolicyError } from '../../src/policy/load.js';
+import { Policy } from '../../src/policy/policy.js';
+import { RULE_IDS } from '../../src/rules/index.js';
+import { examplePolicy } from '../helpers.js';
+
+function problems(text: string): string[] {
+  try {
+    parsePolicy(text, 'policy.yaml', RULE_IDS);
+  } catch (error) {
+    if (error instanceof PolicyError) return error.problems;
+    throw error;
+  }
+  throw new Error('policy was accepted');
+}
+
+describe('policy loading', () => {
+  it('loads the shipped example', async () => {
+    const policy = await examplePolicy();
+    expect(policy.forTableBucket('arn:aws:s3tables:us-east-1:111122223333:bucket/prod-orders').requireKms).toBe(true);
+    expect(policy.forTableBucket('arn:aws:s3tables:us-east-1:111122223333:bucket/dev').requireKms).toBe(false);
+  });
+
+  it('names the line and key of each problem', () => {
+    const text = ['version: 1', 'trustedAccounts:', '  - "12345"', 'kms:', '  required: "yes"', 'tableBuckets:', '  - match: prod-*', '    approvedKeys: ["alias/data"]'].join('\n');
+    expect(problems(text)).toEqual([
+      expect.stringMatching(/^policy\.yaml:3: trustedAccounts\.0: an AWS account id is 12 digits/),
+      expect.stringMatching(/^policy\.yaml:5: kms\.required: /),
+      expect.stringMatching(/^policy\.yaml:8: tableBuckets\.0\.approvedKeys\.0: approved keys are key ARNs/),
+    ]);
+  });
+
+  it('rejects unknown keys, unknown rule ids and YAML syntax errors', () => {
+    expect(problems('versoin: 1')[0]).toMatch(/Unrecognized key/);
+    expect(problems('rules:\n  s3tables.no-such-rule:\n    enabled: false')).toEqual([expect.stringMatching(/^policy\.yaml:2: rules\.s3tables\.no-such-rule: no rule has this id/)]);
+    expect(problems('rules: [unclosed')[0]).toMatch(/^policy\.yaml:1: YAML syntax/);
+  });
+
+  it('applies defaults and per-rule settings', () => {
+    const policy = parsePolicy('rules:\n  s3tables.encryption-config-read:\n    enabled: false\n  s3tables.bucket-encryption-removed:\n    severity: CRITICAL\n', 'p.yaml', RULE_IDS);
+    expect(policy.ruleEnabled('s3tables.encryption-config-read')).toBe(false);
+    expect(policy.severityFor('s3tables.bucket-encryption-removed', 'HIGH')).toBe('CRITICAL');
+    expect(policy.severityFor('s3tables.table-key-unapproved', 'HIGH')).toBe('HIGH');
+  });
+});
+
+describe('key verdicts', () => {
+  const OWN = '111122223333';
+  it('approves own-account keys and trusted accounts by default, and flags the rest as untrusted', () => {
+    const policy = Policy.fromInput({ trustedAccounts: ['777788889999'] });
+    const requirements = policy.forTableBucket(`arn:aws:s3tables:us-east-1:${OWN}:bucket/x`);
+    expect(policy.judgeKey(`arn:aws:kms:us-east-1:${OWN}:key/k`, OWN, requirements).approved).toBe(true);
+    expect(policy.judgeKey('arn:aws:kms:us-east-1:777788889999:key/k', OWN, requirements).approved).toBe(true);
+    expect(policy.judgeKey('arn:aws:kms:us-east-1:444455556666:key/k', OWN, requirements)).toMatchObject({ approved: false, untrustedAccount: true });
+  });
+
+  it('with approved keys, only matching keys pass', () => {
+    const policy = Policy.fromInput({ tableBuckets: [{ match: 'prod-*', approvedKeys: [`arn:aws:kms:*:${OWN}:key/approved-*`] }] });
+    const requirements = policy.forTableBucket(`arn:aws:s3tables:us-east-1:${OWN}:bucket/prod-x`);
+    expect(policy.judgeKey(`arn:aws:kms:us-east-1:${OWN}:key/approved-1`, OWN, requirements).approved).toBe(true);
+    expect(policy.judgeKey(`arn:aws:kms:us-east-1:${OWN}:key/other`, OWN, requirements)).toMatchObject({ approved: false, untrustedAccount: false });
+  });
+});
