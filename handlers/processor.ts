@@ -18,7 +18,13 @@ export async function handler(event: EventBridgeEvent<string, unknown>, context?
   const topicArn = alertTopicArn(process.env, context);
   if (topicArn && result.findings.length > 0) {
     sns ??= new SNSClient({});
-    for (const finding of result.findings) await publishFinding(sns, topicArn, finding);
+    try {
+      for (const finding of result.findings) await publishFinding(sns, topicArn, finding);
+    } catch (error) {
+      // let Lambda's retry process the event again instead of dropping it as a duplicate
+      for (const eventId of new Set(result.findings.map((f) => f.eventId))) await store.releaseEvent(eventId);
+      throw error;
+    }
   }
   // log ids and classification only: event payloads can carry policies, key ids and IPs
   console.log(JSON.stringify({

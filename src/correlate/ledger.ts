@@ -7,6 +7,14 @@ import {
   type EncryptionConfig,
 } from './s3tables.js';
 
+/** Events the ledger learns from, beyond those the rules read: the deployment must deliver them too. */
+export const LEDGER_TRIGGERS = [
+  {
+    eventSource: S3TABLES_SOURCE,
+    eventNames: ['CreateTableBucket', 'PutTableBucketEncryption', 'DeleteTableBucketEncryption', 'DeleteTableBucket', 'CreateTable', 'DeleteTable'],
+  },
+] as const;
+
 /** Which event last set an entry: entries only move forward in event time, whatever the arrival order. */
 export interface Version {
   time: number;

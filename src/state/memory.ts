@@ -23,5 +23,9 @@ export class MemoryStateStore implements StateStore {
     return true;
   }
 
+  async releaseEvent(eventId: string): Promise<void> {
+    this.claims.delete(eventId);
+  }
+
   async flush(): Promise<void> {}
 }

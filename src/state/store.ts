@@ -17,6 +17,8 @@ export interface StateStore {
    * expired): the caller then produces no finding, alert or remediation for it.
    */
   claimEvent(eventId: string, nowMs: number): Promise<boolean>;
+  /** Forgets a claim, so that a retry of an event whose effects failed is processed again. */
+  releaseEvent(eventId: string): Promise<void>;
   /** Writes anything buffered; a no-op for stores that write through. */
   flush(): Promise<void>;
 }

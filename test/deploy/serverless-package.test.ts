@@ -1,0 +1,107 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { LEDGER_TRIGGERS } from '../../src/correlate/ledger.js';
+import { matchesPattern, type Pattern } from '../../src/deploy/event-pattern.js';
+import { RULES } from '../../src/rules/index.js';
+import { collect, EVENTS, ROOT } from '../helpers.js';
+
+interface CfnResource { Type: string; Properties: Record<string, any> }
+let resources: Record<string, CfnResource>;
+let outputDir: string;
+
+beforeAll(async () => {
+  outputDir = await mkdtemp(join(tmpdir(), 'sse-sentinel-package-'));
+  const result = spawnSync(join(ROOT, 'node_modules/.bin/serverless'), ['package', '--package', outputDir, '--stage', 'test'], {
+    cwd: ROOT, encoding: 'utf8', env: { ...process.env, CI: 'true', SLS_TELEMETRY_DISABLED: '1', AWS_SDK_LOAD_CONFIG: '0' }, timeout: 180_000,
+  });
+  if (result.status !== 0) throw new Error(`serverless package failed:\n${result.stdout}\n${result.stderr}`);
+  const template = JSON.parse(await readFile(join(outputDir, 'cloudformation-template-update-stack.json'), 'utf8'));
+  resources = template.Resources;
+});
+
+const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+const rules = () => ofType('AWS::Events::Rule').map(([id, r]) => ({ id, state: r.Properties.State ?? 'ENABLED', pattern: r.Properties.EventPattern as Pattern, targets: r.Properties.Targets as any[] }));
+
+/** Read-only events reach only rules in this state (EventBridge user guide). */
+function deliverable(rule: ReturnType<typeof rules>[number], event: { detail?: { readOnly?: boolean } }): boolean {
+  const readOnly = event.detail?.readOnly === true;
+  return rule.state === 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS' || (rule.state === 'ENABLED' && !readOnly);
+}
+
+describe('serverless package', () => {
+  it('builds one zip for the processor, with the policy, for nodejs22.x on arm64', () => {
+    const [, fn] = ofType('AWS::Lambda::Function')[0]!;
+    expect(fn.Properties.Runtime).toBe('nodejs22.x');
+    expect(fn.Properties.Architectures).toEqual(['arm64']);
+    expect(fn.Properties.Handler).toBe('handlers/processor.handler');
+    const zip = spawnSync('unzip', ['-l', join(outputDir, 'processor.zip')], { encoding: 'utf8' });
+    expect(zip.stdout).toContain('handlers/processor.cjs');
+    expect(zip.stdout).toContain('config/policy.yaml');
+  });
+
+  it('delivers every sample event a rule or the ledger reads, respecting the read-only rule state', async () => {
+    const items = await collect([EVENTS]);
+    const raw = await Promise.all(items.flatMap((item) => (item.kind === 'event' && item.event.detailType ? [item.event] : [])).map(async (event) => {
+      const text = await readFile(event.location.source, 'utf8');
+      const value = JSON.parse(text);
+      return Array.isArray(value) ? value[event.location.index ?? 0] : value;
+    }));
+    const wanted = new Set([...RULES.flatMap((r) => r.triggers), ...LEDGER_TRIGGERS].flatMap((t) => t.eventNames.map((n) => `${t.eventSource}|${n}`)));
+    let checked = 0;
+    for (const envelope of raw) {
+      if (!wanted.has(`${envelope.detail.eventSource}|${envelope.detail.eventName}`)) continue;
+      // a successful data-key call is deliberately filtered out in the pattern: only failures matter to the rules
+      const filteredOnPurpose = envelope.detail.eventSource === 'kms.amazonaws.com' && !envelope.detail.errorCode;
+      const matched = rules().filter((rule) => matchesPattern(rule.pattern, envelope) && deliverable(rule, envelope));
+      expect(matched.length > 0, `${envelope.detail.eventName} (${envelope.id})`).toBe(!filteredOnPurpose);
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(20);
+  });
+
+  it('covers every (eventSource, eventName) the rules and the ledger read', () => {
+    for (const trigger of [...RULES.flatMap((r) => r.triggers), ...LEDGER_TRIGGERS]) {
+      for (const eventName of trigger.eventNames) {
+        const readOnly = /^(Get|List|Describe)/.test(eventName) || ['GenerateDataKey', 'Decrypt'].includes(eventName);
+        const envelope = {
+          source: `aws.${trigger.eventSource.split('.')[0]}`,
+          'detail-type': 'AWS API Call via CloudTrail',
+          detail: { eventSource: trigger.eventSource, eventName, readOnly, errorCode: 'AccessDenied' },
+        };
+        expect(rules().some((rule) => matchesPattern(rule.pattern, envelope) && deliverable(rule, envelope)), `${trigger.eventSource} ${eventName}`).toBe(true);
+      }
+    }
+  });
+
+  it('routes TablesMaintenanceEvent as a service event', () => {
+    const envelope = { source: 'aws.s3tables', 'detail-type': 'AWS Service Event via CloudTrail', detail: { eventSource: 's3tables.amazonaws.com', eventName: 'TablesMaintenanceEvent' } };
+    expect(rules().some((rule) => matchesPattern(rule.pattern, envelope))).toBe(true);
+  });
+
+  it('gives every rule target a dead-letter queue and a retry policy, and the function an on-failure destination', () => {
+    for (const rule of rules()) {
+      for (const target of rule.targets) {
+        expect(target.DeadLetterConfig?.Arn, rule.id).toEqual({ 'Fn::GetAtt': ['FailedEventsQueue', 'Arn'] });
+        expect(target.RetryPolicy?.MaximumRetryAttempts, rule.id).toBeGreaterThan(0);
+      }
+    }
+    const [, invokeConfig] = ofType('AWS::Lambda::EventInvokeConfig')[0]!;
+    expect(invokeConfig.Properties.DestinationConfig.OnFailure.Destination).toEqual({ 'Fn::GetAtt': ['FailedEventsQueue', 'Arn'] });
+    expect(ofType('AWS::CloudWatch::Alarm').length).toBeGreaterThan(0);
+  });
+
+  it('lets EventBridge invoke the function only from the read-only rule it declares', () => {
+    const permissions = ofType('AWS::Lambda::Permission').map(([, p]) => p.Properties);
+    expect(permissions.every((p) => p.Principal === 'events.amazonaws.com' && p.SourceArn)).toBe(true);
+  });
+
+  it('grants the processor no write access to what it watches', () => {
+    const [, role] = ofType('AWS::IAM::Role')[0]!;
+    const actions = (role.Properties.Policies as any[]).flatMap((p) => p.PolicyDocument.Statement).flatMap((s: any) => [s.Action].flat());
+    expect(actions.filter((a: string) => !a.startsWith('logs:'))).toEqual(expect.arrayContaining(['sns:Publish', 'sqs:SendMessage']));
+    for (const action of actions) expect(action).toMatch(/^(logs:(CreateLogStream|CreateLogGroup|TagResource|PutLogEvents)|sns:Publish|sqs:SendMessage)$/);
+  });
+});
