@@ -165,11 +165,10 @@ export class Ledger implements LedgerView {
     const target = s3TablesTargetOf(event);
     const bucketArn = target.bucket?.bucketArn;
     if (!bucketArn) return;
-    const request = event.requestParameters;
 
     switch (event.eventName) {
       case 'CreateTableBucket': {
-        const requested = encryptionConfigOf(request);
+        const requested = encryptionConfigOf(event);
         this.put({
           kind: 'table-bucket', arn: bucketArn, version,
           // a table bucket created without a configuration uses SSE-S3
@@ -179,7 +178,7 @@ export class Ledger implements LedgerView {
         return;
       }
       case 'PutTableBucketEncryption': {
-        const requested = encryptionConfigOf(request);
+        const requested = encryptionConfigOf(event);
         if (!requested) return;
         this.put({ ...this.bucketBase(bucketArn), encryption: requested, encryptionSource: 'request', version });
         return;
@@ -193,7 +192,7 @@ export class Ledger implements LedgerView {
       case 'CreateTable': {
         const tableArn = target.tableArn;
         if (!tableArn) return;
-        const requested = encryptionConfigOf(request);
+        const requested = encryptionConfigOf(event);
         const inheritedFrom = this.tableBucket(bucketArn);
         const table: TableEntry = { kind: 'table', arn: tableArn, bucketArn, version };
         if (target.namespace) table.namespace = target.namespace;

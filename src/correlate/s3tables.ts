@@ -1,5 +1,5 @@
 import type { CloudTrailEvent, JsonObject } from '../events/types.js';
-import { parseS3TablesArn, tableBucketArn, type S3TablesArn } from './arn.js';
+import { normalizeKeyRef, parseS3TablesArn, tableBucketArn, type S3TablesArn } from './arn.js';
 
 export const S3TABLES_SOURCE = 's3tables.amazonaws.com';
 export const S3TABLES_MAINTENANCE_PRINCIPAL = 'maintenance.s3tables.amazonaws.com';
@@ -21,15 +21,22 @@ export function namespaceOf(value: unknown): string | undefined {
   return str(value);
 }
 
-/** The `encryptionConfiguration` of a request, tolerant of key casing. */
-export function encryptionConfigOf(parameters: JsonObject): EncryptionConfig | undefined {
+/**
+ * The `encryptionConfiguration` of an event's request, tolerant of key casing. A key given as a bare id or an alias
+ * is resolved the way KMS resolves it: in the caller's account and region.
+ */
+export function encryptionConfigOf(event: Pick<CloudTrailEvent, 'requestParameters' | 'awsRegion' | 'principal' | 'account'>): EncryptionConfig | undefined {
+  const parameters = event.requestParameters;
   const config = (parameters['encryptionConfiguration'] ?? parameters['EncryptionConfiguration']) as JsonObject | undefined;
   if (!config || typeof config !== 'object') return undefined;
   const sseAlgorithm = str(config['sseAlgorithm'] ?? config['SSEAlgorithm']);
   if (!sseAlgorithm) return undefined;
   const result: EncryptionConfig = { sseAlgorithm };
   const key = str(config['kmsKeyArn'] ?? config['KMSKeyArn'] ?? config['kmsKeyId']);
-  if (key) result.kmsKeyArn = key;
+  if (key) {
+    const ref = normalizeKeyRef(key, { region: event.awsRegion, accountId: event.principal.accountId ?? event.account });
+    result.kmsKeyArn = ref?.keyArn ?? ref?.aliasArn ?? key;
+  }
   return result;
 }
 

@@ -105,3 +105,18 @@ describe('serverless package', () => {
     for (const action of actions) expect(action).toMatch(/^(logs:(CreateLogStream|CreateLogGroup|TagResource|PutLogEvents)|sns:Publish|sqs:SendMessage)$/);
   });
 });
+
+describe('serverless invoke local', () => {
+  it('runs the bundled processor on a sample event', () => {
+    const result = spawnSync(join(ROOT, 'node_modules/.bin/serverless'), ['invoke', 'local', '-f', 'processor', '-p', 'events/s3tables/DeleteTableBucketEncryption.json'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      // dummy credentials: invoke local must not look for real ones (no network here, and none needed)
+      env: { ...process.env, CI: 'true', SLS_TELEMETRY_DISABLED: '1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'us-east-1' },
+      timeout: 180_000,
+    });
+    expect(result.status, result.stderr).toBe(0);
+    const output = result.stdout.slice(result.stdout.indexOf('{\n'));
+    expect(JSON.parse(output).findings.map((f: { ruleId: string }) => f.ruleId)).toEqual(['s3tables.bucket-encryption-removed']);
+  });
+});

@@ -1,3 +1,5 @@
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Policy } from '../../src/policy/policy.js';
@@ -54,5 +56,17 @@ describe('S3 Tables rules in detail', () => {
       'arn:aws:s3tables:us-east-1:111122223333:bucket/analytics-lake',
       'arn:aws:kms:us-east-1:111122223333:key/0987dcba-09fe-87dc-65ba-ab0987654321',
     ]);
+  });
+
+  it('resolves a bare key id in the caller\'s account before judging it', async () => {
+    const text = JSON.parse(await readFile(fixture('CreateTable.foreign-key.json'), 'utf8'));
+    text.detail.requestParameters.encryptionConfiguration.kmsKeyArn = 'f00dbabe-1111-2222-3333-444455556666';
+    text.detail.eventID = 'bare-key-id';
+    const path = join(await mkdtemp(join(tmpdir(), 'sse-sentinel-rule-')), 'bare.json');
+    await writeFile(path, JSON.stringify(text));
+    const { findings, pipeline } = await replayFiles([path]);
+    expect(findings).toEqual([]);
+    const table = pipeline.ledger.all().find((entry) => entry.kind === 'table');
+    expect(table && 'encryption' in table ? table.encryption?.kmsKeyArn : undefined).toBe('arn:aws:kms:us-east-1:111122223333:key/f00dbabe-1111-2222-3333-444455556666');
   });
 });

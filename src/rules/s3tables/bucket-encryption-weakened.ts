@@ -27,7 +27,7 @@ export const bucketEncryptionWeakened: Rule = {
     if (!succeeded(event)) return [];
     const bucketArn = s3TablesTargetOf(event).bucket?.bucketArn;
     if (!bucketArn) return [];
-    const requested = encryptionConfigOf(event.requestParameters);
+    const requested = encryptionConfigOf(event);
     if (event.eventName === 'PutTableBucketEncryption' && !requested) return [];
     const current = requested ?? { sseAlgorithm: 'AES256' };
     if (isKms(current)) return [];

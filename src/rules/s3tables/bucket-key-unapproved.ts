@@ -27,7 +27,7 @@ export const bucketKeyUnapproved: Rule = {
   match(event, { policy }) {
     if (!succeeded(event)) return [];
     const bucketArn = s3TablesTargetOf(event).bucket?.bucketArn;
-    const requested = encryptionConfigOf(event.requestParameters);
+    const requested = encryptionConfigOf(event);
     if (!bucketArn || !requested || !isKms(requested)) return [];
     return judgeRequestedKey(event, policy, bucketArn, bucketArn, requested, 'table bucket default encryption');
   },

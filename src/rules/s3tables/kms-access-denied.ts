@@ -1,5 +1,5 @@
 import { parseS3TablesArn } from '../../correlate/arn.js';
-import { S3TABLES_MAINTENANCE_PRINCIPAL, s3TablesTargetOf } from '../../correlate/s3tables.js';
+import { encryptionConfigOf, S3TABLES_MAINTENANCE_PRINCIPAL, s3TablesTargetOf } from '../../correlate/s3tables.js';
 import { isServicePrincipal } from '../../events/principal.js';
 import type { CloudTrailEvent } from '../../events/types.js';
 import type { FindingDraft, Rule } from '../rule.js';
@@ -38,8 +38,7 @@ function fromCreateTable(event: CloudTrailEvent): FindingDraft[] {
   if (!/kms/i.test(text)) return [];
   const target = s3TablesTargetOf(event);
   const bucketArn = target.bucket?.bucketArn;
-  const key = (event.requestParameters['encryptionConfiguration'] as Record<string, unknown> | undefined)?.['kmsKeyArn'];
-  const keyArn = typeof key === 'string' ? key : undefined;
+  const keyArn = encryptionConfigOf(event)?.kmsKeyArn;
   const name = target.namespace && target.tableName ? ` ${target.namespace}.${target.tableName}` : '';
   return [{
     summary: `CreateTable${name} failed on KMS permissions (${event.errorCode}): ${event.errorMessage ?? 'no message'}`,

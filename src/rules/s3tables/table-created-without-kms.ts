@@ -27,7 +27,7 @@ export const tableCreatedWithoutKms: Rule = {
     const target = s3TablesTargetOf(event);
     const bucketArn = target.bucket?.bucketArn;
     if (!bucketArn) return [];
-    const requested = encryptionConfigOf(event.requestParameters);
+    const requested = encryptionConfigOf(event);
     if (isKms(requested)) return [];
     const resources = target.tableArn ? [target.tableArn, bucketArn] : [bucketArn];
     const name = target.namespace && target.tableName ? `${target.namespace}.${target.tableName}` : 'table';

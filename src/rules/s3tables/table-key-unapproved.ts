@@ -27,7 +27,7 @@ export const tableKeyUnapproved: Rule = {
     if (!succeeded(event)) return [];
     const target = s3TablesTargetOf(event);
     const bucketArn = target.bucket?.bucketArn;
-    const requested = encryptionConfigOf(event.requestParameters);
+    const requested = encryptionConfigOf(event);
     if (!bucketArn || !requested || !isKms(requested)) return [];
     const name = target.namespace && target.tableName ? `table ${target.namespace}.${target.tableName}` : 'table';
     return judgeRequestedKey(event, policy, bucketArn, target.tableArn ?? bucketArn, requested, name);
