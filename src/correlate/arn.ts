@@ -8,13 +8,26 @@ export interface ParsedArn {
   resource: string;
 }
 
+/** The same few ARNs recur in every event of a stream; parsing dominated replay profiles before this cache. */
+const ARN_CACHE_LIMIT = 10_000;
+const arnCache = new Map<string, ParsedArn | null>();
+
 export function parseArn(text: unknown): ParsedArn | undefined {
-  if (typeof text !== 'string' || !validate(text)) return undefined;
-  try {
-    return parse(text);
-  } catch {
-    return undefined;
+  if (typeof text !== 'string') return undefined;
+  const cached = arnCache.get(text);
+  if (cached !== undefined) return cached ?? undefined;
+  let parsed: ParsedArn | null = null;
+  if (validate(text)) {
+    try {
+      parsed = parse(text);
+    } catch {
+      parsed = null;
+    }
   }
+  if (arnCache.size >= ARN_CACHE_LIMIT) arnCache.clear();
+  arnCache.set(text, parsed);
+  // callers get their own copy: the cached object must never be changed through them
+  return parsed ? { ...parsed } : undefined;
 }
 
 export function partitionOf(region: string): string {

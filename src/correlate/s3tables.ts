@@ -58,7 +58,19 @@ export interface S3TablesTarget {
   tableArn?: string;
 }
 
+/** Rules and the ledger all ask the same event: read it once. */
+const targets = new WeakMap<CloudTrailEvent, S3TablesTarget>();
+
 export function s3TablesTargetOf(event: CloudTrailEvent): S3TablesTarget {
+  let target = targets.get(event);
+  if (!target) {
+    target = readS3TablesTarget(event);
+    targets.set(event, target);
+  }
+  return target;
+}
+
+function readS3TablesTarget(event: CloudTrailEvent): S3TablesTarget {
   const request = event.requestParameters;
   const response = event.responseElements;
   const target: S3TablesTarget = {};

@@ -4,6 +4,8 @@ import { normalizePrincipal } from './principal.js';
 import { cloudTrailRecordSchema, describeIssues, eventBridgeEnvelopeSchema } from './schema.js';
 import type { CloudTrailEvent, InputLocation, JsonObject, ReadItem, ResourceRef } from './types.js';
 
+const CANONICAL_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
+
 /** KMS's own EventBridge events (not delivered through CloudTrail). */
 export const KMS_NATIVE_DETAIL_TYPES = new Set([
   'KMS CMK Rotation',
@@ -77,7 +79,7 @@ export function normalizeRecord(value: unknown, location: InputLocation, envelop
     eventId: record.eventID ?? envelope?.id ?? syntheticEventId(record),
     eventName: record.eventName,
     eventSource: record.eventSource,
-    eventTime: parsedTime === undefined ? '' : toIsoSeconds(eventTimeMs),
+    eventTime: parsedTime === undefined ? '' : CANONICAL_TIME.test(timeText!) ? timeText! : toIsoSeconds(eventTimeMs),
     eventTimeMs,
     eventType: record.eventType ?? 'AwsApiCall',
     awsRegion: record.awsRegion ?? envelope?.region ?? '',
