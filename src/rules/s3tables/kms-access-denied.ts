@@ -1,4 +1,4 @@
-import { parseS3TablesArn } from '../../correlate/arn.js';
+import { normalizeKeyRef, parseS3TablesArn } from '../../correlate/arn.js';
 import { encryptionConfigOf, S3TABLES_MAINTENANCE_PRINCIPAL, s3TablesTargetOf } from '../../correlate/s3tables.js';
 import { isServicePrincipal } from '../../events/principal.js';
 import type { CloudTrailEvent } from '../../events/types.js';
@@ -7,9 +7,12 @@ import { S3TABLES_KMS_PERMISSIONS_DOCS, S3TABLES_SOURCE } from './common.js';
 
 const KMS_SOURCE = 'kms.amazonaws.com';
 
+/** The key a data-key call used: its `resources` entry, else the requested keyId resolved the way KMS resolves it. */
 function keyArnOf(event: CloudTrailEvent): string | undefined {
-  return event.resources.find((r) => r.arn.includes(':kms:') && r.arn.includes(':key/'))?.arn ??
-    (typeof event.requestParameters['keyId'] === 'string' && event.requestParameters['keyId'].startsWith('arn:') ? event.requestParameters['keyId'] : undefined);
+  const fromResources = event.resources.find((r) => normalizeKeyRef(r.arn, { region: event.awsRegion, accountId: event.account })?.kind === 'key-arn');
+  if (fromResources) return fromResources.arn;
+  const ref = normalizeKeyRef(event.requestParameters['keyId'], { region: event.awsRegion, accountId: event.principal.accountId ?? event.account });
+  return ref?.keyArn ?? ref?.aliasArn;
 }
 
 /** S3 Tables puts the table (or table bucket) ARN, with an object path, in `aws:s3:arn`. */
