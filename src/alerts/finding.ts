@@ -30,6 +30,7 @@ export interface BlastRadius {
   keyArn: string;
   tableBuckets: { count: number; arns: string[] };
   tables: { count: number; arns: string[] };
+  buckets: { count: number; arns: string[] };
 }
 
 export const SEVERITY_ORDER: Record<Severity, number> = { INFO: 1, LOW: 2, MEDIUM: 3, HIGH: 4, CRITICAL: 5 };

@@ -35,6 +35,7 @@ export function renderPostureText(keys: readonly ProtectedResources[]): string {
     lines.push(`  ${key.keyArn}`);
     for (const arn of key.tableBuckets) lines.push(`    table bucket  ${arn}`);
     for (const arn of key.tables) lines.push(`    table         ${arn}`);
+    for (const arn of key.buckets) lines.push(`    bucket        ${arn}`);
   }
   return lines.join('\n');
 }

@@ -1,9 +1,26 @@
-import { keyAccount, parseS3TablesArn } from '../correlate/arn.js';
-import { policySchema, type PolicyDocument, type PolicyInput, type Severity } from './schema.js';
+import { keyAccount, parseS3Arn, parseS3TablesArn } from '../correlate/arn.js';
+import { policySchema, type PolicyDocument, type PolicyInput, type resourceRuleSchema, type Severity } from './schema.js';
+import type { z } from 'zod';
+
+type ResourceRule = z.infer<typeof resourceRuleSchema>;
 
 export function globToRegExp(glob: string): RegExp {
   const escaped = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
   return new RegExp(`^${escaped}$`);
+}
+
+interface CompiledResourceRule {
+  match: RegExp;
+  requireKms?: boolean;
+  approvedKeys?: string[];
+}
+
+function compileResourceRule(rule: ResourceRule): CompiledResourceRule {
+  return {
+    match: globToRegExp(rule.match),
+    ...(rule.requireKms !== undefined ? { requireKms: rule.requireKms } : {}),
+    ...(rule.approvedKeys ? { approvedKeys: rule.approvedKeys } : {}),
+  };
 }
 
 export interface KeyVerdict {
@@ -22,15 +39,13 @@ export interface ResourceRequirements {
 
 /** The user's policy, compiled for fast questions. */
 export class Policy {
-  private readonly tableBucketRules: { match: RegExp; requireKms?: boolean; approvedKeys?: string[] }[];
+  private readonly tableBucketRules: CompiledResourceRule[];
+  private readonly bucketRules: CompiledResourceRule[];
   private readonly trusted: Set<string>;
 
   constructor(readonly document: PolicyDocument) {
-    this.tableBucketRules = document.tableBuckets.map((rule) => ({
-      match: globToRegExp(rule.match),
-      ...(rule.requireKms !== undefined ? { requireKms: rule.requireKms } : {}),
-      ...(rule.approvedKeys ? { approvedKeys: rule.approvedKeys } : {}),
-    }));
+    this.tableBucketRules = document.tableBuckets.map(compileResourceRule);
+    this.bucketRules = document.buckets.map(compileResourceRule);
     this.trusted = new Set(document.trustedAccounts);
   }
 
@@ -47,8 +62,15 @@ export class Policy {
   }
 
   forTableBucket(bucketArn: string): ResourceRequirements {
-    const name = parseS3TablesArn(bucketArn)?.bucketName;
-    const rule = this.tableBucketRules.find((r) => r.match.test(bucketArn) || (name !== undefined && r.match.test(name)));
+    return this.requirements(this.tableBucketRules, bucketArn, parseS3TablesArn(bucketArn)?.bucketName);
+  }
+
+  forBucket(bucketArn: string): ResourceRequirements {
+    return this.requirements(this.bucketRules, bucketArn, parseS3Arn(bucketArn)?.bucket);
+  }
+
+  private requirements(rules: CompiledResourceRule[], arn: string, name: string | undefined): ResourceRequirements {
+    const rule = rules.find((r) => r.match.test(arn) || (name !== undefined && r.match.test(name)));
     const patterns = rule?.approvedKeys ?? this.document.kms.approvedKeys;
     const requirements: ResourceRequirements = { requireKms: rule?.requireKms ?? this.document.kms.required };
     if (patterns) {

@@ -14,7 +14,7 @@ const keyPattern = pattern.refine((value) => value.startsWith('arn:') || value =
 });
 
 export const resourceRuleSchema = z.strictObject({
-  /** Matches the table bucket ARN, or its bare name. */
+  /** Matches the resource ARN, or its bare name. */
   match: pattern,
   requireKms: z.boolean().optional(),
   approvedKeys: z.array(keyPattern).optional(),
@@ -37,8 +37,10 @@ export const policySchema = z.strictObject({
       approvedKeys: z.array(keyPattern).optional(),
     })
     .default({ required: false }),
-  /** First match wins. */
+  /** Per S3 table bucket; first match wins. */
   tableBuckets: z.array(resourceRuleSchema).default([]),
+  /** Per S3 general-purpose bucket (glob over the bucket ARN or name); first match wins. */
+  buckets: z.array(resourceRuleSchema).default([]),
   rules: z.record(z.string(), ruleSettingSchema).default({}),
 });
 

@@ -45,14 +45,10 @@ export type RuleErrorHandler = (ruleId: string, event: CloudTrailEvent, error: u
 const BLAST_RADIUS_SAMPLE = 20;
 
 function blastRadiusOf(keyArn: string, context: RuleContext): BlastRadius | undefined {
-  const protectedResources = context.ledger.protectedBy(keyArn);
-  const { tableBuckets, tables } = protectedResources;
-  if (tableBuckets.length === 0 && tables.length === 0) return undefined;
-  return {
-    keyArn,
-    tableBuckets: { count: tableBuckets.length, arns: tableBuckets.slice(0, BLAST_RADIUS_SAMPLE) },
-    tables: { count: tables.length, arns: tables.slice(0, BLAST_RADIUS_SAMPLE) },
-  };
+  const { tableBuckets, tables, buckets } = context.ledger.protectedBy(keyArn);
+  if (tableBuckets.length + tables.length + buckets.length === 0) return undefined;
+  const sample = (arns: string[]) => ({ count: arns.length, arns: arns.slice(0, BLAST_RADIUS_SAMPLE) });
+  return { keyArn, tableBuckets: sample(tableBuckets), tables: sample(tables), buckets: sample(buckets) };
 }
 
 /** Runs the matching rules on one event; a rule that throws is reported, never allowed to stop the others. */

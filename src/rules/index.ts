@@ -1,4 +1,23 @@
 import type { Rule } from './rule.js';
+import { dataEventsReduced } from './cloudtrail/data-events-reduced.js';
+import { loggingStopped } from './cloudtrail/logging-stopped.js';
+import { trailDeleted } from './cloudtrail/trail-deleted.js';
+import { trailEncryptionRemoved } from './cloudtrail/trail-encryption-removed.js';
+import { externalKeyCreated } from './kms/external-key-created.js';
+import { importedKeyMaterialDeleted } from './kms/imported-key-material-deleted.js';
+import { importedKeyMaterialExpiring } from './kms/imported-key-material-expiring.js';
+import { keyDeletionScheduled } from './kms/key-deletion-scheduled.js';
+import { keyDisabled } from './kms/key-disabled.js';
+import { keyRecovered } from './kms/key-recovered.js';
+import { rotationDisabled } from './kms/rotation-disabled.js';
+import { s3AwsManagedKey } from './s3/aws-managed-key.js';
+import { s3BucketEncryptionRemoved } from './s3/bucket-encryption-removed.js';
+import { s3BucketEncryptionWeakened } from './s3/bucket-encryption-weakened.js';
+import { s3BucketKeyDisabled } from './s3/bucket-key-disabled.js';
+import { s3BucketKeyUnapproved } from './s3/bucket-key-unapproved.js';
+import { s3KeyAliasReference } from './s3/key-alias-reference.js';
+import { s3SseCUnblocked } from './s3/sse-c-unblocked.js';
+import { s3SseCWrite } from './s3/sse-c-write.js';
 import { bucketEncryptionRemoved } from './s3tables/bucket-encryption-removed.js';
 import { bucketEncryptionWeakened } from './s3tables/bucket-encryption-weakened.js';
 import { bucketKeyUnapproved } from './s3tables/bucket-key-unapproved.js';
@@ -9,6 +28,7 @@ import { tableKeyUnapproved } from './s3tables/table-key-unapproved.js';
 
 /** The explicit registry: a rule exists when it is listed here. */
 export const RULES: readonly Rule[] = [
+  // S3 Tables
   bucketEncryptionRemoved,
   bucketEncryptionWeakened,
   bucketKeyUnapproved,
@@ -16,6 +36,28 @@ export const RULES: readonly Rule[] = [
   tableCreatedWithoutKms,
   kmsAccessDenied,
   encryptionConfigRead,
+  // S3
+  s3BucketEncryptionRemoved,
+  s3BucketEncryptionWeakened,
+  s3BucketKeyUnapproved,
+  s3AwsManagedKey,
+  s3KeyAliasReference,
+  s3BucketKeyDisabled,
+  s3SseCWrite,
+  s3SseCUnblocked,
+  // KMS
+  keyDeletionScheduled,
+  keyDisabled,
+  keyRecovered,
+  importedKeyMaterialDeleted,
+  importedKeyMaterialExpiring,
+  externalKeyCreated,
+  rotationDisabled,
+  // CloudTrail
+  loggingStopped,
+  trailDeleted,
+  trailEncryptionRemoved,
+  dataEventsReduced,
 ];
 
 export const RULE_IDS: ReadonlySet<string> = new Set(RULES.map((rule) => rule.id));

@@ -27,6 +27,12 @@ export interface FindingDraft {
 export interface RuleTrigger {
   eventSource: string;
   eventNames: readonly string[];
+  /**
+   * The subset of these events the rule can fire on, as an EventBridge pattern over `detail`. The deployment filters
+   * with it so the bulk (successful data-key calls, ordinary object writes) never reaches Lambda; the package test
+   * checks that the deployed patterns deliver every event that passes it.
+   */
+  detailFilter?: Record<string, unknown>;
 }
 
 export interface Rule {
@@ -40,6 +46,11 @@ export interface Rule {
   /** CIS, MITRE ATT&CK and AWS documentation. */
   references: readonly string[];
   triggers: readonly RuleTrigger[];
+  /**
+   * True for the rules that deliberately read failed calls (access-denied rules, the read audit). Every other rule
+   * ignores events with an errorCode: a failed call changed nothing.
+   */
+  readsFailedCalls?: boolean;
   /** Fixture files under `events/` (paths relative to it) that must, and must not, produce this finding. */
   fixtures: { positive: readonly string[]; negative: readonly string[] };
   match(event: CloudTrailEvent, context: RuleContext): FindingDraft[];

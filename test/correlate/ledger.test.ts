@@ -31,7 +31,7 @@ describe('Ledger', () => {
   it('knows which table buckets and tables a key protects, with inheritance', () => {
     const ledger = new Ledger();
     for (const e of [createBucket('1', '2025-01-01T00:00:00Z', KEY_A), createTable('2', '2025-01-01T00:01:00Z', 'orders', KEY_B), createTable('3', '2025-01-01T00:02:00Z', 'customers')]) ledger.apply(e);
-    expect(ledger.protectedBy(KEY_A)).toEqual({ keyArn: KEY_A, tableBuckets: [BUCKET], tables: [`${BUCKET}/table/customers-id`] });
+    expect(ledger.protectedBy(KEY_A)).toEqual({ keyArn: KEY_A, tableBuckets: [BUCKET], tables: [`${BUCKET}/table/customers-id`], buckets: [] });
     expect(ledger.protectedBy(KEY_B).tables).toEqual([`${BUCKET}/table/orders-id`]);
     expect(ledger.table(`${BUCKET}/table/customers-id`)).toMatchObject({ inherited: true, namespace: 'sales', name: 'customers' });
     expect(ledger.tableArnByName(BUCKET, 'sales', 'orders')).toBe(`${BUCKET}/table/orders-id`);
@@ -41,7 +41,7 @@ describe('Ledger', () => {
     const ledger = new Ledger();
     for (const e of [createBucket('1', '2025-01-01T00:00:00Z', KEY_A), createTable('2', '2025-01-01T00:01:00Z', 'a'), deleteEncryption('3', '2025-01-01T00:02:00Z'), createTable('4', '2025-01-01T00:03:00Z', 'b')]) ledger.apply(e);
     expect(ledger.tableBucket(BUCKET)).toMatchObject({ encryption: { sseAlgorithm: 'AES256' }, encryptionSource: 'default-after-delete' });
-    expect(ledger.protectedBy(KEY_A)).toEqual({ keyArn: KEY_A, tableBuckets: [], tables: [`${BUCKET}/table/a-id`] });
+    expect(ledger.protectedBy(KEY_A)).toEqual({ keyArn: KEY_A, tableBuckets: [], tables: [`${BUCKET}/table/a-id`], buckets: [] });
     expect(ledger.table(`${BUCKET}/table/b-id`)?.encryption).toEqual({ sseAlgorithm: 'AES256' });
   });
 

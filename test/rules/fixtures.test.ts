@@ -59,3 +59,11 @@ describe.each(RULES.map((rule) => [rule.id, rule] as const))('%s', (id, rule) =>
     expect(findings.filter((f) => f.ruleId === id)).toEqual([]);
   });
 });
+
+describe('README', () => {
+  it('documents every rule with its default severity', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const readme = await readFile(join(EVENTS, '..', 'README.md'), 'utf8');
+    for (const rule of RULES) expect(readme, rule.id).toMatch(new RegExp(`\\| \`${rule.id.replace(/\./g, '\\.')}\` \\| ${rule.severity}\\b`));
+  });
+});

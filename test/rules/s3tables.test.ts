@@ -18,7 +18,7 @@ describe('S3 Tables rules in detail', () => {
       previous: { sseAlgorithm: 'aws:kms', kmsKeyArn: KEY_A },
       current: { sseAlgorithm: 'AES256' },
       keyArn: KEY_A,
-      blastRadius: { keyArn: KEY_A, tableBuckets: { count: 1, arns: ['arn:aws:s3tables:us-east-1:111122223333:bucket/marketing-lake'] }, tables: { count: 0, arns: [] } },
+      blastRadius: { keyArn: KEY_A, tableBuckets: { count: 1, arns: ['arn:aws:s3tables:us-east-1:111122223333:bucket/marketing-lake'] }, tables: { count: 0, arns: [] }, buckets: { count: 0, arns: [] } },
       principal: 'arn:aws:iam::111122223333:user/mallory',
     })]);
   });

@@ -1,7 +1,7 @@
 import { encryptionConfigOf, isKms, s3TablesTargetOf } from '../../correlate/s3tables.js';
 import type { Rule } from '../rule.js';
 import { MITRE_DATA_ENCRYPTED_FOR_IMPACT, S3TABLES_KMS_DOCS, S3TABLES_SOURCE, succeeded } from './common.js';
-import { judgeRequestedKey } from './key-verdict.js';
+import { judgeRequestedKey } from '../key-verdict.js';
 
 export const bucketKeyUnapproved: Rule = {
   id: 's3tables.bucket-key-unapproved',
@@ -29,6 +29,6 @@ export const bucketKeyUnapproved: Rule = {
     const bucketArn = s3TablesTargetOf(event).bucket?.bucketArn;
     const requested = encryptionConfigOf(event);
     if (!bucketArn || !requested || !isKms(requested)) return [];
-    return judgeRequestedKey(event, policy, bucketArn, bucketArn, requested, 'table bucket default encryption');
+    return judgeRequestedKey(event, policy, policy.forTableBucket(bucketArn), [bucketArn], requested.kmsKeyArn, 'table bucket default encryption', requested);
   },
 };

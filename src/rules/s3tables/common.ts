@@ -1,4 +1,3 @@
-import { parseArn } from '../../correlate/arn.js';
 import { S3TABLES_SOURCE } from '../../correlate/s3tables.js';
 import type { CloudTrailEvent } from '../../events/types.js';
 
@@ -9,11 +8,6 @@ export const S3TABLES_KMS_PERMISSIONS_DOCS = 'https://docs.aws.amazon.com/Amazon
 export const S3TABLES_LOGGING_DOCS = 'https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-tables-logging.html';
 export const MITRE_DATA_ENCRYPTED_FOR_IMPACT = 'MITRE ATT&CK T1486 Data Encrypted for Impact';
 export const MITRE_IMPAIR_DEFENSES = 'MITRE ATT&CK T1562 Impair Defenses';
-
-/** The account that owns an ARN, else the account the event was recorded in. */
-export function ownerAccount(arn: string, event: CloudTrailEvent): string {
-  return parseArn(arn)?.accountId || event.account;
-}
 
 export function succeeded(event: CloudTrailEvent): boolean {
   return event.errorCode === undefined;

@@ -15,6 +15,7 @@ export const encryptionConfigRead: Rule = {
     '2. An unknown principal, or a burst of denied reads, followed by encryption changes is worth a look at that principal\'s other activity.',
   ].join('\n'),
   references: [S3TABLES_LOGGING_DOCS, 'MITRE ATT&CK T1580 Cloud Infrastructure Discovery'],
+  readsFailedCalls: true,
   triggers: [{ eventSource: S3TABLES_SOURCE, eventNames: ['GetTableBucketEncryption', 'GetTableEncryption'] }],
   fixtures: {
     positive: ['s3tables/GetTableBucketEncryption.json', 's3tables/GetTableEncryption.json'],

@@ -69,9 +69,10 @@ export const kmsAccessDenied: Rule = {
     '4. Retry CreateTable, then watch for TablesMaintenanceEvent service events on the table.',
   ].join('\n'),
   references: [S3TABLES_KMS_PERMISSIONS_DOCS],
+  readsFailedCalls: true,
   triggers: [
     { eventSource: S3TABLES_SOURCE, eventNames: ['CreateTable'] },
-    { eventSource: KMS_SOURCE, eventNames: ['GenerateDataKey', 'Decrypt'] },
+    { eventSource: KMS_SOURCE, eventNames: ['GenerateDataKey', 'Decrypt'], detailFilter: { errorCode: [{ exists: true }] } },
   ],
   fixtures: {
     positive: ['s3tables/CreateTable.kms-access-denied.json', 'kms/GenerateDataKey.s3tables-maintenance-denied.json'],

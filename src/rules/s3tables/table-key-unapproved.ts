@@ -1,7 +1,7 @@
 import { encryptionConfigOf, isKms, s3TablesTargetOf } from '../../correlate/s3tables.js';
 import type { Rule } from '../rule.js';
 import { MITRE_DATA_ENCRYPTED_FOR_IMPACT, S3TABLES_KMS_DOCS, S3TABLES_SOURCE, succeeded } from './common.js';
-import { judgeRequestedKey } from './key-verdict.js';
+import { judgeRequestedKey } from '../key-verdict.js';
 
 export const tableKeyUnapproved: Rule = {
   id: 's3tables.table-key-unapproved',
@@ -30,6 +30,7 @@ export const tableKeyUnapproved: Rule = {
     const requested = encryptionConfigOf(event);
     if (!bucketArn || !requested || !isKms(requested)) return [];
     const name = target.namespace && target.tableName ? `table ${target.namespace}.${target.tableName}` : 'table';
-    return judgeRequestedKey(event, policy, bucketArn, target.tableArn ?? bucketArn, requested, name);
+    const resources = target.tableArn ? [target.tableArn, bucketArn] : [bucketArn];
+    return judgeRequestedKey(event, policy, policy.forTableBucket(bucketArn), resources, requested.kmsKeyArn, name, requested);
   },
 };

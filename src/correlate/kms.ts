@@ -1,0 +1,51 @@
+import type { CloudTrailEvent, JsonObject } from '../events/types.js';
+import { normalizeKeyRef } from './arn.js';
+
+export const KMS_SOURCE = 'kms.amazonaws.com';
+
+export type KeyState =
+  | 'Enabled'
+  | 'Disabled'
+  | 'PendingDeletion'
+  | 'PendingReplicaDeletion'
+  | 'PendingImport'
+  | 'Unavailable'
+  | 'Deleted';
+
+function str(value: unknown): string | undefined {
+  return typeof value === 'string' && value.length > 0 ? value : undefined;
+}
+
+/** `keyMetadata` as CreateKey returns it; AWS examples spell the account field `AWSAccountId` and `aWSAccountId`. */
+export function keyMetadataOf(event: CloudTrailEvent): JsonObject | undefined {
+  const metadata = event.responseElements['keyMetadata'];
+  return metadata && typeof metadata === 'object' ? (metadata as JsonObject) : undefined;
+}
+
+/**
+ * The key a KMS event is about, as an ARN where possible: the `resources` entry, the response's `keyId`
+ * or `keyMetadata.arn`, KMS's own event resources, else the request's `keyId` resolved in the recipient account
+ * (management calls can only name keys of the caller's account by id). Falls back to the raw text.
+ */
+export function keyOf(event: CloudTrailEvent): string | undefined {
+  const context = { region: event.awsRegion, accountId: event.account };
+  const candidates = [
+    ...event.resources.map((r) => r.arn),
+    event.responseElements['keyId'],
+    keyMetadataOf(event)?.['arn'],
+    event.serviceEventDetails['keyId'],
+    event.serviceEventDetails['key-id'],
+    event.requestParameters['keyId'],
+    event.requestParameters['targetKeyId'],
+  ];
+  for (const candidate of candidates) {
+    const ref = normalizeKeyRef(candidate, context);
+    if (ref?.keyArn) return ref.keyArn;
+  }
+  return str(event.requestParameters['keyId']);
+}
+
+export function encryptionContextOf(event: CloudTrailEvent): JsonObject {
+  const context = event.requestParameters['encryptionContext'];
+  return context && typeof context === 'object' ? (context as JsonObject) : {};
+}

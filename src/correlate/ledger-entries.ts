@@ -1,0 +1,111 @@
+import type { KeyState } from './kms.js';
+import type { EncryptionConfig } from './s3tables.js';
+
+/** Which event last set an entry: entries only move forward in event time, whatever the arrival order. */
+export interface Version {
+  time: number;
+  eventId: string;
+}
+
+export interface TableBucketEntry {
+  kind: 'table-bucket';
+  arn: string;
+  /** The default encryption new tables inherit; undefined when the ledger has not seen it. */
+  encryption?: EncryptionConfig;
+  /** How the ledger learnt the encryption: from a request, or the SSE-S3 default after a deletion. */
+  encryptionSource?: 'request' | 'default-after-delete' | 'default-at-create' | 'inventory';
+  deleted?: boolean;
+  version: Version;
+}
+
+export interface TableEntry {
+  kind: 'table';
+  arn: string;
+  bucketArn: string;
+  namespace?: string;
+  name?: string;
+  /** Fixed at creation: S3 Tables never changes a table's key afterwards. */
+  encryption?: EncryptionConfig;
+  inherited?: boolean;
+  deleted?: boolean;
+  version: Version;
+}
+
+/** Table name → ARN, since API calls address tables by namespace and name. */
+export interface TableNameEntry {
+  kind: 'table-name';
+  key: string;
+  tableArn: string;
+  version: Version;
+}
+
+export interface BucketEncryption extends EncryptionConfig {
+  bucketKeyEnabled?: boolean;
+  /** e.g. ["SSE-C"]: encryption types the bucket refuses. */
+  blockedEncryptionTypes?: string[];
+}
+
+/** An S3 general-purpose bucket's default encryption. */
+export interface BucketEntry {
+  kind: 'bucket';
+  arn: string;
+  encryption?: BucketEncryption;
+  encryptionSource?: 'request' | 'default-after-delete' | 'inventory';
+  version: Version;
+}
+
+/** A KMS key's lifecycle as the events tell it. */
+export interface KeyEntry {
+  kind: 'key';
+  arn: string;
+  state?: KeyState;
+  /** Epoch ms, for PendingDeletion. */
+  deletionDate?: number;
+  origin?: string;
+  /** Epoch ms when imported key material expires. */
+  materialExpiresAt?: number;
+  rotationEnabled?: boolean;
+  version: Version;
+}
+
+export type LedgerEntry = TableBucketEntry | TableEntry | TableNameEntry | BucketEntry | KeyEntry;
+
+export function entryKey(entry: LedgerEntry): string {
+  switch (entry.kind) {
+    case 'table-bucket':
+      return `tb|${entry.arn}`;
+    case 'table':
+      return `t|${entry.arn}`;
+    case 'table-name':
+      return `tn|${entry.key}`;
+    case 'bucket':
+      return `b|${entry.arn}`;
+    case 'key':
+      return `k|${entry.arn}`;
+  }
+}
+
+/** Entries that carry an encryption configuration naming a key. */
+export type ProtectedEntry = TableBucketEntry | TableEntry | BucketEntry;
+
+export interface ProtectedResources {
+  keyArn: string;
+  tableBuckets: string[];
+  tables: string[];
+  buckets: string[];
+}
+
+/** What rules and appliers read; rules see the posture *before* the event they judge. */
+export interface LedgerView {
+  tableBucket(arn: string): TableBucketEntry | undefined;
+  table(arn: string): TableEntry | undefined;
+  tableArnByName(bucketArn: string, namespace: string, name: string): string | undefined;
+  bucket(arn: string): BucketEntry | undefined;
+  key(arn: string): KeyEntry | undefined;
+  protectedBy(keyArn: string): ProtectedResources;
+}
+
+/** What the per-service appliers may do: read, and put entries (older versions are ignored). */
+export interface LedgerWriter extends LedgerView {
+  put(entry: LedgerEntry): void;
+}
