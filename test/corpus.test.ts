@@ -30,6 +30,9 @@ const EXPECTED_FINDINGS = new Map<string, string[]>([
   ['kms/doc2023__kms-devguide__ScheduleKeyDeletion_single.json', ['kms.key-deletion-scheduled']],
   ['kms/synthetic__panther-analysis__DisableKey.json', ['kms.key-disabled']],
   ['kms/synthetic__panther-analysis__ScheduleKeyDeletion.json', ['kms.key-deletion-scheduled']],
+  ['kms/synthetic__panther-analysis__PutKeyPolicy_policy-as-object.json', ['kms.key-policy-public']],
+  ['s3/synthetic__panther-analysis__CopyObject_SSE-KMS_cross-account-key.json', ['s3.object-unexpected-encryption']],
+  ['athena/doc2023__athena-guide__StartQueryExecution_success.json', ['athena.query-results-unencrypted']],
   ['s3/real-partial__stratus-doc__CopyObject_SSE-C.json', ['s3.sse-c-write']],
   ['s3/synthetic__panther-analysis__DeleteBucketEncryption.json', ['s3.bucket-encryption-removed']],
 ]);

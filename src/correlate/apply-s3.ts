@@ -1,8 +1,9 @@
 import type { CloudTrailEvent } from '../events/types.js';
 import type { BucketEntry, LedgerWriter, Version } from './ledger-entries.js';
-import { bucketArnOf, bucketEncryptionOf } from './s3.js';
+import { s3SseEnforcement } from './policy-analysis.js';
+import { bucketArnOf, bucketEncryptionOf, bucketPolicyOf } from './s3.js';
 
-export const S3_LEDGER_EVENTS = ['PutBucketEncryption', 'DeleteBucketEncryption'] as const;
+export const S3_LEDGER_EVENTS = ['PutBucketEncryption', 'DeleteBucketEncryption', 'PutBucketPolicy', 'DeleteBucketPolicy'] as const;
 
 export function applyS3(event: CloudTrailEvent, ledger: LedgerWriter, version: Version): void {
   const arn = bucketArnOf(event);
@@ -21,6 +22,15 @@ export function applyS3(event: CloudTrailEvent, ledger: LedgerWriter, version: V
       ledger.put(entry);
       return;
     }
+    case 'PutBucketPolicy': {
+      const parsed = bucketPolicyOf(event);
+      if (!parsed.ok) return;
+      ledger.put({ kind: 'bucket-policy', arn, ...s3SseEnforcement(parsed.document), version });
+      return;
+    }
+    case 'DeleteBucketPolicy':
+      ledger.put({ kind: 'bucket-policy', arn, enforced: false, requiredKeys: [], statements: [], deleted: true, version });
+      return;
     default:
       return;
   }

@@ -1,10 +1,13 @@
 import type { CloudTrailEvent } from '../events/types.js';
+import { parsePolicyDocument } from '../events/policy-document.js';
 import { tableNameKey } from './arn.js';
+import { s3TablesSseEnforcement } from './policy-analysis.js';
 import type { LedgerWriter, TableBucketEntry, TableEntry, Version } from './ledger-entries.js';
 import { encryptionConfigOf, s3TablesTargetOf } from './s3tables.js';
 
 export const S3TABLES_LEDGER_EVENTS = [
   'CreateTableBucket', 'PutTableBucketEncryption', 'DeleteTableBucketEncryption', 'DeleteTableBucket', 'CreateTable', 'DeleteTable',
+  'PutTableBucketPolicy', 'DeleteTableBucketPolicy',
 ] as const;
 
 function bucketBase(ledger: LedgerWriter, arn: string): TableBucketEntry {
@@ -66,6 +69,15 @@ export function applyS3Tables(event: CloudTrailEvent, ledger: LedgerWriter, vers
       if (existing) ledger.put({ ...existing, deleted: true, version });
       return;
     }
+    case 'PutTableBucketPolicy': {
+      const parsed = parsePolicyDocument(event.requestParameters['resourcePolicy']);
+      if (!parsed.ok) return;
+      ledger.put({ kind: 'table-bucket-policy', arn: bucketArn, ...s3TablesSseEnforcement(parsed.document), version });
+      return;
+    }
+    case 'DeleteTableBucketPolicy':
+      ledger.put({ kind: 'table-bucket-policy', arn: bucketArn, enforced: false, requiredKeys: [], statements: [], deleted: true, version });
+      return;
     default:
       return;
   }

@@ -1,5 +1,5 @@
 import type { CloudTrailEvent, JsonObject } from '../events/types.js';
-import { normalizeKeyRef } from './arn.js';
+import { normalizeKeyRef, parseArn, parseS3Arn, parseS3TablesArn } from './arn.js';
 
 export const KMS_SOURCE = 'kms.amazonaws.com';
 
@@ -48,4 +48,26 @@ export function keyOf(event: CloudTrailEvent): string | undefined {
 export function encryptionContextOf(event: CloudTrailEvent): JsonObject {
   const context = event.requestParameters['encryptionContext'];
   return context && typeof context === 'object' ? (context as JsonObject) : {};
+}
+
+/**
+ * The resources a data-key call served, from its encryption context: `aws:s3:arn` is an object ARN (S3 without
+ * Bucket Keys), a bucket ARN (with Bucket Keys) or an S3 Tables ARN with a path; `aws:cloudtrail:arn` names a trail.
+ */
+export function contextResources(event: CloudTrailEvent): string[] {
+  const context = encryptionContextOf(event);
+  const out: string[] = [];
+  const s3 = context['aws:s3:arn'];
+  const tables = parseS3TablesArn(s3);
+  if (tables) {
+    if (tables.tableArn) out.push(tables.tableArn);
+    out.push(tables.bucketArn);
+  } else {
+    const object = parseS3Arn(s3);
+    if (object?.objectArn) out.push(object.objectArn);
+    if (object) out.push(object.bucketArn);
+  }
+  const trail = context['aws:cloudtrail:arn'];
+  if (typeof trail === 'string' && parseArn(trail)) out.push(trail);
+  return out;
 }

@@ -68,7 +68,19 @@ export interface KeyEntry {
   version: Version;
 }
 
-export type LedgerEntry = TableBucketEntry | TableEntry | TableNameEntry | BucketEntry | KeyEntry;
+/** What a bucket policy (S3) or table bucket policy (S3 Tables) enforces about SSE-KMS. */
+export interface PolicyEnforcementEntry {
+  kind: 'bucket-policy' | 'table-bucket-policy';
+  /** The bucket or table bucket ARN. */
+  arn: string;
+  enforced: boolean;
+  requiredKeys: string[];
+  statements: string[];
+  deleted?: boolean;
+  version: Version;
+}
+
+export type LedgerEntry = TableBucketEntry | TableEntry | TableNameEntry | BucketEntry | KeyEntry | PolicyEnforcementEntry;
 
 export function entryKey(entry: LedgerEntry): string {
   switch (entry.kind) {
@@ -82,6 +94,10 @@ export function entryKey(entry: LedgerEntry): string {
       return `b|${entry.arn}`;
     case 'key':
       return `k|${entry.arn}`;
+    case 'bucket-policy':
+      return `bp|${entry.arn}`;
+    case 'table-bucket-policy':
+      return `tbp|${entry.arn}`;
   }
 }
 
@@ -102,6 +118,8 @@ export interface LedgerView {
   tableArnByName(bucketArn: string, namespace: string, name: string): string | undefined;
   bucket(arn: string): BucketEntry | undefined;
   key(arn: string): KeyEntry | undefined;
+  /** What the bucket's (kind bucket-policy) or table bucket's (table-bucket-policy) policy enforces. */
+  policyEnforcement(kind: PolicyEnforcementEntry['kind'], arn: string): PolicyEnforcementEntry | undefined;
   protectedBy(keyArn: string): ProtectedResources;
 }
 

@@ -10,6 +10,7 @@ import {
   type KeyEntry,
   type LedgerEntry,
   type LedgerWriter,
+  type PolicyEnforcementEntry,
   type ProtectedResources,
   type TableBucketEntry,
   type TableEntry,
@@ -88,10 +89,15 @@ export class Ledger implements LedgerWriter {
     return this.get(`k|${arn}`, 'key');
   }
 
+  policyEnforcement(kind: PolicyEnforcementEntry['kind'], arn: string): PolicyEnforcementEntry | undefined {
+    const entry = this.entries.get(`${kind === 'bucket-policy' ? 'bp' : 'tbp'}|${arn}`);
+    return entry?.kind === kind ? entry : undefined;
+  }
+
   protectedBy(keyArn: string): ProtectedResources {
     const result: ProtectedResources = { keyArn, tableBuckets: [], tables: [], buckets: [] };
     for (const entry of this.entries.values()) {
-      if (entry.kind === 'table-name' || entry.kind === 'key') continue;
+      if (entry.kind !== 'table-bucket' && entry.kind !== 'table' && entry.kind !== 'bucket') continue;
       if (('deleted' in entry && entry.deleted) || entry.encryption?.kmsKeyArn !== keyArn) continue;
       if (entry.kind === 'table-bucket') result.tableBuckets.push(entry.arn);
       else if (entry.kind === 'table') result.tables.push(entry.arn);
@@ -107,7 +113,7 @@ export class Ledger implements LedgerWriter {
   keys(): ProtectedResources[] {
     const keys = new Set<string>();
     for (const entry of this.entries.values()) {
-      if (entry.kind === 'table-name' || entry.kind === 'key') continue;
+      if (entry.kind !== 'table-bucket' && entry.kind !== 'table' && entry.kind !== 'bucket') continue;
       if (!('deleted' in entry && entry.deleted) && entry.encryption?.kmsKeyArn) keys.add(entry.encryption.kmsKeyArn);
     }
     return [...keys].sort().map((key) => this.protectedBy(key));

@@ -1,3 +1,4 @@
+import { parsePolicyDocument, type PolicyParse } from '../events/policy-document.js';
 import type { CloudTrailEvent, JsonObject } from '../events/types.js';
 import { normalizeKeyRef, parseS3Arn, s3BucketArn, type KeyRef } from './arn.js';
 import type { BucketEncryption } from './ledger-entries.js';
@@ -71,4 +72,16 @@ export function describeBucketEncryption(config: BucketEncryption | undefined): 
   const key = config.kmsKeyArn ?? 'the AWS managed key aws/s3';
   const bucketKey = config.bucketKeyEnabled ? ', Bucket Key on' : '';
   return `${config.sseAlgorithm === 'aws:kms:dsse' ? 'DSSE-KMS' : 'SSE-KMS'} with ${key}${bucketKey}`;
+}
+
+/**
+ * The policy of a PutBucketPolicy event: CloudTrail records it parsed under `bucketPolicy` (the `policy` key is the
+ * empty sub-resource marker, `""` or `[""]`); a JSON string under `policy` is accepted too.
+ */
+export function bucketPolicyOf(event: CloudTrailEvent): PolicyParse {
+  const request = event.requestParameters;
+  if (request['bucketPolicy'] !== undefined) return parsePolicyDocument(request['bucketPolicy']);
+  const policy = request['policy'];
+  if (typeof policy === 'string' && policy.trim().startsWith('{')) return parsePolicyDocument(policy);
+  return { ok: false, reason: 'the event carries no bucket policy' };
 }

@@ -26,6 +26,15 @@ export const LEGACY_EVENT_NAMES: Readonly<Record<string, readonly string[]>> = {
   's3.amazonaws.com': ['InitiateMultipartUpload'],
 };
 
+/**
+ * Lambda logs some operations under versioned event names (Lambda developer guide, "Logging Lambda API calls with
+ * CloudTrail": DeleteFunction20150331, PutFunctionConcurrency20171031, UpdateFunctionConfiguration20150331v2, …).
+ */
+export function operationOfEventName(eventSource: string, eventName: string): string {
+  if (eventSource === 'lambda.amazonaws.com') return eventName.replace(/20\d{6}(v\d+)?$/, '');
+  return eventName;
+}
+
 /** KMS operations CloudTrail marks readOnly although their names do not start with Get/List/Describe. */
 const READ_ONLY_KMS = new Set(['Decrypt', 'Encrypt', 'GenerateDataKey', 'GenerateDataKeyWithoutPlaintext', 'GenerateDataKeyPair', 'GenerateDataKeyPairWithoutPlaintext', 'ReEncrypt', 'Sign', 'Verify', 'GenerateMac', 'VerifyMac', 'GenerateRandom']);
 

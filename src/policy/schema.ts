@@ -42,6 +42,13 @@ export const policySchema = z.strictObject({
   /** Per S3 general-purpose bucket (glob over the bucket ARN or name); first match wins. */
   buckets: z.array(resourceRuleSchema).default([]),
   rules: z.record(z.string(), ruleSettingSchema).default({}),
+  /** This deployment's own resources, so that changes to them are reported (sentinel.detector-tampered). */
+  detector: z
+    .strictObject({
+      /** Names of the rules, functions, topic, queues and table start with this (serverless: <service>-<stage>-). */
+      namePrefixes: z.array(z.string().min(3)).min(1).default(['sse-sentinel-']),
+    })
+    .default({ namePrefixes: ['sse-sentinel-'] }),
 });
 
 export type PolicyDocument = z.infer<typeof policySchema>;

@@ -1,4 +1,15 @@
 import type { Rule } from './rule.js';
+import { queryResultsUnencrypted } from './athena/query-results-unencrypted.js';
+import { workgroupEncryptionWeakened } from './athena/workgroup-encryption-weakened.js';
+import { kmsAccessDeniedRule } from './kms/access-denied.js';
+import { grantExternal } from './kms/grant-external.js';
+import { keyPolicyCrossAccount } from './kms/key-policy-cross-account.js';
+import { keyPolicyPublic } from './kms/key-policy-public.js';
+import { keyPolicyServiceAccessRemoved } from './kms/key-policy-service-access-removed.js';
+import { s3ObjectUnexpectedEncryption } from './s3/object-unexpected-encryption.js';
+import { s3SseEnforcementRemoved } from './s3/sse-enforcement-removed.js';
+import { tablesSseEnforcementRemoved } from './s3tables/sse-enforcement-removed.js';
+import { detectorTampered } from './sentinel/detector-tampered.js';
 import { dataEventsReduced } from './cloudtrail/data-events-reduced.js';
 import { loggingStopped } from './cloudtrail/logging-stopped.js';
 import { trailDeleted } from './cloudtrail/trail-deleted.js';
@@ -36,6 +47,7 @@ export const RULES: readonly Rule[] = [
   tableCreatedWithoutKms,
   kmsAccessDenied,
   encryptionConfigRead,
+  tablesSseEnforcementRemoved,
   // S3
   s3BucketEncryptionRemoved,
   s3BucketEncryptionWeakened,
@@ -45,6 +57,8 @@ export const RULES: readonly Rule[] = [
   s3BucketKeyDisabled,
   s3SseCWrite,
   s3SseCUnblocked,
+  s3SseEnforcementRemoved,
+  s3ObjectUnexpectedEncryption,
   // KMS
   keyDeletionScheduled,
   keyDisabled,
@@ -53,11 +67,21 @@ export const RULES: readonly Rule[] = [
   importedKeyMaterialExpiring,
   externalKeyCreated,
   rotationDisabled,
+  keyPolicyPublic,
+  keyPolicyCrossAccount,
+  keyPolicyServiceAccessRemoved,
+  grantExternal,
+  kmsAccessDeniedRule,
   // CloudTrail
   loggingStopped,
   trailDeleted,
   trailEncryptionRemoved,
   dataEventsReduced,
+  // Athena
+  queryResultsUnencrypted,
+  workgroupEncryptionWeakened,
+  // Self-protection
+  detectorTampered,
 ];
 
 export const RULE_IDS: ReadonlySet<string> = new Set(RULES.map((rule) => rule.id));

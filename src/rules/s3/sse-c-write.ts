@@ -31,7 +31,7 @@ export const s3SseCWrite: Rule = {
     eventNames: ['PutObject', 'CopyObject', 'CreateMultipartUpload', 'InitiateMultipartUpload'],
     detailFilter: { requestParameters: { [SSE_C_HEADER]: [{ exists: true }] } },
   }],
-  fixtures: { positive: ['s3/CopyObject.sse-c.json'], negative: ['s3/PutObject.sse-kms.json'] },
+  fixtures: { positive: ['s3/CopyObject.sse-c.json'], negative: ['s3/PutObject.sse-kms.json', 's3/PutObject.bucket-default.json'] },
   match(event) {
     if (event.errorCode) return [];
     const sseC = event.requestParameters[SSE_C_HEADER] ?? event.responseElements[SSE_C_HEADER] ?? (event.additionalEventData['SSEApplied'] === 'SSE_C' ? 'AES256' : undefined);
