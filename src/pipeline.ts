@@ -28,6 +28,8 @@ export class Pipeline {
   readonly ledger = new Ledger();
   readonly index: RuleIndex;
   private readonly now: () => number;
+  /** Usage retention is measured in event time, so replaying old log files keeps their counters. */
+  private latestEventTime = 0;
 
   private constructor(private readonly options: PipelineOptions) {
     this.index = options.index ?? new RuleIndex(RULES);
@@ -44,11 +46,14 @@ export class Pipeline {
     if (!(await this.options.store.claimEvent(event.eventId, this.now()))) return { findings: [], duplicate: true };
     const findings = classify(event, this.index, { ledger: this.ledger, policy: this.options.policy }, this.options.onRuleError);
     this.ledger.apply(event);
+    this.latestEventTime = Math.max(this.latestEventTime, event.eventTimeMs);
     return { findings, duplicate: false };
   }
 
-  /** Persists what the ledger learnt. */
+  /** Persists what the ledger learnt, after dropping usage windows past the retention horizon. */
   async save(): Promise<void> {
+    if (this.latestEventTime > 0) this.ledger.pruneUsage(this.latestEventTime);
+    await this.options.store.deleteEntries(this.ledger.takeRemoved());
     await this.options.store.saveEntries(this.ledger.takeDirty());
     await this.options.store.flush();
   }

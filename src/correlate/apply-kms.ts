@@ -1,9 +1,11 @@
 import { parseCloudTrailDate } from '../events/dates.js';
 import type { CloudTrailEvent } from '../events/types.js';
-import { keyMetadataOf, keyOf, type KeyState } from './kms.js';
+import { parseS3Arn } from './arn.js';
+import { contextResources, keyMetadataOf, keyOf, type KeyState } from './kms.js';
 import type { KeyEntry, LedgerWriter, Version } from './ledger-entries.js';
 
 export const KMS_LEDGER_EVENTS = [
+  'GenerateDataKey', 'GenerateDataKeyWithoutPlaintext', 'Decrypt', 'Encrypt', 'ReEncrypt',
   'CreateKey', 'DisableKey', 'EnableKey', 'ScheduleKeyDeletion', 'CancelKeyDeletion', 'DeleteKey', 'ImportKeyMaterial',
   'DeleteImportedKeyMaterial', 'DeleteExpiredKeyMaterial', 'EnableKeyRotation', 'DisableKeyRotation',
 ] as const;
@@ -17,9 +19,39 @@ function isKeyArn(text: string | undefined): text is string {
   return text !== undefined && /^arn:[^:]+:kms:[^:]*:\d{12}:key\//.test(text);
 }
 
+/** Cryptographic operations whose successful calls are counted as key usage. */
+export const DATA_KEY_OPERATIONS = ['GenerateDataKey', 'GenerateDataKeyWithoutPlaintext', 'Decrypt', 'Encrypt', 'ReEncrypt'] as const;
+const DATA_KEY = new Set<string>(DATA_KEY_OPERATIONS);
+
+/** The principal usage is counted for: the role behind an assumed-role session, else the caller's id. */
+export function usagePrincipal(event: CloudTrailEvent): string {
+  return event.principal.roleArn ?? event.principal.id;
+}
+
+/**
+ * Counts a data-key call at the resource it served (a bucket for object contexts, a table or table bucket), and, for
+ * object-level contexts (S3 Bucket Keys off), in a per-bucket counter under the principal `*` and operation `per-object`.
+ */
+function countDataKeyUsage(event: CloudTrailEvent, keyArn: string, ledger: LedgerWriter): void {
+  const served = servedResource(event);
+  ledger.countUsage(keyArn, served.resource, usagePrincipal(event), event.eventName, event.eventTimeMs);
+  if (served.objectLevel) ledger.countUsage(keyArn, served.resource, '*', 'per-object', event.eventTimeMs);
+}
+
+export function servedResource(event: CloudTrailEvent): { resource: string; objectLevel: boolean } {
+  const [first, second] = contextResources(event);
+  if (first && second && parseS3Arn(first)?.objectArn) return { resource: second, objectLevel: true };
+  if (first && second) return { resource: first, objectLevel: false }; // a table, then its table bucket
+  return { resource: first ?? 'unknown', objectLevel: false };
+}
+
 export function applyKms(event: CloudTrailEvent, ledger: LedgerWriter, version: Version): void {
   const arn = keyOf(event);
   if (!isKeyArn(arn)) return;
+  if (DATA_KEY.has(event.eventName)) {
+    countDataKeyUsage(event, arn, ledger);
+    return;
+  }
   const withState = (state: KeyState, extra: Partial<KeyEntry> = {}): void => {
     const entry: KeyEntry = { ...keyBase(ledger, arn), state, ...extra, version };
     if (state !== 'PendingDeletion') delete entry.deletionDate;

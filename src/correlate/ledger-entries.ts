@@ -80,7 +80,30 @@ export interface PolicyEnforcementEntry {
   version: Version;
 }
 
-export type LedgerEntry = TableBucketEntry | TableEntry | TableNameEntry | BucketEntry | KeyEntry | PolicyEnforcementEntry;
+/** Data-key calls counted per (key, resource, principal, operation) in fixed windows (see USAGE_WINDOW_MS). */
+export interface UsageEntry {
+  kind: 'usage';
+  key: string;
+  keyArn: string;
+  /** A bucket, table bucket or table ARN: object-level contexts are counted at their bucket, so entries stay bounded. */
+  resource: string;
+  /** The role ARN for assumed roles, else the principal id; `*` for per-resource counters. */
+  principal: string;
+  operation: string;
+  windowStart: number;
+  count: number;
+  lastSeen: number;
+}
+
+export type LedgerEntry = TableBucketEntry | TableEntry | TableNameEntry | BucketEntry | KeyEntry | PolicyEnforcementEntry | UsageEntry;
+
+export const USAGE_WINDOW_MS = 60 * 60 * 1000;
+/** Windows kept for baselines (and then pruned): the retention horizon of usage counters. */
+export const USAGE_RETENTION_WINDOWS = 24 * 7;
+
+export function usageKey(keyArn: string, resource: string, principal: string, operation: string, windowStart: number): string {
+  return `u|${keyArn}|${resource}|${principal}|${operation}|${windowStart}`;
+}
 
 export function entryKey(entry: LedgerEntry): string {
   switch (entry.kind) {
@@ -98,6 +121,8 @@ export function entryKey(entry: LedgerEntry): string {
       return `bp|${entry.arn}`;
     case 'table-bucket-policy':
       return `tbp|${entry.arn}`;
+    case 'usage':
+      return entry.key;
   }
 }
 
@@ -120,10 +145,14 @@ export interface LedgerView {
   key(arn: string): KeyEntry | undefined;
   /** What the bucket's (kind bucket-policy) or table bucket's (table-bucket-policy) policy enforces. */
   policyEnforcement(kind: PolicyEnforcementEntry['kind'], arn: string): PolicyEnforcementEntry | undefined;
+  /** Data-key calls counted in one window (0 when none). */
+  usage(keyArn: string, resource: string, principal: string, operation: string, windowStart: number): number;
   protectedBy(keyArn: string): ProtectedResources;
 }
 
 /** What the per-service appliers may do: read, and put entries (older versions are ignored). */
 export interface LedgerWriter extends LedgerView {
   put(entry: LedgerEntry): void;
+  /** Counters are commutative: increments converge whatever the arrival order (event ids are deduplicated upstream). */
+  countUsage(keyArn: string, resource: string, principal: string, operation: string, eventTimeMs: number): void;
 }

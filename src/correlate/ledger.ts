@@ -11,6 +11,10 @@ import {
   type LedgerEntry,
   type LedgerWriter,
   type PolicyEnforcementEntry,
+  type UsageEntry,
+  usageKey,
+  USAGE_WINDOW_MS,
+  USAGE_RETENTION_WINDOWS,
   type ProtectedResources,
   type TableBucketEntry,
   type TableEntry,
@@ -48,6 +52,7 @@ function newer(candidate: Version, current: Version | undefined): boolean {
 export class Ledger implements LedgerWriter {
   private readonly entries = new Map<string, LedgerEntry>();
   private readonly dirty = new Set<string>();
+  private readonly removed = new Set<string>();
 
   load(entries: Iterable<LedgerEntry>): void {
     for (const entry of entries) this.entries.set(entryKey(entry), entry);
@@ -55,6 +60,13 @@ export class Ledger implements LedgerWriter {
 
   all(): LedgerEntry[] {
     return [...this.entries.values()];
+  }
+
+  /** Keys of entries dropped since the last call (pruned usage windows), for the state store to delete. */
+  takeRemoved(): string[] {
+    const keys = [...this.removed];
+    this.removed.clear();
+    return keys;
   }
 
   /** Entries changed since the last call, for the state store to persist. */
@@ -119,9 +131,42 @@ export class Ledger implements LedgerWriter {
     return [...keys].sort().map((key) => this.protectedBy(key));
   }
 
+  usage(keyArn: string, resource: string, principal: string, operation: string, windowStart: number): number {
+    const entry = this.entries.get(usageKey(keyArn, resource, principal, operation, windowStart));
+    return entry?.kind === 'usage' ? entry.count : 0;
+  }
+
+  countUsage(keyArn: string, resource: string, principal: string, operation: string, eventTimeMs: number): void {
+    const windowStart = Math.floor(eventTimeMs / USAGE_WINDOW_MS) * USAGE_WINDOW_MS;
+    const key = usageKey(keyArn, resource, principal, operation, windowStart);
+    const existing = this.entries.get(key);
+    const entry: UsageEntry = existing?.kind === 'usage'
+      ? { ...existing, count: existing.count + 1, lastSeen: Math.max(existing.lastSeen, eventTimeMs) }
+      : { kind: 'usage', key, keyArn, resource, principal, operation, windowStart, count: 1, lastSeen: eventTimeMs };
+    this.entries.set(key, entry);
+    this.dirty.add(key);
+  }
+
+  /** Drops usage windows older than the retention horizon, measured from `nowMs`. */
+  pruneUsage(nowMs: number): number {
+    const horizon = nowMs - USAGE_RETENTION_WINDOWS * USAGE_WINDOW_MS;
+    let removed = 0;
+    for (const [key, entry] of this.entries) {
+      if (entry.kind === 'usage' && entry.windowStart < horizon) {
+        this.entries.delete(key);
+        this.dirty.delete(key);
+        this.removed.add(key);
+        removed++;
+      }
+    }
+    return removed;
+  }
+
   put(entry: LedgerEntry): void {
+    if (entry.kind === 'usage') throw new Error('usage entries are counted with countUsage, not put');
     const key = entryKey(entry);
-    if (!newer(entry.version, this.entries.get(key)?.version)) return;
+    const current = this.entries.get(key);
+    if (!newer(entry.version, current && 'version' in current ? current.version : undefined)) return;
     this.entries.set(key, entry);
     this.dirty.add(key);
   }

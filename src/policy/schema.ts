@@ -35,8 +35,23 @@ export const policySchema = z.strictObject({
       required: z.boolean().default(false),
       /** Key ARNs or patterns approved everywhere unless a tableBuckets entry says otherwise. */
       approvedKeys: z.array(keyPattern).optional(),
+      /** Thresholds of the usage rules (kms.decrypt-spike, kms.per-object-data-keys); counts are per hour. */
+      usage: z
+        .strictObject({
+          /** A principal's decrypts for a resource in an hour above this many times its baseline are a spike… */
+          spikeFactor: z.number().positive().default(10),
+          /** …provided they reach at least this many (small numbers are noise). */
+          spikeMinimum: z.number().int().positive().default(100),
+          /** A hard ceiling per principal and resource per hour, whatever the baseline. */
+          decryptCeilingPerHour: z.number().int().positive().optional(),
+          /** Hours before the current one that make the baseline. */
+          baselineHours: z.number().int().min(1).max(168).default(24),
+          /** Object-level data-key requests per bucket per hour that make the Bucket Keys advisory worth sending. */
+          perObjectThreshold: z.number().int().positive().default(100),
+        })
+        .default({ spikeFactor: 10, spikeMinimum: 100, baselineHours: 24, perObjectThreshold: 100 }),
     })
-    .default({ required: false }),
+    .default({ required: false, usage: { spikeFactor: 10, spikeMinimum: 100, baselineHours: 24, perObjectThreshold: 100 } }),
   /** Per S3 table bucket; first match wins. */
   tableBuckets: z.array(resourceRuleSchema).default([]),
   /** Per S3 general-purpose bucket (glob over the bucket ARN or name); first match wins. */

@@ -2,6 +2,9 @@ import type { Rule } from './rule.js';
 import { queryResultsUnencrypted } from './athena/query-results-unencrypted.js';
 import { workgroupEncryptionWeakened } from './athena/workgroup-encryption-weakened.js';
 import { kmsAccessDeniedRule } from './kms/access-denied.js';
+import { crossAccountUse } from './kms/cross-account-use.js';
+import { decryptSpike } from './kms/decrypt-spike.js';
+import { perObjectDataKeys } from './kms/per-object-data-keys.js';
 import { grantExternal } from './kms/grant-external.js';
 import { keyPolicyCrossAccount } from './kms/key-policy-cross-account.js';
 import { keyPolicyPublic } from './kms/key-policy-public.js';
@@ -72,6 +75,9 @@ export const RULES: readonly Rule[] = [
   keyPolicyServiceAccessRemoved,
   grantExternal,
   kmsAccessDeniedRule,
+  crossAccountUse,
+  decryptSpike,
+  perObjectDataKeys,
   // CloudTrail
   loggingStopped,
   trailDeleted,

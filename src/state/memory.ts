@@ -16,6 +16,10 @@ export class MemoryStateStore implements StateStore {
     for (const entry of entries) this.entries.set(entryKey(entry), structuredClone(entry));
   }
 
+  async deleteEntries(keys: readonly string[]): Promise<void> {
+    for (const key of keys) this.entries.delete(key);
+  }
+
   async claimEvent(eventId: string, nowMs: number): Promise<boolean> {
     const expiry = this.claims.get(eventId);
     if (expiry !== undefined && expiry > nowMs) return false;

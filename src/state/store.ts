@@ -12,6 +12,8 @@ export interface StateStore {
   loadEntries(): Promise<LedgerEntry[]>;
   /** Persists changed entries; an entry replaces the stored one with the same key. */
   saveEntries(entries: readonly LedgerEntry[]): Promise<void>;
+  /** Removes entries by key (usage windows past the retention horizon). */
+  deleteEntries(keys: readonly string[]): Promise<void>;
   /**
    * Records that an event was processed. Resolves false when the id was already claimed (and its marker has not
    * expired): the caller then produces no finding, alert or remediation for it.

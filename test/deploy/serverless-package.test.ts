@@ -33,14 +33,28 @@ function deliverable(rule: ReturnType<typeof rules>[number], event: { detail?: {
 }
 
 describe('serverless package', () => {
-  it('builds one zip for the processor, with the policy, for nodejs22.x on arm64', () => {
-    const [, fn] = ofType('AWS::Lambda::Function')[0]!;
-    expect(fn.Properties.Runtime).toBe('nodejs22.x');
-    expect(fn.Properties.Architectures).toEqual(['arm64']);
-    expect(fn.Properties.Handler).toBe('handlers/processor.handler');
-    const zip = spawnSync('unzip', ['-l', join(outputDir, 'processor.zip')], { encoding: 'utf8' });
-    expect(zip.stdout).toContain('handlers/processor.cjs');
-    expect(zip.stdout).toContain('config/policy.yaml');
+  it('builds one zip per function, with the policy, for nodejs22.x on arm64', () => {
+    for (const [name, logicalId] of [['processor', 'ProcessorLambdaFunction'], ['usage', 'UsageLambdaFunction']] as const) {
+      const fn = resources[logicalId]!;
+      expect(fn.Properties.Runtime).toBe('nodejs22.x');
+      expect(fn.Properties.Architectures).toEqual(['arm64']);
+      expect(fn.Properties.Handler).toBe(`handlers/${name}.handler`);
+      const zip = spawnSync('unzip', ['-l', join(outputDir, `${name}.zip`)], { encoding: 'utf8' });
+      expect(zip.stdout).toContain(`handlers/${name}.cjs`);
+      expect(zip.stdout).toContain('config/policy.yaml');
+    }
+  });
+
+  it('feeds successful data-key calls to the usage function through SQS, with partial batch failures and a redrive to the DLQ', () => {
+    const mapping = ofType('AWS::Lambda::EventSourceMapping')[0]![1].Properties;
+    expect(mapping.FunctionName).toEqual({ 'Fn::GetAtt': ['UsageLambdaFunction', 'Arn'] });
+    expect(mapping.EventSourceArn).toEqual({ 'Fn::GetAtt': ['UsageQueue', 'Arn'] });
+    expect(mapping.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
+    expect(resources['UsageQueue']!.Properties.RedrivePolicy.deadLetterTargetArn).toEqual({ 'Fn::GetAtt': ['FailedEventsQueue', 'Arn'] });
+    expect(resources['UsageLambdaFunction']!.Properties.ReservedConcurrentExecutions).toBe(5);
+    const usageRule = rules().find((r) => r.id === 'UsageEventsRule')!;
+    expect(usageRule.state).toBe('ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS');
+    expect(usageRule.targets[0].Arn).toEqual({ 'Fn::GetAtt': ['UsageQueue', 'Arn'] });
   });
 
   it('delivers every sample event a rule or the ledger reads, respecting the read-only rule state', async () => {
@@ -61,9 +75,11 @@ describe('serverless package', () => {
     expect(checked).toBeGreaterThan(50);
   });
 
-  it('keeps what no rule needs out of Lambda: successful data-key calls, writes that take the bucket default', async () => {
+  it('sends successful data-key calls only to the usage queue, and keeps writes that take the bucket default out', async () => {
     const [ok, plainWrite] = await Promise.all(['kms/GenerateDataKey.s3tables-maintenance-ok.json', 's3/PutObject.bucket-default.json'].map(async (f) => JSON.parse(await readFile(join(EVENTS, f), 'utf8'))));
-    for (const envelope of [ok, plainWrite]) expect(rules().some((rule) => matchesPattern(rule.pattern, envelope) && deliverable(rule, envelope))).toBe(false);
+    const forDataKey = rules().filter((rule) => matchesPattern(rule.pattern, ok) && deliverable(rule, ok));
+    expect(forDataKey.flatMap((rule) => rule.targets.map((t) => t.Arn))).toEqual([{ 'Fn::GetAtt': ['UsageQueue', 'Arn'] }]);
+    expect(rules().some((rule) => matchesPattern(rule.pattern, plainWrite) && deliverable(rule, plainWrite))).toBe(false);
   });
 
   it('covers every (eventSource, eventName) the rules and the ledger read, with the right detail-type and rule state', () => {
@@ -95,7 +111,7 @@ describe('serverless package', () => {
         expect(target.RetryPolicy?.MaximumRetryAttempts, rule.id).toBeGreaterThan(0);
       }
     }
-    const [, invokeConfig] = ofType('AWS::Lambda::EventInvokeConfig')[0]!;
+    const invokeConfig = ofType('AWS::Lambda::EventInvokeConfig').find(([, c]) => JSON.stringify(c.Properties.FunctionName).includes('Processor'))![1];
     expect(invokeConfig.Properties.DestinationConfig.OnFailure.Destination).toEqual({ 'Fn::GetAtt': ['FailedEventsQueue', 'Arn'] });
     expect(ofType('AWS::CloudWatch::Alarm').length).toBeGreaterThan(0);
   });
@@ -109,7 +125,7 @@ describe('serverless package', () => {
     const [, role] = ofType('AWS::IAM::Role')[0]!;
     const actions = (role.Properties.Policies as any[]).flatMap((p) => p.PolicyDocument.Statement).flatMap((s: any) => [s.Action].flat());
     expect(actions.filter((a: string) => !a.startsWith('logs:'))).toEqual(expect.arrayContaining(['sns:Publish', 'sqs:SendMessage']));
-    for (const action of actions) expect(action).toMatch(/^(logs:(CreateLogStream|CreateLogGroup|TagResource|PutLogEvents)|sns:Publish|sqs:SendMessage)$/);
+    for (const action of actions) expect(action).toMatch(/^(logs:(CreateLogStream|CreateLogGroup|TagResource|PutLogEvents)|sns:Publish|sqs:(SendMessage|ReceiveMessage|DeleteMessage|GetQueueAttributes))$/);
   });
 });
 

@@ -85,3 +85,22 @@ describe('operationOfEventName', () => {
     expect('DeleteBucketEncryptionCommand' in s3).toBe(true);
   });
 });
+
+describe('DESIGN §5 catalogue', () => {
+  // the rule ids of ../shared/DESIGN.md §5, copied so the test needs nothing outside the repository
+  const CATALOGUE = `s3tables.bucket-encryption-removed s3tables.bucket-encryption-weakened s3tables.bucket-key-unapproved
+    s3tables.table-key-unapproved s3tables.table-created-without-kms s3tables.kms-access-denied s3tables.encryption-config-read
+    s3tables.sse-enforcement-removed s3.bucket-encryption-removed s3.bucket-encryption-weakened s3.bucket-key-unapproved
+    s3.aws-managed-key s3.key-alias-reference s3.bucket-key-disabled s3.sse-enforcement-removed s3.object-unexpected-encryption
+    s3.sse-c-write s3.sse-c-unblocked kms.key-deletion-scheduled kms.key-disabled kms.key-recovered kms.imported-key-material-deleted
+    kms.imported-key-material-expiring kms.key-policy-public kms.key-policy-cross-account kms.key-policy-service-access-removed
+    kms.grant-external kms.rotation-disabled kms.external-key-created kms.access-denied kms.decrypt-spike kms.cross-account-use
+    kms.per-object-data-keys cloudtrail.logging-stopped cloudtrail.trail-deleted cloudtrail.trail-encryption-removed
+    cloudtrail.data-events-reduced athena.query-results-unencrypted athena.workgroup-encryption-weakened sentinel.detector-tampered`
+    .split(/\s+/)
+    .filter(Boolean);
+
+  it('has every rule id, and no other', () => {
+    expect(RULES.map((r) => r.id).sort()).toEqual([...CATALOGUE].sort());
+  });
+});

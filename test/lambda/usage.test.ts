@@ -1,0 +1,50 @@
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import type { SQSEvent } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { handler } from '../../handlers/usage.js';
+import { EVENTS } from '../helpers.js';
+
+const sns = mockClient(SNSClient);
+const TOPIC = 'arn:aws:sns:us-east-1:111122223333:sse-sentinel-test-alerts';
+
+function sqsEvent(bodies: string[]): SQSEvent {
+  return {
+    Records: bodies.map((body, i) => ({
+      messageId: `m-${i}`, receiptHandle: `r-${i}`, body, attributes: {} as never, messageAttributes: {}, md5OfBody: '',
+      eventSource: 'aws:sqs', eventSourceARN: 'arn:aws:sqs:us-east-1:111122223333:sse-sentinel-test-usage', awsRegion: 'us-east-1',
+    })),
+  };
+}
+
+beforeEach(() => {
+  sns.reset();
+  sns.on(PublishCommand).resolves({ MessageId: 'm' });
+  process.env['ALERT_TOPIC_ARN'] = TOPIC;
+});
+afterEach(() => {
+  delete process.env['ALERT_TOPIC_ARN'];
+});
+
+describe('usage handler', () => {
+  it('processes a batch and reports only the unreadable message as failed', async () => {
+    const crossAccount = await readFile(join(EVENTS, 'kms/Decrypt.cross-account.json'), 'utf8');
+    const ok = await readFile(join(EVENTS, 'kms/GenerateDataKey.s3tables-maintenance-ok.json'), 'utf8');
+    const result = await handler(sqsEvent([crossAccount, '{"not": "an event"', ok]));
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'm-1' }]);
+    const published = sns.commandCalls(PublishCommand).map((c) => JSON.parse(c.args[0].input.Message!).finding.ruleId);
+    expect(published).toEqual(['kms.cross-account-use']);
+  });
+
+  it('reports a message whose alert cannot be published, and the redelivery publishes it', async () => {
+    const body = await readFile(join(EVENTS, 'kms/Decrypt.cross-account.json'), 'utf8');
+    const edited = JSON.parse(body);
+    edited.detail.eventID = 'usage-retry-test';
+    sns.on(PublishCommand).rejectsOnce(new Error('Throttling')).resolves({ MessageId: 'm' });
+    expect((await handler(sqsEvent([JSON.stringify(edited)]))).batchItemFailures).toEqual([{ itemIdentifier: 'm-0' }]);
+    expect((await handler(sqsEvent([JSON.stringify(edited)]))).batchItemFailures).toEqual([]);
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(2);
+  });
+});
