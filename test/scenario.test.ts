@@ -66,3 +66,18 @@ describe('scenario: key blast radius', () => {
     expect(findings.map((f) => [f.ruleId, f.severity])).toEqual([['kms.key-deletion-scheduled', 'HIGH']]);
   });
 });
+
+describe('blast radius with key usage', () => {
+  it('a key disabled after data-key calls says when each resource last used it', async () => {
+    const { mkdtemp, readFile, writeFile } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const KEY_U = 'arn:aws:kms:us-east-1:111122223333:key/ef56ef56-1111-4222-8333-444455556666';
+    const disable = JSON.parse(await readFile(join(EVENTS, 'kms/DisableKey.json'), 'utf8'));
+    Object.assign(disable.detail, { eventID: 'disable-used-key', eventTime: '2025-01-10T15:00:00Z', requestParameters: { keyId: KEY_U }, responseElements: { keyId: KEY_U }, resources: [{ ARN: KEY_U, type: 'AWS::KMS::Key' }] });
+    const path = join(await mkdtemp(join(tmpdir(), 'sse-sentinel-usage-')), 'disable.json');
+    await writeFile(path, JSON.stringify(disable));
+    const { findings } = await replayFiles([join(EVENTS, 'scenarios/decrypt-spike'), path]);
+    const disabled = findings.find((f) => f.ruleId === 'kms.key-disabled');
+    expect(disabled?.blastRadius?.lastUsed).toEqual({ 'arn:aws:s3:::customer-data': '2025-01-10T12:39:40Z' });
+  });
+});

@@ -31,6 +31,8 @@ export interface BlastRadius {
   tableBuckets: { count: number; arns: string[] };
   tables: { count: number; arns: string[] };
   buckets: { count: number; arns: string[] };
+  /** When data-key calls last used the key for a resource (ISO-8601), from the usage counters; absent when never seen. */
+  lastUsed?: Record<string, string>;
 }
 
 export const SEVERITY_ORDER: Record<Severity, number> = { INFO: 1, LOW: 2, MEDIUM: 3, HIGH: 4, CRITICAL: 5 };

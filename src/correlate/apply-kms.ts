@@ -1,19 +1,15 @@
 import { parseCloudTrailDate } from '../events/dates.js';
 import type { CloudTrailEvent } from '../events/types.js';
-import { parseS3Arn } from './arn.js';
+import { normalizeKeyRef, parseS3Arn } from './arn.js';
 import { contextResources, keyMetadataOf, keyOf, type KeyState } from './kms.js';
-import type { KeyEntry, LedgerWriter, Version } from './ledger-entries.js';
+import type { AliasEntry, KeyEntry, LedgerWriter, Version } from './ledger-entries.js';
 
 export const KMS_LEDGER_EVENTS = [
   'GenerateDataKey', 'GenerateDataKeyWithoutPlaintext', 'Decrypt', 'Encrypt', 'ReEncrypt',
   'CreateKey', 'DisableKey', 'EnableKey', 'ScheduleKeyDeletion', 'CancelKeyDeletion', 'DeleteKey', 'ImportKeyMaterial',
   'DeleteImportedKeyMaterial', 'DeleteExpiredKeyMaterial', 'EnableKeyRotation', 'DisableKeyRotation',
+  'CreateAlias', 'UpdateAlias', 'DeleteAlias', 'KMS CMK Deletion',
 ] as const;
-
-function keyBase(ledger: LedgerWriter, arn: string): KeyEntry {
-  const existing = ledger.key(arn);
-  return existing ? { ...existing } : { kind: 'key', arn, version: { time: 0, eventId: '' } };
-}
 
 function isKeyArn(text: string | undefined): text is string {
   return text !== undefined && /^arn:[^:]+:kms:[^:]*:\d{12}:key\//.test(text);
@@ -46,64 +42,67 @@ export function servedResource(event: CloudTrailEvent): { resource: string; obje
 }
 
 export function applyKms(event: CloudTrailEvent, ledger: LedgerWriter, version: Version): void {
+  if (ALIAS_EVENTS.has(event.eventName)) return applyAlias(event, ledger, version);
   const arn = keyOf(event);
   if (!isKeyArn(arn)) return;
   if (DATA_KEY.has(event.eventName)) {
     countDataKeyUsage(event, arn, ledger);
     return;
   }
-  const withState = (state: KeyState, extra: Partial<KeyEntry> = {}): void => {
-    const entry: KeyEntry = { ...keyBase(ledger, arn), state, ...extra, version };
-    if (state !== 'PendingDeletion') delete entry.deletionDate;
-    ledger.put(entry);
-  };
+  const set = (patch: Partial<KeyEntry>): void => ledger.update<KeyEntry>({ kind: 'key', arn }, patch, version);
 
   switch (event.eventName) {
     case 'CreateKey': {
       const metadata = keyMetadataOf(event) ?? {};
       const state = typeof metadata['keyState'] === 'string' ? (metadata['keyState'] as KeyState) : metadata['enabled'] === false ? 'Disabled' : 'Enabled';
-      const entry: KeyEntry = { kind: 'key', arn, state, version };
       const origin = metadata['origin'] ?? event.requestParameters['origin'];
-      if (typeof origin === 'string') entry.origin = origin;
-      ledger.put(entry);
-      return;
+      return set({ state, ...(typeof origin === 'string' ? { origin } : {}) });
     }
     case 'DisableKey':
-      return withState('Disabled');
+      return set({ state: 'Disabled', deletionDate: undefined });
     case 'EnableKey':
-      return withState('Enabled');
+      return set({ state: 'Enabled', deletionDate: undefined });
     case 'ScheduleKeyDeletion': {
-      const reported = event.responseElements['keyState'];
-      const state: KeyState = reported === 'PendingReplicaDeletion' ? 'PendingReplicaDeletion' : 'PendingDeletion';
-      const deletionDate = parseCloudTrailDate(event.responseElements['deletionDate']);
-      return withState(state, deletionDate !== undefined ? { deletionDate } : {});
+      const state: KeyState = event.responseElements['keyState'] === 'PendingReplicaDeletion' ? 'PendingReplicaDeletion' : 'PendingDeletion';
+      return set({ state, deletionDate: parseCloudTrailDate(event.responseElements['deletionDate']) });
     }
     case 'CancelKeyDeletion':
       // KMS leaves a key whose deletion was cancelled disabled: it must be enabled again explicitly
-      return withState('Disabled');
+      return set({ state: 'Disabled', deletionDate: undefined });
     case 'DeleteKey':
     case 'KMS CMK Deletion':
-      return withState('Deleted');
+      return set({ state: 'Deleted', deletionDate: undefined });
     case 'ImportKeyMaterial': {
       const validTo = parseCloudTrailDate(event.requestParameters['validTo']);
       const expires = event.requestParameters['expirationModel'] !== 'KEY_MATERIAL_DOES_NOT_EXPIRE' && validTo !== undefined;
-      const entry: KeyEntry = { ...keyBase(ledger, arn), state: 'Enabled', version };
-      if (expires) entry.materialExpiresAt = validTo;
-      else delete entry.materialExpiresAt;
-      ledger.put(entry);
-      return;
+      return set({ state: 'Enabled', materialExpiresAt: expires ? validTo : undefined });
     }
     case 'DeleteImportedKeyMaterial':
     case 'DeleteExpiredKeyMaterial':
     case 'KMS Imported Key Material Expiration':
-      return withState('PendingImport');
+      return set({ state: 'PendingImport', materialExpiresAt: undefined });
     case 'EnableKeyRotation':
-      ledger.put({ ...keyBase(ledger, arn), rotationEnabled: true, version });
-      return;
+      return set({ rotationEnabled: true });
     case 'DisableKeyRotation':
-      ledger.put({ ...keyBase(ledger, arn), rotationEnabled: false, version });
-      return;
+      return set({ rotationEnabled: false });
     default:
       return;
   }
+}
+
+const ALIAS_EVENTS = new Set(['CreateAlias', 'UpdateAlias', 'DeleteAlias']);
+
+/** CreateAlias / UpdateAlias point an alias at a key; DeleteAlias removes it. Aliases live in the caller's account and Region. */
+function applyAlias(event: CloudTrailEvent, ledger: LedgerWriter, version: Version): void {
+  const context = { region: event.awsRegion, accountId: event.account };
+  const alias = normalizeKeyRef(event.requestParameters['aliasName'], context);
+  const aliasArn = alias?.aliasArn;
+  if (!aliasArn) return;
+  if (event.eventName === 'DeleteAlias') {
+    ledger.update<AliasEntry>({ kind: 'alias', arn: aliasArn }, { deleted: true, targetKeyArn: undefined }, version);
+    return;
+  }
+  const target = event.resources.map((r) => r.arn).find((a) => normalizeKeyRef(a, context)?.kind === 'key-arn') ??
+    normalizeKeyRef(event.requestParameters['targetKeyId'], context)?.keyArn;
+  if (target) ledger.update<AliasEntry>({ kind: 'alias', arn: aliasArn }, { targetKeyArn: target, deleted: false }, version);
 }

@@ -1,18 +1,18 @@
-import type { CloudTrailEvent } from '../events/types.js';
 import { parsePolicyDocument } from '../events/policy-document.js';
+import type { CloudTrailEvent } from '../events/types.js';
 import { tableNameKey } from './arn.js';
+import type { LedgerWriter, PolicyEnforcementEntry, TableBucketEntry, TableEntry, TableNameEntry, Version } from './ledger-entries.js';
 import { s3TablesSseEnforcement } from './policy-analysis.js';
-import type { LedgerWriter, TableBucketEntry, TableEntry, Version } from './ledger-entries.js';
-import { encryptionConfigOf, s3TablesTargetOf } from './s3tables.js';
+import { encryptionConfigOf, s3TablesTargetOf, type EncryptionConfig } from './s3tables.js';
 
 export const S3TABLES_LEDGER_EVENTS = [
   'CreateTableBucket', 'PutTableBucketEncryption', 'DeleteTableBucketEncryption', 'DeleteTableBucket', 'CreateTable', 'DeleteTable',
   'PutTableBucketPolicy', 'DeleteTableBucketPolicy',
 ] as const;
 
-function bucketBase(ledger: LedgerWriter, arn: string): TableBucketEntry {
-  const existing = ledger.tableBucket(arn);
-  return existing ? { ...existing } : { kind: 'table-bucket', arn, version: { time: 0, eventId: '' } };
+function setBucketDefault(ledger: LedgerWriter, arn: string, encryption: EncryptionConfig, source: TableBucketEntry['encryptionSource'], version: Version): void {
+  ledger.update<TableBucketEntry>({ kind: 'table-bucket', arn }, { encryption, encryptionSource: source }, version);
+  ledger.recordBucketDefault(arn, { time: version.time, eventId: version.eventId, encryption });
 }
 
 export function applyS3Tables(event: CloudTrailEvent, ledger: LedgerWriter, version: Version): void {
@@ -23,60 +23,57 @@ export function applyS3Tables(event: CloudTrailEvent, ledger: LedgerWriter, vers
   switch (event.eventName) {
     case 'CreateTableBucket': {
       const requested = encryptionConfigOf(event);
-      ledger.put({
-        kind: 'table-bucket', arn: bucketArn, version,
-        // a table bucket created without a configuration uses SSE-S3
-        encryption: requested ?? { sseAlgorithm: 'AES256' },
-        encryptionSource: requested ? 'request' : 'default-at-create',
-      });
+      // a table bucket created without a configuration uses SSE-S3
+      setBucketDefault(ledger, bucketArn, requested ?? { sseAlgorithm: 'AES256' }, requested ? 'request' : 'default-at-create', version);
       return;
     }
     case 'PutTableBucketEncryption': {
       const requested = encryptionConfigOf(event);
-      if (requested) ledger.put({ ...bucketBase(ledger, bucketArn), encryption: requested, encryptionSource: 'request', version });
+      if (requested) setBucketDefault(ledger, bucketArn, requested, 'request', version);
       return;
     }
     case 'DeleteTableBucketEncryption':
-      ledger.put({ ...bucketBase(ledger, bucketArn), encryption: { sseAlgorithm: 'AES256' }, encryptionSource: 'default-after-delete', version });
+      setBucketDefault(ledger, bucketArn, { sseAlgorithm: 'AES256' }, 'default-after-delete', version);
       return;
     case 'DeleteTableBucket':
-      ledger.put({ ...bucketBase(ledger, bucketArn), deleted: true, version });
+      ledger.update<TableBucketEntry>({ kind: 'table-bucket', arn: bucketArn }, { deleted: true }, version);
       return;
     case 'CreateTable': {
       const tableArn = target.tableArn;
       if (!tableArn) return;
       const requested = encryptionConfigOf(event);
-      const inheritedFrom = ledger.tableBucket(bucketArn);
-      const table: TableEntry = { kind: 'table', arn: tableArn, bucketArn, version };
-      if (target.namespace) table.namespace = target.namespace;
-      if (target.tableName) table.name = target.tableName;
-      if (requested) {
-        table.encryption = requested;
-        table.inherited = false;
-      } else if (inheritedFrom?.encryption && !inheritedFrom.deleted) {
-        table.encryption = inheritedFrom.encryption;
-        table.inherited = true;
-      }
-      ledger.put(table);
+      const patch: Partial<TableEntry> = { bucketArn, createdAt: version, inherited: !requested, encryption: requested };
+      if (target.namespace) patch.namespace = target.namespace;
+      if (target.tableName) patch.name = target.tableName;
+      ledger.update<TableEntry>({ kind: 'table', arn: tableArn, bucketArn }, patch, version);
       if (target.namespace && target.tableName) {
-        ledger.put({ kind: 'table-name', key: tableNameKey(bucketArn, target.namespace, target.tableName), tableArn, version });
+        const key = tableNameKey(bucketArn, target.namespace, target.tableName);
+        ledger.update<TableNameEntry>({ kind: 'table-name', key, tableArn }, { tableArn }, version);
       }
       return;
     }
     case 'DeleteTable': {
       const tableArn = target.tableArn ?? (target.namespace && target.tableName ? ledger.tableArnByName(bucketArn, target.namespace, target.tableName) : undefined);
-      const existing = tableArn ? ledger.table(tableArn) : undefined;
-      if (existing) ledger.put({ ...existing, deleted: true, version });
+      // a tombstone even when the creation has not arrived yet: a late CreateTable (older) then stays deleted
+      if (tableArn) ledger.update<TableEntry>({ kind: 'table', arn: tableArn, bucketArn }, { deleted: true }, version);
       return;
     }
     case 'PutTableBucketPolicy': {
       const parsed = parsePolicyDocument(event.requestParameters['resourcePolicy']);
       if (!parsed.ok) return;
-      ledger.put({ kind: 'table-bucket-policy', arn: bucketArn, ...s3TablesSseEnforcement(parsed.document), version });
+      ledger.update<PolicyEnforcementEntry>(
+        { kind: 'table-bucket-policy', arn: bucketArn, enforced: false, requiredKeys: [], statements: [] },
+        { ...s3TablesSseEnforcement(parsed.document), deleted: false },
+        version,
+      );
       return;
     }
     case 'DeleteTableBucketPolicy':
-      ledger.put({ kind: 'table-bucket-policy', arn: bucketArn, enforced: false, requiredKeys: [], statements: [], deleted: true, version });
+      ledger.update<PolicyEnforcementEntry>(
+        { kind: 'table-bucket-policy', arn: bucketArn, enforced: false, requiredKeys: [], statements: [] },
+        { enforced: false, requiredKeys: [], statements: [], deleted: true },
+        version,
+      );
       return;
     default:
       return;

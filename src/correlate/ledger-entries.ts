@@ -1,42 +1,62 @@
 import type { KeyState } from './kms.js';
 import type { EncryptionConfig } from './s3tables.js';
 
-/** Which event last set an entry: entries only move forward in event time, whatever the arrival order. */
+/** Which event set a value: values only move forward in event time, whatever the arrival order. */
 export interface Version {
   time: number;
   eventId: string;
 }
 
-export interface TableBucketEntry {
+/**
+ * Every field of a ledger entry carries the version of the event that set it, so two events touching different fields
+ * of the same resource (a key's state and its rotation, a bucket's encryption and its deletion) merge the same way
+ * in any arrival order.
+ */
+export interface Versioned {
+  version: Version;
+  fieldVersions?: Record<string, Version>;
+}
+
+/** One past default encryption of a table bucket: tables inherit the default in force when they were created. */
+export interface EncryptionChange {
+  time: number;
+  eventId: string;
+  encryption: EncryptionConfig;
+}
+
+export const ENCRYPTION_HISTORY_LIMIT = 50;
+
+export interface TableBucketEntry extends Versioned {
   kind: 'table-bucket';
   arn: string;
   /** The default encryption new tables inherit; undefined when the ledger has not seen it. */
   encryption?: EncryptionConfig;
   /** How the ledger learnt the encryption: from a request, or the SSE-S3 default after a deletion. */
   encryptionSource?: 'request' | 'default-after-delete' | 'default-at-create' | 'inventory';
+  /** Every default the ledger has seen, oldest first (at most ENCRYPTION_HISTORY_LIMIT). */
+  history?: EncryptionChange[];
   deleted?: boolean;
-  version: Version;
 }
 
-export interface TableEntry {
+export interface TableEntry extends Versioned {
   kind: 'table';
   arn: string;
   bucketArn: string;
   namespace?: string;
   name?: string;
-  /** Fixed at creation: S3 Tables never changes a table's key afterwards. */
+  /** Fixed at creation: S3 Tables never changes a table's key afterwards. Resolved from the bucket history when inherited. */
   encryption?: EncryptionConfig;
+  /** True when CreateTable named no encryption: the bucket default in force at `createdAt` applies. */
   inherited?: boolean;
+  createdAt?: Version;
   deleted?: boolean;
-  version: Version;
 }
 
 /** Table name → ARN, since API calls address tables by namespace and name. */
-export interface TableNameEntry {
+export interface TableNameEntry extends Versioned {
   kind: 'table-name';
   key: string;
   tableArn: string;
-  version: Version;
 }
 
 export interface BucketEncryption extends EncryptionConfig {
@@ -46,16 +66,15 @@ export interface BucketEncryption extends EncryptionConfig {
 }
 
 /** An S3 general-purpose bucket's default encryption. */
-export interface BucketEntry {
+export interface BucketEntry extends Versioned {
   kind: 'bucket';
   arn: string;
   encryption?: BucketEncryption;
   encryptionSource?: 'request' | 'default-after-delete' | 'inventory';
-  version: Version;
 }
 
 /** A KMS key's lifecycle as the events tell it. */
-export interface KeyEntry {
+export interface KeyEntry extends Versioned {
   kind: 'key';
   arn: string;
   state?: KeyState;
@@ -65,11 +84,18 @@ export interface KeyEntry {
   /** Epoch ms when imported key material expires. */
   materialExpiresAt?: number;
   rotationEnabled?: boolean;
-  version: Version;
+}
+
+/** A KMS alias and the key it points to (CreateAlias / UpdateAlias / DeleteAlias). */
+export interface AliasEntry extends Versioned {
+  kind: 'alias';
+  arn: string;
+  targetKeyArn?: string;
+  deleted?: boolean;
 }
 
 /** What a bucket policy (S3) or table bucket policy (S3 Tables) enforces about SSE-KMS. */
-export interface PolicyEnforcementEntry {
+export interface PolicyEnforcementEntry extends Versioned {
   kind: 'bucket-policy' | 'table-bucket-policy';
   /** The bucket or table bucket ARN. */
   arn: string;
@@ -77,7 +103,6 @@ export interface PolicyEnforcementEntry {
   requiredKeys: string[];
   statements: string[];
   deleted?: boolean;
-  version: Version;
 }
 
 /** Data-key calls counted per (key, resource, principal, operation) in fixed windows (see USAGE_WINDOW_MS). */
@@ -95,7 +120,8 @@ export interface UsageEntry {
   lastSeen: number;
 }
 
-export type LedgerEntry = TableBucketEntry | TableEntry | TableNameEntry | BucketEntry | KeyEntry | PolicyEnforcementEntry | UsageEntry;
+export type LedgerEntry = TableBucketEntry | TableEntry | TableNameEntry | BucketEntry | KeyEntry | AliasEntry | PolicyEnforcementEntry | UsageEntry;
+export type VersionedEntry = Exclude<LedgerEntry, UsageEntry>;
 
 export const USAGE_WINDOW_MS = 60 * 60 * 1000;
 /** Windows kept for baselines (and then pruned): the retention horizon of usage counters. */
@@ -117,6 +143,8 @@ export function entryKey(entry: LedgerEntry): string {
       return `b|${entry.arn}`;
     case 'key':
       return `k|${entry.arn}`;
+    case 'alias':
+      return `a|${entry.arn}`;
     case 'bucket-policy':
       return `bp|${entry.arn}`;
     case 'table-bucket-policy':
@@ -139,20 +167,32 @@ export interface ProtectedResources {
 /** What rules and appliers read; rules see the posture *before* the event they judge. */
 export interface LedgerView {
   tableBucket(arn: string): TableBucketEntry | undefined;
+  /** The table bucket's default encryption in force just before `at` (from its history), whatever the arrival order. */
+  tableBucketDefaultAt(arn: string, at: Version): EncryptionConfig | undefined;
   table(arn: string): TableEntry | undefined;
   tableArnByName(bucketArn: string, namespace: string, name: string): string | undefined;
   bucket(arn: string): BucketEntry | undefined;
   key(arn: string): KeyEntry | undefined;
+  /** The key an alias ARN points to, as far as the ledger knows. */
+  resolveAlias(aliasArn: string): string | undefined;
   /** What the bucket's (kind bucket-policy) or table bucket's (table-bucket-policy) policy enforces. */
   policyEnforcement(kind: PolicyEnforcementEntry['kind'], arn: string): PolicyEnforcementEntry | undefined;
   /** Data-key calls counted in one window (0 when none). */
   usage(keyArn: string, resource: string, principal: string, operation: string, windowStart: number): number;
   protectedBy(keyArn: string): ProtectedResources;
+  /** When the key was last seen in a data-key call, per resource it served (epoch ms). */
+  lastUsed(keyArn: string): Map<string, number>;
 }
 
 /** What the per-service appliers may do: read, and put entries (older versions are ignored). */
 export interface LedgerWriter extends LedgerView {
-  put(entry: LedgerEntry): void;
+  /**
+   * Sets the fields of `patch` on the entry (created from `identity` if missing) where `version` is newer than the
+   * version that set each field; a field given as undefined is cleared the same way.
+   */
+  update<E extends VersionedEntry>(identity: Omit<E, 'version' | 'fieldVersions'> & Pick<E, 'kind'>, patch: Partial<E>, version: Version): void;
+  /** Records one default encryption of a table bucket in its history. */
+  recordBucketDefault(bucketArn: string, change: EncryptionChange): void;
   /** Counters are commutative: increments converge whatever the arrival order (event ids are deduplicated upstream). */
   countUsage(keyArn: string, resource: string, principal: string, operation: string, eventTimeMs: number): void;
 }

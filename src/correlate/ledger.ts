@@ -5,20 +5,24 @@ import { applyS3Tables, S3TABLES_LEDGER_EVENTS } from './apply-s3tables.js';
 import { tableNameKey } from './arn.js';
 import { KMS_SOURCE } from './kms.js';
 import {
+  ENCRYPTION_HISTORY_LIMIT,
   entryKey,
+  USAGE_RETENTION_WINDOWS,
+  USAGE_WINDOW_MS,
+  usageKey,
+  type AliasEntry,
   type BucketEntry,
+  type EncryptionChange,
   type KeyEntry,
   type LedgerEntry,
   type LedgerWriter,
   type PolicyEnforcementEntry,
-  type UsageEntry,
-  usageKey,
-  USAGE_WINDOW_MS,
-  USAGE_RETENTION_WINDOWS,
   type ProtectedResources,
   type TableBucketEntry,
   type TableEntry,
+  type UsageEntry,
   type Version,
+  type VersionedEntry,
 } from './ledger-entries.js';
 import { S3_SOURCE } from './s3.js';
 import { S3TABLES_SOURCE } from './s3tables.js';
@@ -38,16 +42,23 @@ const APPLIERS: Record<string, (event: CloudTrailEvent, ledger: LedgerWriter, ve
   [S3_SOURCE]: applyS3,
 };
 
-function newer(candidate: Version, current: Version | undefined): boolean {
-  if (!current) return true;
-  if (candidate.time !== current.time) return candidate.time > current.time;
-  return candidate.eventId > current.eventId;
+export function compareVersions(a: Version, b: Version): number {
+  if (a.time !== b.time) return a.time - b.time;
+  return a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0;
 }
 
+function newer(candidate: Version, current: Version | undefined): boolean {
+  return !current || compareVersions(candidate, current) > 0;
+}
+
+const NO_VERSION: Version = { time: 0, eventId: '' };
+
 /**
- * The posture ledger: the encryption of each table bucket, table and bucket, the lifecycle of each KMS key, and
- * which resources each key protects. Updated by events; every entry carries the version (event time, event id) that
- * set it and ignores older events, so late or reordered delivery converges to the same state.
+ * The posture ledger: the encryption of each table bucket, table and bucket, the lifecycle of each KMS key and alias,
+ * what bucket policies enforce, which resources each key protects, and key usage per hour. Every field carries the
+ * version (event time, event id) that set it and ignores older events, tables resolve an inherited default from the
+ * bucket's history at their creation time, and usage counters only add: the same events give the same ledger in
+ * any arrival order.
  */
 export class Ledger implements LedgerWriter {
   private readonly entries = new Map<string, LedgerEntry>();
@@ -85,8 +96,19 @@ export class Ledger implements LedgerWriter {
     return this.get(`tb|${arn}`, 'table-bucket');
   }
 
+  /** A table, with an inherited encryption resolved from its bucket's default at the table's creation. */
   table(arn: string): TableEntry | undefined {
-    return this.get(`t|${arn}`, 'table');
+    const table = this.get(`t|${arn}`, 'table');
+    if (!table?.inherited || table.encryption || !table.createdAt) return table;
+    const inherited = this.tableBucketDefaultAt(table.bucketArn, table.createdAt);
+    return inherited ? { ...table, encryption: inherited } : table;
+  }
+
+  tableBucketDefaultAt(bucketArn: string, at: Version): EncryptionChange['encryption'] | undefined {
+    const history = this.tableBucket(bucketArn)?.history ?? [];
+    let found: EncryptionChange | undefined;
+    for (const change of history) if (compareVersions(change, at) < 0) found = change;
+    return found?.encryption;
   }
 
   tableArnByName(bucketArn: string, namespace: string, name: string): string | undefined {
@@ -101,16 +123,37 @@ export class Ledger implements LedgerWriter {
     return this.get(`k|${arn}`, 'key');
   }
 
+  resolveAlias(aliasArn: string): string | undefined {
+    const alias = this.get(`a|${aliasArn}`, 'alias') as AliasEntry | undefined;
+    return alias && !alias.deleted ? alias.targetKeyArn : undefined;
+  }
+
   policyEnforcement(kind: PolicyEnforcementEntry['kind'], arn: string): PolicyEnforcementEntry | undefined {
     const entry = this.entries.get(`${kind === 'bucket-policy' ? 'bp' : 'tbp'}|${arn}`);
     return entry?.kind === kind ? entry : undefined;
   }
 
-  protectedBy(keyArn: string): ProtectedResources {
-    const result: ProtectedResources = { keyArn, tableBuckets: [], tables: [], buckets: [] };
+  /** The key an encryption configuration names, through an alias when it names one. */
+  private keyOf(kmsKeyArn: string | undefined): string | undefined {
+    if (!kmsKeyArn) return undefined;
+    return kmsKeyArn.includes(':alias/') ? this.resolveAlias(kmsKeyArn) ?? kmsKeyArn : kmsKeyArn;
+  }
+
+  /** What every live resource is encrypted with: table buckets, tables (inherited resolved) and buckets. */
+  private *protectedEntries(): Generator<{ kind: 'table-bucket' | 'table' | 'bucket'; arn: string; keyArn: string }> {
     for (const entry of this.entries.values()) {
       if (entry.kind !== 'table-bucket' && entry.kind !== 'table' && entry.kind !== 'bucket') continue;
-      if (('deleted' in entry && entry.deleted) || entry.encryption?.kmsKeyArn !== keyArn) continue;
+      if ('deleted' in entry && entry.deleted) continue;
+      const encryption = entry.kind === 'table' ? this.table(entry.arn)?.encryption : entry.encryption;
+      const keyArn = this.keyOf(encryption?.kmsKeyArn);
+      if (keyArn) yield { kind: entry.kind, arn: entry.arn, keyArn };
+    }
+  }
+
+  protectedBy(keyArn: string): ProtectedResources {
+    const result: ProtectedResources = { keyArn, tableBuckets: [], tables: [], buckets: [] };
+    for (const entry of this.protectedEntries()) {
+      if (entry.keyArn !== keyArn) continue;
       if (entry.kind === 'table-bucket') result.tableBuckets.push(entry.arn);
       else if (entry.kind === 'table') result.tables.push(entry.arn);
       else result.buckets.push(entry.arn);
@@ -124,11 +167,18 @@ export class Ledger implements LedgerWriter {
   /** Every key the ledger knows to protect something, with what it protects. */
   keys(): ProtectedResources[] {
     const keys = new Set<string>();
-    for (const entry of this.entries.values()) {
-      if (entry.kind !== 'table-bucket' && entry.kind !== 'table' && entry.kind !== 'bucket') continue;
-      if (!('deleted' in entry && entry.deleted) && entry.encryption?.kmsKeyArn) keys.add(entry.encryption.kmsKeyArn);
-    }
+    for (const entry of this.protectedEntries()) keys.add(entry.keyArn);
     return [...keys].sort().map((key) => this.protectedBy(key));
+  }
+
+  /** When the key was last seen in a data-key call, per resource (from the usage counters). */
+  lastUsed(keyArn: string): Map<string, number> {
+    const result = new Map<string, number>();
+    for (const entry of this.entries.values()) {
+      if (entry.kind !== 'usage' || entry.keyArn !== keyArn || entry.principal === '*') continue;
+      result.set(entry.resource, Math.max(result.get(entry.resource) ?? 0, entry.lastSeen));
+    }
+    return result;
   }
 
   usage(keyArn: string, resource: string, principal: string, operation: string, windowStart: number): number {
@@ -162,12 +212,33 @@ export class Ledger implements LedgerWriter {
     return removed;
   }
 
-  put(entry: LedgerEntry): void {
-    if (entry.kind === 'usage') throw new Error('usage entries are counted with countUsage, not put');
-    const key = entryKey(entry);
-    const current = this.entries.get(key);
-    if (!newer(entry.version, current && 'version' in current ? current.version : undefined)) return;
-    this.entries.set(key, entry);
+  update<E extends VersionedEntry>(identity: Omit<E, 'version' | 'fieldVersions'> & Pick<E, 'kind'>, patch: Partial<E>, version: Version): void {
+    const key = entryKey({ ...identity, version } as unknown as LedgerEntry);
+    const existing = this.entries.get(key) as E | undefined;
+    const next = { ...(existing ?? { ...identity, version: NO_VERSION }) } as E & Record<string, unknown>;
+    const fieldVersions = { ...(existing?.fieldVersions ?? {}) };
+    let changed = existing === undefined;
+    for (const [field, value] of Object.entries(patch)) {
+      if (!newer(version, fieldVersions[field])) continue;
+      if (value === undefined) delete next[field];
+      else next[field] = value;
+      fieldVersions[field] = version;
+      changed = true;
+    }
+    if (!changed) return;
+    next.fieldVersions = fieldVersions;
+    next.version = newer(version, existing?.version) ? version : existing!.version;
+    this.entries.set(key, next);
+    this.dirty.add(key);
+  }
+
+  recordBucketDefault(bucketArn: string, change: EncryptionChange): void {
+    const key = `tb|${bucketArn}`;
+    const existing = this.tableBucket(bucketArn) ?? { kind: 'table-bucket' as const, arn: bucketArn, version: NO_VERSION };
+    const history = existing.history ?? [];
+    if (history.some((h) => h.eventId === change.eventId && h.time === change.time)) return;
+    const merged = [...history, change].sort(compareVersions).slice(-ENCRYPTION_HISTORY_LIMIT);
+    this.entries.set(key, { ...existing, history: merged });
     this.dirty.add(key);
   }
 

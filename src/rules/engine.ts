@@ -1,4 +1,5 @@
 import type { BlastRadius, Finding } from '../alerts/finding.js';
+import { toIsoSeconds } from '../events/dates.js';
 import type { CloudTrailEvent } from '../events/types.js';
 import { formatLocation } from '../events/types.js';
 import type { Rule, RuleContext } from './rule.js';
@@ -46,9 +47,15 @@ const BLAST_RADIUS_SAMPLE = 20;
 
 function blastRadiusOf(keyArn: string, context: RuleContext): BlastRadius | undefined {
   const { tableBuckets, tables, buckets } = context.ledger.protectedBy(keyArn);
-  if (tableBuckets.length + tables.length + buckets.length === 0) return undefined;
+  const usage = context.ledger.lastUsed(keyArn);
+  if (tableBuckets.length + tables.length + buckets.length === 0 && usage.size === 0) return undefined;
   const sample = (arns: string[]) => ({ count: arns.length, arns: arns.slice(0, BLAST_RADIUS_SAMPLE) });
-  return { keyArn, tableBuckets: sample(tableBuckets), tables: sample(tables), buckets: sample(buckets) };
+  const radius: BlastRadius = { keyArn, tableBuckets: sample(tableBuckets), tables: sample(tables), buckets: sample(buckets) };
+  if (usage.size > 0) {
+    const recent = [...usage].sort((a, b) => b[1] - a[1]).slice(0, BLAST_RADIUS_SAMPLE);
+    radius.lastUsed = Object.fromEntries(recent.map(([arn, time]) => [arn, toIsoSeconds(time)]));
+  }
+  return radius;
 }
 
 /** Runs the matching rules on one event; a rule that throws is reported, never allowed to stop the others. */

@@ -27,7 +27,7 @@ export const bucketEncryptionRemoved: Rule = {
     if (!succeeded(event)) return [];
     const bucketArn = s3TablesTargetOf(event).bucket?.bucketArn;
     if (!bucketArn) return [];
-    const previous = ledger.tableBucket(bucketArn)?.encryption;
+    const previous = ledger.tableBucketDefaultAt(bucketArn, { time: event.eventTimeMs, eventId: event.eventId });
     const was = previous ? ` (was ${describeEncryption(previous)})` : '';
     return [{
       summary: `default encryption of table bucket removed${was}; new tables will be SSE-S3 and can never be re-keyed`,

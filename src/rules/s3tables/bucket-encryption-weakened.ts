@@ -31,7 +31,7 @@ export const bucketEncryptionWeakened: Rule = {
     if (event.eventName === 'PutTableBucketEncryption' && !requested) return [];
     const current = requested ?? { sseAlgorithm: 'AES256' };
     if (isKms(current)) return [];
-    const previous = event.eventName === 'CreateTableBucket' ? undefined : ledger.tableBucket(bucketArn)?.encryption;
+    const previous = event.eventName === 'CreateTableBucket' ? undefined : ledger.tableBucketDefaultAt(bucketArn, { time: event.eventTimeMs, eventId: event.eventId });
     const required = policy.forTableBucket(bucketArn).requireKms;
     if (!isKms(previous) && !required) return [];
     const why = isKms(previous) ? `was ${describeEncryption(previous)}` : 'the policy requires SSE-KMS for this table bucket';

@@ -35,7 +35,7 @@ export const tableCreatedWithoutKms: Rule = {
       return [{ summary: `table ${name} created with ${describeEncryption(requested)}; its encryption can never be changed`, resources, current: requested }];
     }
     const bucket = ledger.tableBucket(bucketArn);
-    const bucketDefault = bucket?.deleted ? undefined : bucket?.encryption;
+    const bucketDefault = bucket?.deleted ? undefined : ledger.tableBucketDefaultAt(bucketArn, { time: event.eventTimeMs, eventId: event.eventId });
     if (isKms(bucketDefault)) return [];
     if (bucketDefault) {
       return [{
