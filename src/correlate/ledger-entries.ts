@@ -118,6 +118,8 @@ export interface UsageEntry {
   windowStart: number;
   count: number;
   lastSeen: number;
+  /** Increments since this processor loaded the entry; set on entries handed to a store, never stored. */
+  delta?: number;
 }
 
 export type LedgerEntry = TableBucketEntry | TableEntry | TableNameEntry | BucketEntry | KeyEntry | AliasEntry | PolicyEnforcementEntry | UsageEntry;

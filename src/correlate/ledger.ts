@@ -65,8 +65,15 @@ export class Ledger implements LedgerWriter {
   private readonly dirty = new Set<string>();
   private readonly removed = new Set<string>();
 
+  /** Usage counts as loaded from the store, so that only this processor's increments are saved (as deltas). */
+  private readonly loadedCounts = new Map<string, number>();
+
   load(entries: Iterable<LedgerEntry>): void {
-    for (const entry of entries) this.entries.set(entryKey(entry), entry);
+    for (const entry of entries) {
+      const key = entryKey(entry);
+      this.entries.set(key, entry);
+      if (entry.kind === 'usage') this.loadedCounts.set(key, entry.count);
+    }
   }
 
   all(): LedgerEntry[] {
@@ -82,7 +89,17 @@ export class Ledger implements LedgerWriter {
 
   /** Entries changed since the last call, for the state store to persist. */
   takeDirty(): LedgerEntry[] {
-    const changed = [...this.dirty].map((key) => this.entries.get(key)).filter((e): e is LedgerEntry => e !== undefined);
+    const changed: LedgerEntry[] = [];
+    for (const key of this.dirty) {
+      const entry = this.entries.get(key);
+      if (!entry) continue;
+      if (entry.kind === 'usage') {
+        changed.push({ ...entry, delta: entry.count - (this.loadedCounts.get(key) ?? 0) });
+        this.loadedCounts.set(key, entry.count);
+      } else {
+        changed.push(entry);
+      }
+    }
     this.dirty.clear();
     return changed;
   }

@@ -16,6 +16,9 @@ export class StateFileError extends Error {}
  * Written atomically (temporary file, then rename) on flush; expired markers are dropped then.
  */
 export class FileStateStore extends MemoryStateStore {
+  private writing: Promise<void> = Promise.resolve();
+  private writes = 0;
+
   private constructor(
     private readonly path: string,
     dedupTtlMs: number,
@@ -41,18 +44,24 @@ export class FileStateStore extends MemoryStateStore {
       if (contents?.version !== 1 || !Array.isArray(contents.entries)) {
         throw new StateFileError(`${path}: not an sse-sentinel state file (expected {"version":1,"entries":[…]})`);
       }
-      await store.saveEntries(contents.entries);
+      store.restore(contents.entries);
       for (const [eventId, expiry] of Object.entries(contents.claims ?? {})) store.claims.set(eventId, expiry);
     }
     return store;
   }
 
   override async flush(): Promise<void> {
+    // one write at a time: concurrent flushes must not interleave their temporary files
+    this.writing = this.writing.then(() => this.write());
+    await this.writing;
+  }
+
+  private async write(): Promise<void> {
     const now = Date.now();
     const claims: Record<string, number> = {};
     for (const [eventId, expiry] of this.claims) if (expiry > now) claims[eventId] = expiry;
     const contents: FileContents = { version: 1, entries: [...this.entries.values()], claims };
-    const temporary = `${this.path}.${process.pid}.tmp`;
+    const temporary = `${this.path}.${process.pid}.${++this.writes}.tmp`;
     await writeFile(temporary, JSON.stringify(contents));
     await rename(temporary, this.path);
   }

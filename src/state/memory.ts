@@ -1,4 +1,5 @@
 import { entryKey, type LedgerEntry } from '../correlate/ledger.js';
+import { mergeEntry } from './merge.js';
 import { DEDUP_TTL_MS, type StateStore } from './store.js';
 
 export class MemoryStateStore implements StateStore {
@@ -12,8 +13,17 @@ export class MemoryStateStore implements StateStore {
     return [...this.entries.values()].map((entry) => structuredClone(entry));
   }
 
+  /** Merges: newest field versions win, usage deltas add (see mergeEntry). */
   async saveEntries(entries: readonly LedgerEntry[]): Promise<void> {
-    for (const entry of entries) this.entries.set(entryKey(entry), structuredClone(entry));
+    for (const entry of entries) {
+      const key = entryKey(entry);
+      this.entries.set(key, structuredClone(mergeEntry(this.entries.get(key), entry)));
+    }
+  }
+
+  /** Puts entries back exactly as they were stored (no merge): for loading a saved state. */
+  protected restore(entries: readonly LedgerEntry[]): void {
+    for (const entry of entries) this.entries.set(entryKey(entry), entry);
   }
 
   async deleteEntries(keys: readonly string[]): Promise<void> {

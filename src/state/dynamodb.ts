@@ -1,0 +1,174 @@
+import { ConditionalCheckFailedException, DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import {
+  BatchWriteCommand,
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  ScanCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { entryKey, USAGE_RETENTION_WINDOWS, USAGE_WINDOW_MS, type LedgerEntry, type UsageEntry } from '../correlate/ledger.js';
+import { mergeEntry, usageDelta } from './merge.js';
+import { DEDUP_TTL_MS, type StateStore } from './store.js';
+
+const DEDUP_PREFIX = 'dedup|';
+/** Optimistic-concurrency attempts before a save gives up (and the invocation is retried). */
+const MAX_MERGE_ATTEMPTS = 8;
+const BATCH_DELETE_SIZE = 25;
+
+interface EntryItem {
+  pk: string;
+  kind: string;
+  /** The entry as JSON text: bounded in size (histories are capped, usage is counted per bucket, not per object). */
+  entry: string;
+  rev: number;
+  expiresAt?: number;
+}
+
+interface UsageItem {
+  pk: string;
+  kind: 'usage';
+  entry: string;
+  count: number;
+  lastSeen: number;
+  expiresAt: number;
+}
+
+export interface DynamoDbStateStoreOptions {
+  tableName: string;
+  client?: DynamoDBClient;
+  clientConfig?: DynamoDBClientConfig;
+  dedupTtlMs?: number;
+}
+
+/**
+ * The deployed store: one table, partition key `pk` (string), TTL attribute `expiresAt` (epoch seconds) on dedup
+ * markers and usage counters. Ledger entries merge under optimistic concurrency (a `rev` attribute and conditional
+ * puts); usage counters are atomic ADDs of each processor's delta; dedup claims are conditional puts, so of two
+ * processors racing on one event id exactly one wins.
+ */
+export class DynamoDbStateStore implements StateStore {
+  private readonly documents: DynamoDBDocumentClient;
+  private readonly tableName: string;
+  private readonly dedupTtlMs: number;
+
+  constructor(options: DynamoDbStateStoreOptions) {
+    const client = options.client ?? new DynamoDBClient(options.clientConfig ?? {});
+    this.documents = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+    this.tableName = options.tableName;
+    this.dedupTtlMs = options.dedupTtlMs ?? DEDUP_TTL_MS;
+  }
+
+  async loadEntries(): Promise<LedgerEntry[]> {
+    const entries: LedgerEntry[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.documents.send(new ScanCommand({
+        TableName: this.tableName,
+        FilterExpression: 'NOT begins_with(pk, :dedup)',
+        ExpressionAttributeValues: { ':dedup': DEDUP_PREFIX },
+        ExclusiveStartKey: startKey,
+      }));
+      for (const item of page.Items ?? []) entries.push(this.toEntry(item as EntryItem | UsageItem));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return entries;
+  }
+
+  private toEntry(item: EntryItem | UsageItem): LedgerEntry {
+    const entry = JSON.parse(item.entry) as LedgerEntry;
+    if (item.kind === 'usage') {
+      const usage = item as UsageItem;
+      return { ...(entry as UsageEntry), count: usage.count, lastSeen: usage.lastSeen };
+    }
+    return entry;
+  }
+
+  async saveEntries(entries: readonly LedgerEntry[]): Promise<void> {
+    for (const entry of entries) {
+      if (entry.kind === 'usage') await this.addUsage(entry);
+      else await this.mergeVersioned(entry);
+    }
+  }
+
+  /** Counters only ever add: ADD the delta, keep the latest lastSeen. */
+  private async addUsage(entry: UsageEntry): Promise<void> {
+    const { delta: _delta, count: _count, lastSeen: _lastSeen, ...identity } = entry;
+    const expiresAt = Math.ceil((entry.windowStart + (USAGE_RETENTION_WINDOWS + 1) * USAGE_WINDOW_MS) / 1000);
+    await this.documents.send(new UpdateCommand({
+      TableName: this.tableName,
+      Key: { pk: entry.key },
+      UpdateExpression: 'SET #kind = :kind, #entry = if_not_exists(#entry, :entry), expiresAt = :expiresAt ADD #count :delta',
+      ExpressionAttributeNames: { '#kind': 'kind', '#entry': 'entry', '#count': 'count' },
+      ExpressionAttributeValues: { ':kind': 'usage', ':entry': JSON.stringify(identity), ':expiresAt': expiresAt, ':delta': usageDelta(entry) },
+    }));
+    try {
+      await this.documents.send(new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: entry.key },
+        UpdateExpression: 'SET lastSeen = :lastSeen',
+        ConditionExpression: 'attribute_not_exists(lastSeen) OR lastSeen < :lastSeen',
+        ExpressionAttributeValues: { ':lastSeen': entry.lastSeen },
+      }));
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  /** Read, merge field by field, write if nobody wrote in between; otherwise read again. */
+  private async mergeVersioned(entry: LedgerEntry): Promise<void> {
+    const pk = entryKey(entry);
+    for (let attempt = 1; attempt <= MAX_MERGE_ATTEMPTS; attempt++) {
+      const current = (await this.documents.send(new GetCommand({ TableName: this.tableName, Key: { pk }, ConsistentRead: true }))).Item as EntryItem | undefined;
+      const merged = mergeEntry(current ? (JSON.parse(current.entry) as LedgerEntry) : undefined, entry);
+      const item: EntryItem = { pk, kind: merged.kind, entry: JSON.stringify(merged), rev: (current?.rev ?? 0) + 1 };
+      try {
+        await this.documents.send(new PutCommand({
+          TableName: this.tableName,
+          Item: item,
+          ConditionExpression: current ? 'rev = :rev' : 'attribute_not_exists(pk)',
+          ...(current ? { ExpressionAttributeValues: { ':rev': current.rev } } : {}),
+        }));
+        return;
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
+    }
+    throw new Error(`state table ${this.tableName}: ${pk} kept changing under concurrent writers; giving up after ${MAX_MERGE_ATTEMPTS} attempts`);
+  }
+
+  async deleteEntries(keys: readonly string[]): Promise<void> {
+    for (let i = 0; i < keys.length; i += BATCH_DELETE_SIZE) {
+      let requests: Record<string, { DeleteRequest: { Key: { pk: string } } }[]> | undefined = {
+        [this.tableName]: keys.slice(i, i + BATCH_DELETE_SIZE).map((pk) => ({ DeleteRequest: { Key: { pk } } })),
+      };
+      for (let attempt = 0; requests && Object.keys(requests).length > 0 && attempt < 5; attempt++) {
+        const result = await this.documents.send(new BatchWriteCommand({ RequestItems: requests }));
+        requests = result.UnprocessedItems as typeof requests;
+      }
+    }
+  }
+
+  async claimEvent(eventId: string, nowMs: number): Promise<boolean> {
+    try {
+      await this.documents.send(new PutCommand({
+        TableName: this.tableName,
+        Item: { pk: `${DEDUP_PREFIX}${eventId}`, kind: 'dedup', expiresAt: Math.ceil((nowMs + this.dedupTtlMs) / 1000) },
+        // TTL deletion lags by up to days: an expired marker counts as absent
+        ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
+        ExpressionAttributeValues: { ':now': Math.floor(nowMs / 1000) },
+      }));
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async releaseEvent(eventId: string): Promise<void> {
+    await this.documents.send(new DeleteCommand({ TableName: this.tableName, Key: { pk: `${DEDUP_PREFIX}${eventId}` } }));
+  }
+
+  async flush(): Promise<void> {}
+}

@@ -1,0 +1,153 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { entryKey, Ledger, type LedgerEntry } from '../../src/correlate/ledger.js';
+import { normalizeValue } from '../../src/events/normalize.js';
+import type { CloudTrailEvent } from '../../src/events/types.js';
+import { DynamoDbStateStore } from '../../src/state/dynamodb.js';
+import { FileStateStore } from '../../src/state/file.js';
+import { MemoryStateStore } from '../../src/state/memory.js';
+import type { StateStore } from '../../src/state/store.js';
+import { record } from '../helpers.js';
+import { startLocalDynamo, type LocalDynamo } from './dynalite-server.js';
+
+let dynamo: LocalDynamo;
+let tableCount = 0;
+let dir: string;
+beforeAll(async () => {
+  dynamo = await startLocalDynamo();
+  dir = await mkdtemp(join(tmpdir(), 'sse-sentinel-store-'));
+});
+afterAll(async () => {
+  await dynamo.close();
+});
+
+/** Each factory returns two handles on one store, as two processors (or two replay runs) would have. */
+type Factory = () => Promise<[StateStore, StateStore]>;
+const FACTORIES: [string, Factory][] = [
+  ['memory', async () => {
+    const store = new MemoryStateStore();
+    return [store, store];
+  }],
+  ['file', async () => {
+    const path = join(dir, `state-${++tableCount}.json`);
+    const first = await FileStateStore.open(path);
+    return [first, { // the second handle reopens the file on every call, as a second run would
+      loadEntries: async () => { await first.flush(); return (await FileStateStore.open(path)).loadEntries(); },
+      saveEntries: (e) => first.saveEntries(e),
+      deleteEntries: (k) => first.deleteEntries(k),
+      claimEvent: (id, now) => first.claimEvent(id, now),
+      releaseEvent: (id) => first.releaseEvent(id),
+      flush: () => first.flush(),
+    }];
+  }],
+  ['dynamodb (dynalite on loopback)', async () => {
+    const tableName = `state-${++tableCount}`;
+    await dynamo.createTable(tableName);
+    return [new DynamoDbStateStore({ tableName, client: dynamo.client }), new DynamoDbStateStore({ tableName, client: dynamo.client })];
+  }],
+];
+
+const BUCKET = 'arn:aws:s3tables:us-east-1:111122223333:bucket/analytics';
+const KEY = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+function event(overrides: Record<string, unknown>): CloudTrailEvent {
+  const [item] = normalizeValue(record(overrides), { source: 'contract' });
+  if (item?.kind !== 'event') throw new Error('bad fixture');
+  return item.event;
+}
+const putEncryption = (id: string, time: string, sseAlgorithm: string) =>
+  event({ eventID: id, eventTime: time, eventName: 'PutTableBucketEncryption', requestParameters: { tableBucketARN: BUCKET, encryptionConfiguration: { sseAlgorithm, ...(sseAlgorithm === 'aws:kms' ? { kmsKeyArn: KEY } : {}) } } });
+const decrypt = (id: string) =>
+  event({ eventID: id, eventTime: '2025-01-10T10:30:00Z', eventSource: 'kms.amazonaws.com', eventName: 'Decrypt', requestParameters: { keyId: KEY, encryptionContext: { 'aws:s3:arn': 'arn:aws:s3:::data/object' } }, resources: [{ ARN: KEY }] });
+
+async function ledgerFrom(store: StateStore): Promise<Ledger> {
+  const ledger = new Ledger();
+  ledger.load(await store.loadEntries());
+  return ledger;
+}
+async function save(ledger: Ledger, store: StateStore): Promise<void> {
+  await store.deleteEntries(ledger.takeRemoved());
+  await store.saveEntries(ledger.takeDirty());
+  await store.flush();
+}
+
+describe.each(FACTORIES)('StateStore contract: %s', (_name, open) => {
+  it('round-trips ledger entries', async () => {
+    const [store] = await open();
+    const ledger = new Ledger();
+    ledger.apply(putEncryption('e1', '2025-01-10T10:00:00Z', 'aws:kms'));
+    await save(ledger, store);
+    const loaded = await ledgerFrom(store);
+    expect(loaded.tableBucket(BUCKET)?.encryption).toEqual({ sseAlgorithm: 'aws:kms', kmsKeyArn: KEY });
+    expect(loaded.protectedBy(KEY).tableBuckets).toEqual([BUCKET]);
+  });
+
+  it('keeps the newest value when processors save out of order', async () => {
+    const [a, b] = await open();
+    const newer = new Ledger();
+    newer.apply(putEncryption('n', '2025-01-10T11:00:00Z', 'AES256'));
+    const older = await ledgerFrom(b); // loaded before the newer save landed
+    await save(newer, a);
+    older.apply(putEncryption('o', '2025-01-10T10:00:00Z', 'aws:kms'));
+    await save(older, b);
+    const final = await ledgerFrom(a);
+    expect(final.tableBucket(BUCKET)?.encryption).toEqual({ sseAlgorithm: 'AES256' });
+    expect(final.tableBucket(BUCKET)?.history?.map((h) => h.eventId)).toEqual(['o', 'n']);
+  });
+
+  it('adds usage counted by two processors', async () => {
+    const [a, b] = await open();
+    const first = await ledgerFrom(a);
+    const second = await ledgerFrom(b);
+    for (let i = 0; i < 3; i++) first.apply(decrypt(`a${i}`));
+    for (let i = 0; i < 4; i++) second.apply(decrypt(`b${i}`));
+    await save(first, a);
+    await save(second, b);
+    first.apply(decrypt('a3')); // a second save of the same processor adds only its new increment
+    await save(first, a);
+    const window = Date.parse('2025-01-10T10:00:00Z');
+    expect((await ledgerFrom(a)).usage(KEY, 'arn:aws:s3:::data', 'arn:aws:iam::111122223333:user/alice', 'Decrypt', window)).toBe(8);
+  });
+
+  it('deletes entries by key', async () => {
+    const [store] = await open();
+    const ledger = new Ledger();
+    ledger.apply(decrypt('d1'));
+    await save(ledger, store);
+    const keys = (await store.loadEntries()).map((e: LedgerEntry) => entryKey(e));
+    expect(keys).toHaveLength(2); // the counter per principal and the per-object counter
+    await store.deleteEntries(keys);
+    expect(await store.loadEntries()).toEqual([]);
+  });
+
+  it('claims an event id once until its marker expires, and again after a release', async () => {
+    const [a, b] = await open();
+    const now = Date.parse('2025-01-10T10:00:00Z');
+    expect(await a.claimEvent('evt-1', now)).toBe(true);
+    expect(await b.claimEvent('evt-1', now + 60_000)).toBe(false);
+    expect(await b.claimEvent('evt-1', now + 24 * 3600_000)).toBe(false); // markers last at least 24 h
+    expect(await b.claimEvent('evt-1', now + 26 * 3600_000)).toBe(true);
+    await b.releaseEvent('evt-1');
+    expect(await a.claimEvent('evt-1', now + 26 * 3600_000 + 1)).toBe(true);
+  });
+
+  it('lets exactly one of many racing claims win', async () => {
+    const [a, b] = await open();
+    const now = Date.parse('2025-01-10T10:00:00Z');
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).claimEvent('raced', now)));
+    expect(results.filter(Boolean)).toHaveLength(1);
+  });
+
+  it('merges concurrent saves of different fields of one entry', async () => {
+    const [a, b] = await open();
+    const keyEvent = (name: string, id: string, time: string) =>
+      event({ eventID: id, eventTime: time, eventSource: 'kms.amazonaws.com', eventName: name, requestParameters: { keyId: KEY }, responseElements: { keyId: KEY }, resources: [{ ARN: KEY }] });
+    const first = await ledgerFrom(a);
+    const second = await ledgerFrom(b);
+    first.apply(keyEvent('DisableKey', 'k1', '2025-01-10T10:00:00Z'));
+    second.apply(keyEvent('DisableKeyRotation', 'k2', '2025-01-10T09:00:00Z'));
+    await Promise.all([save(first, a), save(second, b)]);
+    expect((await ledgerFrom(a)).key(KEY)).toMatchObject({ state: 'Disabled', rotationEnabled: false });
+  });
+});
