@@ -3,12 +3,12 @@ import { alertTopicArn, loadDeployedPolicy } from '../src/lambda/config.js';
 import { processEnvelope, type EnvelopeResult } from '../src/lambda/process-envelope.js';
 import { publishFindings } from '../src/lambda/publish.js';
 import { Pipeline } from '../src/pipeline.js';
-import { MemoryStateStore } from '../src/state/memory.js';
+import { deployedStore } from '../src/lambda/store.js';
 
-// Cold start: the policy is validated once; the in-memory store lives as long as the execution environment
-// (the DynamoDB store replaces it with the correlation issue).
+// Cold start: the policy is validated once. The store is the DynamoDB state table (memory under invoke local):
+// every invocation loads the ledger, so findings see what other execution environments learnt.
 const policyReady = loadDeployedPolicy();
-const store = new MemoryStateStore();
+const store = deployedStore();
 
 /** One EventBridge event per invocation: throw to have Lambda retry it and then send it to the failure destination. */
 export async function handler(event: EventBridgeEvent<string, unknown>, context?: Context): Promise<EnvelopeResult> {

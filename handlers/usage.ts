@@ -4,10 +4,10 @@ import { alertTopicArn, loadDeployedPolicy } from '../src/lambda/config.js';
 import { processEnvelope } from '../src/lambda/process-envelope.js';
 import { publishFindings } from '../src/lambda/publish.js';
 import { Pipeline } from '../src/pipeline.js';
-import { MemoryStateStore } from '../src/state/memory.js';
+import { deployedStore } from '../src/lambda/store.js';
 
 const policyReady = loadDeployedPolicy();
-const store = new MemoryStateStore();
+const store = deployedStore();
 
 /**
  * KMS data-key events, buffered through SQS and handled in batches: each message is one EventBridge event. A message

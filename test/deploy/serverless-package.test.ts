@@ -116,6 +116,13 @@ describe('serverless package', () => {
     expect(ofType('AWS::CloudWatch::Alarm').length).toBeGreaterThan(0);
   });
 
+  it('keeps state in one DynamoDB table with TTL on expiresAt, named in the functions\' environment', () => {
+    const table = resources['StateTable']!.Properties;
+    expect(table.KeySchema).toEqual([{ AttributeName: 'pk', KeyType: 'HASH' }]);
+    expect(table.TimeToLiveSpecification).toEqual({ AttributeName: 'expiresAt', Enabled: true });
+    expect(resources['ProcessorLambdaFunction']!.Properties.Environment.Variables.STATE_TABLE_NAME).toBe(table.TableName);
+  });
+
   it('lets EventBridge invoke the function only from the read-only rule it declares', () => {
     const permissions = ofType('AWS::Lambda::Permission').map(([, p]) => p.Properties);
     expect(permissions.every((p) => p.Principal === 'events.amazonaws.com' && p.SourceArn)).toBe(true);
@@ -125,7 +132,10 @@ describe('serverless package', () => {
     const [, role] = ofType('AWS::IAM::Role')[0]!;
     const actions = (role.Properties.Policies as any[]).flatMap((p) => p.PolicyDocument.Statement).flatMap((s: any) => [s.Action].flat());
     expect(actions.filter((a: string) => !a.startsWith('logs:'))).toEqual(expect.arrayContaining(['sns:Publish', 'sqs:SendMessage']));
-    for (const action of actions) expect(action).toMatch(/^(logs:(CreateLogStream|CreateLogGroup|TagResource|PutLogEvents)|sns:Publish|sqs:(SendMessage|ReceiveMessage|DeleteMessage|GetQueueAttributes))$/);
+    for (const action of actions) expect(action).toMatch(/^(logs:(CreateLogStream|CreateLogGroup|TagResource|PutLogEvents)|sns:Publish|sqs:(SendMessage|ReceiveMessage|DeleteMessage|GetQueueAttributes)|dynamodb:(GetItem|PutItem|UpdateItem|DeleteItem|Scan|BatchWriteItem))$/);
+    const statements = (role.Properties.Policies as any[]).flatMap((p) => p.PolicyDocument.Statement);
+    const dynamo = statements.find((st: any) => [st.Action].flat().some((a: string) => a.startsWith('dynamodb:')));
+    expect(dynamo.Resource).toEqual({ 'Fn::GetAtt': ['StateTable', 'Arn'] });
   });
 });
 
