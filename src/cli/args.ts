@@ -17,6 +17,9 @@ Commands:
   replay [paths…]     Run the pipeline over event files, directories (recursively) or - (stdin).
                       Default path: events/. Reads EventBridge events, CloudTrail records, log files
                       {"Records":[…]} (.json or .json.gz), NDJSON and JSON arrays.
+  ledger              What a key protects, or what protects a resource, from a state file or the state table:
+                      ledger (--key ID|ALIAS|ARN | --resource ARN) (--state FILE | --table NAME [--region R])
+                      [--format text|json]. Exit 3 when the ledger knows nothing about it.
   rules               List the rules with their id, default severity and title.
   help                Show this text.
 

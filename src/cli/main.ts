@@ -2,6 +2,7 @@ import { PolicyError } from '../policy/load.js';
 import { RULES } from '../rules/index.js';
 import { StateFileError } from '../state/file.js';
 import { parseReplayArgs, USAGE, UsageError } from './args.js';
+import { ledgerCommand } from './ledger.js';
 import { EXIT_OK, EXIT_USAGE, replay, type ReplayIo } from './replay.js';
 
 export async function main(argv: string[], io: ReplayIo): Promise<number> {
@@ -10,6 +11,8 @@ export async function main(argv: string[], io: ReplayIo): Promise<number> {
     switch (command) {
       case 'replay':
         return await replay(parseReplayArgs(rest), io);
+      case 'ledger':
+        return await ledgerCommand(rest, io);
       case 'rules':
         for (const rule of RULES) io.stdout.write(`${rule.severity.padEnd(8)} ${rule.id.padEnd(40)} ${rule.title}\n`);
         return EXIT_OK;
