@@ -17,6 +17,10 @@ Commands:
   replay [paths…]     Run the pipeline over event files, directories (recursively) or - (stdin).
                       Default path: events/. Reads EventBridge events, CloudTrail records, log files
                       {"Records":[…]} (.json or .json.gz), NDJSON and JSON arrays.
+  inventory           Seed the ledger from AWS (ListTableBuckets, GetTableBucketEncryption, ListTables,
+                      GetTableEncryption, ListBuckets, GetBucketEncryption, GetBucketPolicy, ListKeys,
+                      DescribeKey, ListAliases): inventory (--state FILE | --table NAME) [--region R]
+                      [--only s3tables|s3|kms]… Exit 1 when some resources could not be read.
   ledger              What a key protects, or what protects a resource, from a state file or the state table:
                       ledger (--key ID|ALIAS|ARN | --resource ARN) (--state FILE | --table NAME [--region R])
                       [--format text|json]. Exit 3 when the ledger knows nothing about it.

@@ -2,6 +2,7 @@ import { PolicyError } from '../policy/load.js';
 import { RULES } from '../rules/index.js';
 import { StateFileError } from '../state/file.js';
 import { parseReplayArgs, USAGE, UsageError } from './args.js';
+import { inventoryCommand } from './inventory.js';
 import { ledgerCommand } from './ledger.js';
 import { EXIT_OK, EXIT_USAGE, replay, type ReplayIo } from './replay.js';
 
@@ -11,6 +12,8 @@ export async function main(argv: string[], io: ReplayIo): Promise<number> {
     switch (command) {
       case 'replay':
         return await replay(parseReplayArgs(rest), io);
+      case 'inventory':
+        return await inventoryCommand(rest, io);
       case 'ledger':
         return await ledgerCommand(rest, io);
       case 'rules':

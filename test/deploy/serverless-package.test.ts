@@ -24,7 +24,8 @@ beforeAll(async () => {
 });
 
 const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
-const rules = () => ofType('AWS::Events::Rule').map(([id, r]) => ({ id, state: r.Properties.State ?? 'ENABLED', pattern: r.Properties.EventPattern as Pattern, targets: r.Properties.Targets as any[] }));
+/** Event-pattern rules (the inventory schedule has no pattern and is checked on its own). */
+const rules = () => ofType('AWS::Events::Rule').filter(([, r]) => r.Properties.EventPattern).map(([id, r]) => ({ id, state: r.Properties.State ?? 'ENABLED', pattern: r.Properties.EventPattern as Pattern, targets: r.Properties.Targets as any[] }));
 
 /** Read-only events reach only rules in this state (EventBridge user guide). */
 function deliverable(rule: ReturnType<typeof rules>[number], event: { detail?: { readOnly?: boolean } }): boolean {
@@ -128,11 +129,17 @@ describe('serverless package', () => {
     expect(permissions.every((p) => p.Principal === 'events.amazonaws.com' && p.SourceArn)).toBe(true);
   });
 
+  it('runs the inventory sweep daily', () => {
+    const schedule = ofType('AWS::Events::Rule').find(([, r]) => r.Properties.ScheduleExpression)![1];
+    expect(schedule.Properties.ScheduleExpression).toBe('rate(1 day)');
+    expect(JSON.stringify(schedule.Properties.Targets)).toContain('InventoryLambdaFunction');
+  });
+
   it('grants the processor no write access to what it watches', () => {
     const [, role] = ofType('AWS::IAM::Role')[0]!;
     const actions = (role.Properties.Policies as any[]).flatMap((p) => p.PolicyDocument.Statement).flatMap((s: any) => [s.Action].flat());
     expect(actions.filter((a: string) => !a.startsWith('logs:'))).toEqual(expect.arrayContaining(['sns:Publish', 'sqs:SendMessage']));
-    for (const action of actions) expect(action).toMatch(/^(logs:(CreateLogStream|CreateLogGroup|TagResource|PutLogEvents)|sns:Publish|sqs:(SendMessage|ReceiveMessage|DeleteMessage|GetQueueAttributes)|dynamodb:(GetItem|PutItem|UpdateItem|DeleteItem|Scan|BatchWriteItem))$/);
+    for (const action of actions) expect(action).toMatch(/^(logs:(CreateLogStream|CreateLogGroup|TagResource|PutLogEvents)|sns:Publish|sqs:(SendMessage|ReceiveMessage|DeleteMessage|GetQueueAttributes)|dynamodb:(GetItem|PutItem|UpdateItem|DeleteItem|Scan|BatchWriteItem)|s3tables:(List|Get)\w+|s3:(ListAllMyBuckets|GetEncryptionConfiguration|GetBucketPolicy)|kms:(ListKeys|DescribeKey|ListAliases))$/);
     const statements = (role.Properties.Policies as any[]).flatMap((p) => p.PolicyDocument.Statement);
     const dynamo = statements.find((st: any) => [st.Action].flat().some((a: string) => a.startsWith('dynamodb:')));
     expect(dynamo.Resource).toEqual({ 'Fn::GetAtt': ['StateTable', 'Arn'] });
