@@ -67,13 +67,28 @@ export class Ledger implements LedgerWriter {
 
   /** Usage counts as loaded from the store, so that only this processor's increments are saved (as deltas). */
   private readonly loadedCounts = new Map<string, number>();
+  /** key → resource → last data-key call (epoch ms), kept as counters change: alerts read it on every key finding. */
+  private readonly lastUsedIndex = new Map<string, Map<string, number>>();
+  /** protectedBy answers, valid until an entry that names a key (or an alias, or a bucket history) changes. */
+  private protectedCache = new Map<string, ProtectedResources>();
 
   load(entries: Iterable<LedgerEntry>): void {
     for (const entry of entries) {
       const key = entryKey(entry);
       this.entries.set(key, entry);
-      if (entry.kind === 'usage') this.loadedCounts.set(key, entry.count);
+      if (entry.kind === 'usage') {
+        this.loadedCounts.set(key, entry.count);
+        this.noteUsage(entry.keyArn, entry.resource, entry.principal, entry.lastSeen);
+      }
     }
+    this.protectedCache.clear();
+  }
+
+  private noteUsage(keyArn: string, resource: string, principal: string, time: number): void {
+    if (principal === '*') return;
+    let byResource = this.lastUsedIndex.get(keyArn);
+    if (!byResource) this.lastUsedIndex.set(keyArn, (byResource = new Map()));
+    if ((byResource.get(resource) ?? 0) < time) byResource.set(resource, time);
   }
 
   all(): LedgerEntry[] {
@@ -161,13 +176,23 @@ export class Ledger implements LedgerWriter {
     for (const entry of this.entries.values()) {
       if (entry.kind !== 'table-bucket' && entry.kind !== 'table' && entry.kind !== 'bucket') continue;
       if ('deleted' in entry && entry.deleted) continue;
-      const encryption = entry.kind === 'table' ? this.table(entry.arn)?.encryption : entry.encryption;
+      const encryption = entry.kind === 'table' && !entry.encryption && entry.inherited && entry.createdAt
+        ? this.tableBucketDefaultAt(entry.bucketArn, entry.createdAt)
+        : entry.encryption;
       const keyArn = this.keyOf(encryption?.kmsKeyArn);
       if (keyArn) yield { kind: entry.kind, arn: entry.arn, keyArn };
     }
   }
 
   protectedBy(keyArn: string): ProtectedResources {
+    const cached = this.protectedCache.get(keyArn);
+    if (cached) return { keyArn, tableBuckets: [...cached.tableBuckets], tables: [...cached.tables], buckets: [...cached.buckets] };
+    const result = this.computeProtectedBy(keyArn);
+    this.protectedCache.set(keyArn, result);
+    return { keyArn, tableBuckets: [...result.tableBuckets], tables: [...result.tables], buckets: [...result.buckets] };
+  }
+
+  private computeProtectedBy(keyArn: string): ProtectedResources {
     const result: ProtectedResources = { keyArn, tableBuckets: [], tables: [], buckets: [] };
     for (const entry of this.protectedEntries()) {
       if (entry.keyArn !== keyArn) continue;
@@ -190,12 +215,7 @@ export class Ledger implements LedgerWriter {
 
   /** When the key was last seen in a data-key call, per resource (from the usage counters). */
   lastUsed(keyArn: string): Map<string, number> {
-    const result = new Map<string, number>();
-    for (const entry of this.entries.values()) {
-      if (entry.kind !== 'usage' || entry.keyArn !== keyArn || entry.principal === '*') continue;
-      result.set(entry.resource, Math.max(result.get(entry.resource) ?? 0, entry.lastSeen));
-    }
-    return result;
+    return new Map(this.lastUsedIndex.get(keyArn) ?? []);
   }
 
   usage(keyArn: string, resource: string, principal: string, operation: string, windowStart: number): number {
@@ -212,6 +232,7 @@ export class Ledger implements LedgerWriter {
       : { kind: 'usage', key, keyArn, resource, principal, operation, windowStart, count: 1, lastSeen: eventTimeMs };
     this.entries.set(key, entry);
     this.dirty.add(key);
+    this.noteUsage(keyArn, resource, principal, eventTimeMs);
   }
 
   /** Drops usage windows older than the retention horizon, measured from `nowMs`. */
@@ -247,6 +268,7 @@ export class Ledger implements LedgerWriter {
     next.version = newer(version, existing?.version) ? version : existing!.version;
     this.entries.set(key, next);
     this.dirty.add(key);
+    if (next.kind === 'table-bucket' || next.kind === 'table' || next.kind === 'bucket' || next.kind === 'alias') this.protectedCache.clear();
   }
 
   recordBucketDefault(bucketArn: string, change: EncryptionChange): void {
@@ -257,6 +279,7 @@ export class Ledger implements LedgerWriter {
     const merged = [...history, change].sort(compareVersions).slice(-ENCRYPTION_HISTORY_LIMIT);
     this.entries.set(key, { ...existing, history: merged });
     this.dirty.add(key);
+    this.protectedCache.clear();
   }
 
   /** Applies a successful event to the posture. Failed calls change nothing. */

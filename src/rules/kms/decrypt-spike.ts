@@ -28,6 +28,9 @@ export const decryptSpike: Rule = {
     const settings = policy.document.kms.usage;
     const window = windowOf(event);
     const count = ledger.usage(keyArn, resource, principal, 'Decrypt', window) + 1;
+    // the threshold is never below the minimum (or the ceiling): skip the baseline lookups until then
+    const floor = Math.min(settings.spikeMinimum, settings.decryptCeilingPerHour ?? Infinity);
+    if (count < floor) return [];
     let history = 0;
     for (let i = 1; i <= settings.baselineHours; i++) history += ledger.usage(keyArn, resource, principal, 'Decrypt', window - i * USAGE_WINDOW_MS);
     const baseline = history / settings.baselineHours;

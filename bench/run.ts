@@ -1,0 +1,100 @@
+import { performance } from 'node:perf_hooks';
+import { cpus, totalmem } from 'node:os';
+import { JsonSplitter } from '../src/events/json-splitter.js';
+import { normalizeValue } from '../src/events/normalize.js';
+import { Ledger } from '../src/correlate/ledger.js';
+import { Policy } from '../src/policy/policy.js';
+import { Pipeline } from '../src/pipeline.js';
+import { MemoryStateStore } from '../src/state/memory.js';
+import { renderFindingText } from '../src/alerts/render-text.js';
+import { generateRecord } from './corpus.js';
+import { dynamoWriteAmplification } from './dynamo.js';
+
+const EVENTS = Number(process.env['BENCH_EVENTS'] ?? 200_000);
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
+
+function buildText(count: number): string {
+  const parts: string[] = [];
+  for (let i = 0; i < count; i++) parts.push(JSON.stringify(generateRecord(i)));
+  return `{"Records":[${parts.join(',\n')}]}`;
+}
+
+/** The slowest part of any reader: JSON.parse of the same input, record by record (the pipeline parses per record too). */
+function baseline(text: string): number {
+  let n = 0;
+  const splitter = new JsonSplitter();
+  for (const out of [...splitter.push(text), ...splitter.end()]) if (out.kind === 'piece') { JSON.parse(out.piece.text); n++; }
+  return n;
+}
+
+function jsonParseOnly(text: string): number {
+  return (JSON.parse(text) as { Records: unknown[] }).Records.length;
+}
+
+function ledgerOnly(text: string): number {
+  const ledger = new Ledger();
+  let n = 0;
+  const splitter = new JsonSplitter();
+  for (const out of [...splitter.push(text), ...splitter.end()]) {
+    if (out.kind !== 'piece') continue;
+    for (const item of normalizeValue(JSON.parse(out.piece.text), { source: 'bench' })) if (item.kind === 'event') { ledger.apply(item.event); n++; }
+  }
+  return n;
+}
+
+async function fullPipeline(text: string): Promise<{ events: number; findings: number }> {
+  const pipeline = await Pipeline.create({ policy: Policy.fromInput(), store: new MemoryStateStore() });
+  let events = 0;
+  let findings = 0;
+  let rendered = 0;
+  const splitter = new JsonSplitter();
+  for (const out of [...splitter.push(text), ...splitter.end()]) {
+    if (out.kind !== 'piece') continue;
+    for (const item of normalizeValue(JSON.parse(out.piece.text), { source: 'bench' })) {
+      if (item.kind !== 'event') continue;
+      events++;
+      for (const finding of (await pipeline.process(item.event)).findings) {
+        findings++;
+        rendered += renderFindingText(finding).length + JSON.stringify(finding).length;
+      }
+    }
+  }
+  if (rendered < 0) throw new Error('unreachable');
+  return { events, findings };
+}
+
+async function best<T>(label: string, fn: () => T | Promise<T>): Promise<{ ms: number; value: T }> {
+  let bestMs = Infinity;
+  let value!: T;
+  for (let round = 0; round < ROUNDS; round++) {
+    const start = performance.now();
+    value = await fn();
+    bestMs = Math.min(bestMs, performance.now() - start);
+  }
+  process.stderr.write(`  ${label}: ${bestMs.toFixed(0)} ms (best of ${ROUNDS})\n`);
+  return { ms: bestMs, value };
+}
+
+async function main(): Promise<void> {
+  process.stderr.write(`generating ${EVENTS} records…\n`);
+  const text = buildText(EVENTS);
+  const mb = Buffer.byteLength(text) / 1e6;
+  const parseAll = await best('JSON.parse of the whole document', () => jsonParseOnly(text));
+  const parse = await best('baseline: split + JSON.parse per record', () => baseline(text));
+  const ledger = await best('ledger: split + parse + normalize + ledger update (memory)', () => ledgerOnly(text));
+  const pipeline = await best('pipeline: read + normalize + classify + correlate + render', () => fullPipeline(text));
+  const dynamo = await dynamoWriteAmplification(2_000);
+  const rate = (ms: number) => Math.round(EVENTS / (ms / 1000));
+  const results = {
+    machine: { cpus: cpus().length, model: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
+    input: { records: EVENTS, megabytes: Number(mb.toFixed(1)) },
+    jsonParseWholeDocument: { ms: Math.round(parseAll.ms), eventsPerSecond: rate(parseAll.ms) },
+    jsonParseBaseline: { ms: Math.round(parse.ms), eventsPerSecond: rate(parse.ms) },
+    ledgerMemory: { ms: Math.round(ledger.ms), eventsPerSecond: rate(ledger.ms), ratioToBaseline: Number((parse.ms / ledger.ms).toFixed(3)) },
+    pipeline: { ms: Math.round(pipeline.ms), eventsPerSecond: rate(pipeline.ms), ratioToBaseline: Number((parse.ms / pipeline.ms).toFixed(3)), findings: pipeline.value.findings },
+    dynamodb: dynamo,
+  };
+  process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+}
+
+await main();
