@@ -29,6 +29,12 @@ import { S3TABLES_SOURCE } from './s3tables.js';
 
 export * from './ledger-entries.js';
 
+function addTo(index: Map<string, Set<string>>, key: string, value: string): void {
+  let set = index.get(key);
+  if (!set) index.set(key, (set = new Set()));
+  set.add(value);
+}
+
 /** Events the ledger learns from, beyond those the rules read: the deployment must deliver them too. */
 export const LEDGER_TRIGGERS = [
   { eventSource: S3TABLES_SOURCE, eventNames: S3TABLES_LEDGER_EVENTS },
@@ -69,8 +75,11 @@ export class Ledger implements LedgerWriter {
   private readonly loadedCounts = new Map<string, number>();
   /** key → resource → last data-key call (epoch ms), kept as counters change: alerts read it on every key finding. */
   private readonly lastUsedIndex = new Map<string, Map<string, number>>();
-  /** protectedBy answers, valid until an entry that names a key (or an alias, or a bucket history) changes. */
-  private protectedCache = new Map<string, ProtectedResources>();
+  /** See reindex(). */
+  private readonly keyRefs = new Map<string, Set<string>>();
+  private readonly inheritors = new Map<string, Set<string>>();
+  private readonly historyRefs = new Map<string, Set<string>>();
+  private readonly indexed = new Map<string, { ref?: string; inheritFrom?: string }>();
 
   load(entries: Iterable<LedgerEntry>): void {
     for (const entry of entries) {
@@ -80,8 +89,8 @@ export class Ledger implements LedgerWriter {
         this.loadedCounts.set(key, entry.count);
         this.noteUsage(entry.keyArn, entry.resource, entry.principal, entry.lastSeen);
       }
+      this.reindex(key, entry);
     }
-    this.protectedCache.clear();
   }
 
   private noteUsage(keyArn: string, resource: string, principal: string, time: number): void {
@@ -171,34 +180,65 @@ export class Ledger implements LedgerWriter {
     return kmsKeyArn.includes(':alias/') ? this.resolveAlias(kmsKeyArn) ?? kmsKeyArn : kmsKeyArn;
   }
 
-  /** What every live resource is encrypted with: table buckets, tables (inherited resolved) and buckets. */
-  private *protectedEntries(): Generator<{ kind: 'table-bucket' | 'table' | 'bucket'; arn: string; keyArn: string }> {
-    for (const entry of this.entries.values()) {
-      if (entry.kind !== 'table-bucket' && entry.kind !== 'table' && entry.kind !== 'bucket') continue;
-      if ('deleted' in entry && entry.deleted) continue;
-      const encryption = entry.kind === 'table' && !entry.encryption && entry.inherited && entry.createdAt
-        ? this.tableBucketDefaultAt(entry.bucketArn, entry.createdAt)
-        : entry.encryption;
-      const keyArn = this.keyOf(encryption?.kmsKeyArn);
-      if (keyArn) yield { kind: entry.kind, arn: entry.arn, keyArn };
+  /** The key that protects an entry now: its own configuration, or for an inheriting table the bucket's default then. */
+  private resolvedKeyOf(entry: LedgerEntry): string | undefined {
+    if (entry.kind !== 'table-bucket' && entry.kind !== 'table' && entry.kind !== 'bucket') return undefined;
+    if ('deleted' in entry && entry.deleted) return undefined;
+    const encryption = entry.kind === 'table' && !entry.encryption && entry.inherited && entry.createdAt
+      ? this.tableBucketDefaultAt(entry.bucketArn, entry.createdAt)
+      : entry.encryption;
+    return this.keyOf(encryption?.kmsKeyArn);
+  }
+
+  /**
+   * Index maintenance: which entries name which key reference (a key or alias ARN), which tables inherit from which
+   * table bucket, and which keys appear in each table bucket's default history. protectedBy reads candidates from it
+   * instead of scanning every entry.
+   */
+  private reindex(key: string, entry: LedgerEntry | undefined): void {
+    const previous = this.indexed.get(key);
+    if (previous?.ref) this.keyRefs.get(previous.ref)?.delete(key);
+    if (previous?.inheritFrom) this.inheritors.get(previous.inheritFrom)?.delete(key);
+    this.indexed.delete(key);
+    if (!entry || (entry.kind !== 'table-bucket' && entry.kind !== 'table' && entry.kind !== 'bucket')) return;
+    const record: { ref?: string; inheritFrom?: string } = {};
+    const ref = entry.encryption?.kmsKeyArn;
+    if (ref) {
+      record.ref = ref;
+      addTo(this.keyRefs, ref, key);
     }
+    if (entry.kind === 'table' && entry.inherited && !entry.encryption) {
+      record.inheritFrom = entry.bucketArn;
+      addTo(this.inheritors, entry.bucketArn, key);
+    }
+    if (entry.kind === 'table-bucket') {
+      for (const change of entry.history ?? []) if (change.encryption.kmsKeyArn) addTo(this.historyRefs, change.encryption.kmsKeyArn, entry.arn);
+    }
+    this.indexed.set(key, record);
+  }
+
+  /** Key references (the key ARN itself and aliases pointing at it) that can stand for this key. */
+  private refsFor(keyArn: string): string[] {
+    const refs = [keyArn];
+    for (const ref of new Set([...this.keyRefs.keys(), ...this.historyRefs.keys()])) {
+      if (ref !== keyArn && ref.includes(':alias/') && this.resolveAlias(ref) === keyArn) refs.push(ref);
+    }
+    return refs;
   }
 
   protectedBy(keyArn: string): ProtectedResources {
-    const cached = this.protectedCache.get(keyArn);
-    if (cached) return { keyArn, tableBuckets: [...cached.tableBuckets], tables: [...cached.tables], buckets: [...cached.buckets] };
-    const result = this.computeProtectedBy(keyArn);
-    this.protectedCache.set(keyArn, result);
-    return { keyArn, tableBuckets: [...result.tableBuckets], tables: [...result.tables], buckets: [...result.buckets] };
-  }
-
-  private computeProtectedBy(keyArn: string): ProtectedResources {
     const result: ProtectedResources = { keyArn, tableBuckets: [], tables: [], buckets: [] };
-    for (const entry of this.protectedEntries()) {
-      if (entry.keyArn !== keyArn) continue;
+    const candidates = new Set<string>();
+    for (const ref of this.refsFor(keyArn)) {
+      for (const key of this.keyRefs.get(ref) ?? []) candidates.add(key);
+      for (const bucketArn of this.historyRefs.get(ref) ?? []) for (const key of this.inheritors.get(bucketArn) ?? []) candidates.add(key);
+    }
+    for (const key of candidates) {
+      const entry = this.entries.get(key);
+      if (!entry || this.resolvedKeyOf(entry) !== keyArn) continue;
       if (entry.kind === 'table-bucket') result.tableBuckets.push(entry.arn);
       else if (entry.kind === 'table') result.tables.push(entry.arn);
-      else result.buckets.push(entry.arn);
+      else if (entry.kind === 'bucket') result.buckets.push(entry.arn);
     }
     result.tableBuckets.sort();
     result.tables.sort();
@@ -209,8 +249,11 @@ export class Ledger implements LedgerWriter {
   /** Every key the ledger knows to protect something, with what it protects. */
   keys(): ProtectedResources[] {
     const keys = new Set<string>();
-    for (const entry of this.protectedEntries()) keys.add(entry.keyArn);
-    return [...keys].sort().map((key) => this.protectedBy(key));
+    for (const ref of new Set([...this.keyRefs.keys(), ...this.historyRefs.keys()])) {
+      const keyArn = this.keyOf(ref);
+      if (keyArn) keys.add(keyArn);
+    }
+    return [...keys].sort().map((key) => this.protectedBy(key)).filter((p) => p.tableBuckets.length + p.tables.length + p.buckets.length > 0);
   }
 
   /** When the key was last seen in a data-key call, per resource (from the usage counters). */
@@ -268,7 +311,7 @@ export class Ledger implements LedgerWriter {
     next.version = newer(version, existing?.version) ? version : existing!.version;
     this.entries.set(key, next);
     this.dirty.add(key);
-    if (next.kind === 'table-bucket' || next.kind === 'table' || next.kind === 'bucket' || next.kind === 'alias') this.protectedCache.clear();
+    this.reindex(key, next);
   }
 
   recordBucketDefault(bucketArn: string, change: EncryptionChange): void {
@@ -277,9 +320,10 @@ export class Ledger implements LedgerWriter {
     const history = existing.history ?? [];
     if (history.some((h) => h.eventId === change.eventId && h.time === change.time)) return;
     const merged = [...history, change].sort(compareVersions).slice(-ENCRYPTION_HISTORY_LIMIT);
-    this.entries.set(key, { ...existing, history: merged });
+    const next = { ...existing, history: merged };
+    this.entries.set(key, next);
     this.dirty.add(key);
-    this.protectedCache.clear();
+    this.reindex(key, next);
   }
 
   /** Applies a successful event to the posture. Failed calls change nothing. */
