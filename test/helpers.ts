@@ -65,3 +65,17 @@ export function record(overrides: Record<string, unknown> = {}): Record<string, 
     ...overrides,
   };
 }
+
+/** Runs the sse-sentinel command in-process and captures what it prints. */
+export async function runCli(argv: string[], stdinText = ''): Promise<{ code: number; stdout: string; stderr: string }> {
+  const { PassThrough, Readable } = await import('node:stream');
+  const { main } = await import('../src/cli/main.js');
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (chunk) => (out += chunk));
+  stderr.on('data', (chunk) => (err += chunk));
+  const code = await main(argv, { stdout, stderr, stdin: Readable.from([stdinText]) });
+  return { code, stdout: out, stderr: err };
+}

@@ -3,22 +3,12 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
+import { runCli } from '../helpers.js';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
 
 const KEY = 'arn:aws:kms:us-east-1:111122223333:key/aaaaaaaa-0000-4000-8000-000000000001';
 
-async function run(argv: string[]) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c) => (out += c));
-  stderr.on('data', (c) => (err += c));
-  const code = await main(argv, { stdout, stderr, stdin: Readable.from([]) });
-  return { code, stdout: out, stderr: err };
-}
+const run = runCli;
 
 describe('sse-sentinel inventory', () => {
   it('seeds a state file that the ledger command then reads', async () => {

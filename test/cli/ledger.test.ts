@@ -1,26 +1,15 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
 import { Ledger } from '../../src/correlate/ledger.js';
 import { Policy } from '../../src/policy/policy.js';
 import { Pipeline } from '../../src/pipeline.js';
 import { DynamoDbStateStore } from '../../src/state/dynamodb.js';
-import { collect, EVENTS } from '../helpers.js';
+import { collect, EVENTS, runCli } from '../helpers.js';
 import { startLocalDynamo, type LocalDynamo } from '../state/dynalite-server.js';
 
-async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c) => (out += c));
-  stderr.on('data', (c) => (err += c));
-  const code = await main(argv, { stdout, stderr, stdin: Readable.from([]) });
-  return { code, stdout: out, stderr: err };
-}
+const run = runCli;
 
 const KEY_C = 'arn:aws:kms:us-east-1:111122223333:key/c0ffee00-1111-4222-8333-444455556666';
 let state: string;

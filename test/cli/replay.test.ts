@@ -2,21 +2,10 @@ import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
-import { CORPUS, EVENTS, ROOT } from '../helpers.js';
+import { CORPUS, EVENTS, ROOT, runCli } from '../helpers.js';
 
-async function run(argv: string[], stdinText = ''): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk) => (out += chunk));
-  stderr.on('data', (chunk) => (err += chunk));
-  const code = await main(argv, { stdout, stderr, stdin: Readable.from([stdinText]) });
-  return { code, stdout: out, stderr: err };
-}
+const run = runCli;
 
 let dir: string;
 beforeAll(async () => {
