@@ -14,6 +14,10 @@ export interface Finding {
   account: string;
   region: string;
   principal: string;
+  /** Who, in detail: the caller's kind, role and session, the service that called on its behalf, the user agent. */
+  actor?: { kind: string; roleArn?: string; sessionName?: string; invokedBy?: string; userAgent?: string };
+  /** Management events have a CloudTrail event-history page; data events do not. */
+  managementEvent?: boolean;
   sourceIp?: string;
   resources: string[];
   keyArn?: string;

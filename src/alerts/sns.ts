@@ -1,32 +1,65 @@
-import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import { SEVERITY_ORDER, type Finding } from './finding.js';
+import { PublishCommand, type PublishCommandInput, type SNSClient } from '@aws-sdk/client-sns';
+import type { Alert } from './alert.js';
+import { clean } from './sanitize.js';
 
 const SUBJECT_LIMIT = 99;
+/** SNS counts the body and the attributes against 256 KiB; keep headroom for attributes and JSON escaping. */
+export const SNS_BODY_LIMIT = 240 * 1024;
+const TRUNCATABLE: (keyof Alert)[] = ['previous', 'current', 'runbook', 'blastRadius'];
 
 /** SNS Subject: under 100 characters, no line breaks or control characters. */
-export function snsSubject(finding: Finding): string {
-  // eslint-disable-next-line no-control-regex
-  const text = `[${finding.severity}] ${finding.title}`.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
-  return text.length > SUBJECT_LIMIT ? `${text.slice(0, SUBJECT_LIMIT - 1)}…` : text;
+export function snsSubject(alert: Pick<Alert, 'severity' | 'title'>): string {
+  return clean(`[${alert.severity}] ${alert.title}`, SUBJECT_LIMIT);
+}
+
+/** The JSON body, with the largest parts replaced by a note when the whole would not fit (the links lead to the event). */
+export function snsBody(alert: Alert): string {
+  let body = JSON.stringify(alert);
+  if (Buffer.byteLength(body) <= SNS_BODY_LIMIT) return body;
+  const trimmed: Alert = { ...alert, truncated: [...(alert.truncated ?? [])] };
+  const bySize = [...TRUNCATABLE].sort((a, b) => JSON.stringify(alert[b] ?? '').length - JSON.stringify(alert[a] ?? '').length);
+  for (const part of bySize) {
+    if (trimmed[part] === undefined) continue;
+    (trimmed as unknown as Record<string, unknown>)[part] = `[truncated: ${Buffer.byteLength(JSON.stringify(alert[part]))} bytes; see the CloudTrail event]`;
+    trimmed.truncated!.push(part);
+    body = JSON.stringify(trimmed);
+    if (Buffer.byteLength(body) <= SNS_BODY_LIMIT) return body;
+  }
+  trimmed.resources = trimmed.resources.slice(0, 20);
+  trimmed.truncated!.push('resources');
+  return JSON.stringify(trimmed);
 }
 
 /**
- * Publishes one finding: a versioned JSON body and message attributes subscribers can filter on.
- * (The full alert model, aggregation and retries are the alerting issue's; this is the minimal sink.)
+ * The Publish request for one alert: a versioned JSON body, attributes subscribers can filter on (severity,
+ * severityScore, ruleId, account, eventSource), and for FIFO topics a group per resource and a deduplication id
+ * from the alert id (a retried event is dropped by SNS itself).
  */
-export async function publishFinding(client: SNSClient, topicArn: string, finding: Finding): Promise<void> {
-  await client.send(
-    new PublishCommand({
-      TopicArn: topicArn,
-      Subject: snsSubject(finding),
-      Message: JSON.stringify({ schemaVersion: 1, finding }),
-      MessageAttributes: {
-        severity: { DataType: 'String', StringValue: finding.severity },
-        severityScore: { DataType: 'Number', StringValue: String(SEVERITY_ORDER[finding.severity]) },
-        ruleId: { DataType: 'String', StringValue: finding.ruleId },
-        account: { DataType: 'String', StringValue: finding.account || 'unknown' },
-        eventSource: { DataType: 'String', StringValue: finding.eventSource },
-      },
-    }),
-  );
+export function snsPublishInput(topicArn: string, alert: Alert): PublishCommandInput {
+  const input: PublishCommandInput = {
+    TopicArn: topicArn,
+    Subject: snsSubject(alert),
+    Message: snsBody(alert),
+    MessageAttributes: {
+      severity: { DataType: 'String', StringValue: alert.severity },
+      severityScore: { DataType: 'Number', StringValue: String(alert.severityScore) },
+      ruleId: { DataType: 'String', StringValue: alert.ruleId },
+      account: { DataType: 'String', StringValue: alert.account || 'unknown' },
+      eventSource: { DataType: 'String', StringValue: alert.eventSource },
+    },
+  };
+  if (topicArn.endsWith('.fifo')) {
+    input.MessageGroupId = clean(alert.resources[0] ?? alert.dedupKey, 128);
+    input.MessageDeduplicationId = alert.alertId;
+  }
+  return input;
+}
+
+export class SnsSink {
+  readonly name = 'sns';
+  constructor(private readonly client: SNSClient, private readonly topicArn: string) {}
+
+  async send(alert: Alert): Promise<void> {
+    await this.client.send(new PublishCommand(snsPublishInput(this.topicArn, alert)));
+  }
 }

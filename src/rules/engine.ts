@@ -88,6 +88,10 @@ export function classify(event: CloudTrailEvent, index: RuleIndex, context: Rule
         source: formatLocation(event.location),
       };
       if (event.sourceIp) finding.sourceIp = event.sourceIp;
+      const { kind, roleArn, sessionName, invokedBy } = event.principal;
+      finding.actor = { kind, ...(roleArn ? { roleArn } : {}), ...(sessionName ? { sessionName } : {}), ...(invokedBy ? { invokedBy } : {}), ...(event.userAgent ? { userAgent: event.userAgent } : {}) };
+      const category = event.raw['eventCategory'];
+      finding.managementEvent = category === undefined ? event.raw['managementEvent'] !== false : category === 'Management';
       if (draft.keyArn) finding.keyArn = draft.keyArn;
       if (draft.previous !== undefined) finding.previous = draft.previous;
       if (draft.current !== undefined) finding.current = draft.current;

@@ -35,7 +35,7 @@ describe('processor handler', () => {
       severityScore: { DataType: 'Number', StringValue: '5' },
       ruleId: { StringValue: 's3tables.table-key-unapproved' },
     });
-    expect(JSON.parse(input.Message!)).toMatchObject({ schemaVersion: 1, finding: { ruleId: 's3tables.table-key-unapproved' } });
+    expect(JSON.parse(input.Message!)).toMatchObject({ schemaVersion: 1, ruleId: 's3tables.table-key-unapproved', runbook: expect.stringMatching(/^1. /), links: expect.arrayContaining([expect.objectContaining({ label: 'CloudTrail event' })]) });
   });
 
   it('does not publish twice for a redelivered event', async () => {

@@ -34,7 +34,7 @@ describe('usage handler', () => {
     const ok = await readFile(join(EVENTS, 'kms/GenerateDataKey.s3tables-maintenance-ok.json'), 'utf8');
     const result = await handler(sqsEvent([crossAccount, '{"not": "an event"', ok]));
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'm-1' }]);
-    const published = sns.commandCalls(PublishCommand).map((c) => JSON.parse(c.args[0].input.Message!).finding.ruleId);
+    const published = sns.commandCalls(PublishCommand).map((c) => JSON.parse(c.args[0].input.Message!).ruleId);
     expect(published).toEqual(['kms.cross-account-use']);
   });
 
