@@ -24,5 +24,7 @@ export function slackMrkdwn(text: string, limit: number): string {
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
     .replace(/([*_~`])/g, '\u200b$1\u200b');
-  return value;
+  if (value.length <= limit) return value;
+  // escaping lengthens the text: cut again, never inside an entity
+  return `${value.slice(0, limit - 1).replace(/&[a-z]*$/, '')}…`;
 }
