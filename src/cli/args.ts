@@ -9,6 +9,8 @@ export interface ReplayOptions {
   state?: string;
   report?: string;
   progress: boolean;
+  slackWebhook?: string;
+  snsTopic?: string;
 }
 
 export const USAGE = `Usage: sse-sentinel <command> [options]
@@ -33,11 +35,15 @@ Replay options:
   --state FILE        Keep the posture ledger and dedup markers in FILE across runs.
   --report FILE       Also write a JSON report: summary, findings, input errors, posture.
   --no-progress       Never show the progress line on stderr.
+  --slack-webhook URL Also send alerts to this Slack incoming webhook (or set SLACK_WEBHOOK_URL).
+  --sns-topic ARN     Also publish alerts to this SNS topic (AWS credentials from the environment).
+                      Alerts are deduplicated and aggregated per rule and resource (policy: alerts.dedupMinutes),
+                      suppressions apply, and each sink gets what its route in the policy allows.
 
 Exit status: 0 ran (findings are not errors); 1 some inputs were invalid (the valid ones were still
-processed); 2 usage, policy or state-file error.`;
+processed); 2 usage, policy or state-file error; 4 some alerts could not be delivered.`;
 
-export function parseReplayArgs(argv: string[]): ReplayOptions {
+export function parseReplayArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): ReplayOptions {
   let parsed;
   try {
     parsed = parseArgs({
@@ -49,6 +55,8 @@ export function parseReplayArgs(argv: string[]): ReplayOptions {
         state: { type: 'string' },
         report: { type: 'string' },
         'no-progress': { type: 'boolean', default: false },
+        'slack-webhook': { type: 'string' },
+        'sns-topic': { type: 'string' },
       },
     });
   } catch (error) {
@@ -66,5 +74,14 @@ export function parseReplayArgs(argv: string[]): ReplayOptions {
   if (values.policy) options.policy = values.policy;
   if (values.state) options.state = values.state;
   if (values.report) options.report = values.report;
+  const slack = values['slack-webhook'] ?? env['SLACK_WEBHOOK_URL'];
+  if (slack) {
+    if (!/^https?:\/\//.test(slack)) throw new UsageError('--slack-webhook must be an http(s) URL');
+    options.slackWebhook = slack;
+  }
+  if (values['sns-topic']) {
+    if (!/^arn:[^:]+:sns:/.test(values['sns-topic'])) throw new UsageError('--sns-topic must be an SNS topic ARN');
+    options.snsTopic = values['sns-topic'];
+  }
   return options;
 }

@@ -7,7 +7,12 @@ import { formatLocation, type InputError, type InputSkip } from '../events/types
 import { loadPolicyFile } from '../policy/load.js';
 import { Policy } from '../policy/policy.js';
 import { Pipeline } from '../pipeline.js';
-import { RULE_IDS } from '../rules/index.js';
+import { RULE_IDS, RULES } from '../rules/index.js';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { AlertDispatcher, type AlertSink } from '../alerts/deliver.js';
+import { SlackSink } from '../alerts/slack-sink.js';
+import { SnsSink } from '../alerts/sns.js';
+import { parseArn } from '../correlate/arn.js';
 import { FileStateStore } from '../state/file.js';
 import { MemoryStateStore } from '../state/memory.js';
 import type { StateStore } from '../state/store.js';
@@ -31,6 +36,7 @@ export interface ReplaySummary {
 export const EXIT_OK = 0;
 export const EXIT_INVALID_INPUT = 1;
 export const EXIT_USAGE = 2;
+export const EXIT_DELIVERY_FAILED = 4;
 
 const PROGRESS_EVERY_MS = 250;
 
@@ -44,6 +50,12 @@ export async function replay(options: ReplayOptions, io: ReplayIo): Promise<numb
     onRuleError: (ruleId, event, error) =>
       io.stderr.write(`error: rule ${ruleId} failed on ${formatLocation(event.location)}: ${(error as Error).message}\n`),
   });
+
+  const sinks: AlertSink[] = [];
+  if (options.slackWebhook) sinks.push(new SlackSink(options.slackWebhook));
+  if (options.snsTopic) sinks.push(new SnsSink(new SNSClient({ region: parseArn(options.snsTopic)?.region || undefined }), options.snsTopic));
+  const dispatcher = sinks.length ? new AlertDispatcher(policy, sinks, RULES) : undefined;
+  for (const warning of dispatcher?.suppressions.expired ?? []) io.stderr.write(`warning: ${warning}\n`);
 
   const summary: ReplaySummary = { records: 0, findings: 0, duplicates: 0, invalid: 0, skipped: 0, bySeverity: {} };
   const errors: InputError[] = [];
@@ -79,6 +91,7 @@ export async function replay(options: ReplayOptions, io: ReplayIo): Promise<numb
       summary.findings++;
       summary.bySeverity[finding.severity] = (summary.bySeverity[finding.severity] ?? 0) + 1;
       if (keepFindings) findings.push(finding);
+      await dispatcher?.offer(finding);
       clearProgress();
       if (!io.stdout.write(options.format === 'json' ? `${JSON.stringify(finding)}\n` : `${renderFindingText(finding, colour)}\n`)) {
         await new Promise((resolve) => io.stdout.once('drain', resolve));
@@ -91,6 +104,7 @@ export async function replay(options: ReplayOptions, io: ReplayIo): Promise<numb
     }
   }
   clearProgress();
+  await dispatcher?.flush();
   await pipeline.save();
 
   const posture = pipeline.ledger.keys();
@@ -106,5 +120,12 @@ export async function replay(options: ReplayOptions, io: ReplayIo): Promise<numb
     `${summary.records} records, ${summary.findings} findings${severities ? ` (${severities})` : ''}, ` +
       `${summary.duplicates} duplicates skipped, ${summary.skipped} non-event inputs skipped, ${summary.invalid} invalid inputs\n`,
   );
+  if (dispatcher) {
+    const { stats } = dispatcher;
+    const sent = Object.entries(stats.sent).map(([sink, n]) => `${n} to ${sink}`).join(', ') || 'none sent';
+    io.stderr.write(`alerts: ${stats.alerts} from ${stats.findings - stats.suppressed} findings (${stats.suppressed} suppressed); ${sent}; ${stats.failures.length} delivery failures\n`);
+    for (const failure of stats.failures) io.stderr.write(`error: ${failure.sink}: alert ${failure.alertId}: ${failure.error}\n`);
+    if (stats.failures.length > 0) return EXIT_DELIVERY_FAILED;
+  }
   return summary.invalid > 0 ? EXIT_INVALID_INPUT : EXIT_OK;
 }

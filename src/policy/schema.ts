@@ -20,6 +20,13 @@ export const resourceRuleSchema = z.strictObject({
   approvedKeys: z.array(keyPattern).optional(),
 });
 
+export const sinkRouteSchema = z.strictObject({
+  minSeverity: severitySchema.default('LOW'),
+  include: z.array(pattern).optional(),
+  exclude: z.array(pattern).optional(),
+});
+export type SinkRoute = z.infer<typeof sinkRouteSchema>;
+
 export const ruleSettingSchema = z.strictObject({
   enabled: z.boolean().optional(),
   severity: severitySchema.optional(),
@@ -57,6 +64,29 @@ export const policySchema = z.strictObject({
   /** Per S3 general-purpose bucket (glob over the bucket ARN or name); first match wins. */
   buckets: z.array(resourceRuleSchema).default([]),
   rules: z.record(z.string(), ruleSettingSchema).default({}),
+  /** Silenced findings, each with why, who decided and until when; expired entries stop suppressing (and warn). */
+  suppressions: z
+    .array(
+      z.strictObject({
+        rule: pattern.optional(),
+        principal: pattern.optional(),
+        resource: pattern.optional(),
+        account: pattern.optional(),
+        reason: z.string().min(3),
+        owner: z.string().min(1),
+        expires: z.iso.date().or(z.iso.datetime()),
+      }),
+    )
+    .default([]),
+  alerts: z
+    .strictObject({
+      /** Repeats of a (rule, dedup key) inside this window are counted into one alert. */
+      dedupMinutes: z.number().int().min(0).default(60),
+      dedupMinutesByRule: z.record(z.string(), z.number().int().min(0)).default({}),
+      /** Per sink: the lowest severity sent, and rule-id globs to include (default all) or exclude. */
+      sinks: z.strictObject({ slack: sinkRouteSchema.optional(), sns: sinkRouteSchema.optional() }).default({}),
+    })
+    .default({ dedupMinutes: 60, dedupMinutesByRule: {}, sinks: {} }),
   /** This deployment's own resources, so that changes to them are reported (sentinel.detector-tampered). */
   detector: z
     .strictObject({
