@@ -1,7 +1,7 @@
 import type { Context, EventBridgeEvent } from 'aws-lambda';
 import { alertTopicArn, loadDeployedPolicy } from '../src/lambda/config.js';
 import { processEnvelope, type EnvelopeResult } from '../src/lambda/process-envelope.js';
-import { publishFindings } from '../src/lambda/publish.js';
+import { deployedSinks, publishFindings } from '../src/lambda/publish.js';
 import { Pipeline } from '../src/pipeline.js';
 import { deployedStore } from '../src/lambda/store.js';
 
@@ -14,7 +14,7 @@ const store = deployedStore();
 export async function handler(event: EventBridgeEvent<string, unknown>, context?: Context): Promise<EnvelopeResult> {
   const pipeline = await Pipeline.create({ policy: await policyReady, store });
   const result = await processEnvelope(event, pipeline);
-  await publishFindings(result.findings, alertTopicArn(process.env, context), store);
+  if (result.findings.length) await publishFindings(result.findings, await deployedSinks(alertTopicArn(process.env, context)), store, await policyReady);
   // log ids and classification only: event payloads can carry policies, key ids and IPs
   console.log(JSON.stringify({
     level: 'INFO',

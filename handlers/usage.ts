@@ -2,7 +2,7 @@ import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { Finding } from '../src/alerts/finding.js';
 import { alertTopicArn, loadDeployedPolicy } from '../src/lambda/config.js';
 import { processEnvelope } from '../src/lambda/process-envelope.js';
-import { publishFindings } from '../src/lambda/publish.js';
+import { deployedSinks, publishFindings } from '../src/lambda/publish.js';
 import { Pipeline } from '../src/pipeline.js';
 import { deployedStore } from '../src/lambda/store.js';
 
@@ -16,13 +16,14 @@ const store = deployedStore();
  */
 export async function handler(event: SQSEvent, context?: Context): Promise<SQSBatchResponse> {
   const pipeline = await Pipeline.create({ policy: await policyReady, store });
-  const topicArn = alertTopicArn(process.env, context);
+  const sinks = await deployedSinks(alertTopicArn(process.env, context));
+  const policy = await policyReady;
   const failures: { itemIdentifier: string }[] = [];
   const findings: Finding[] = [];
   for (const record of event.Records) {
     try {
       const result = await processEnvelope(JSON.parse(record.body), pipeline);
-      await publishFindings(result.findings, topicArn, store);
+      await publishFindings(result.findings, sinks, store, policy);
       findings.push(...result.findings);
     } catch (error) {
       failures.push({ itemIdentifier: record.messageId });

@@ -139,10 +139,17 @@ describe('serverless package', () => {
     const [, role] = ofType('AWS::IAM::Role')[0]!;
     const actions = (role.Properties.Policies as any[]).flatMap((p) => p.PolicyDocument.Statement).flatMap((s: any) => [s.Action].flat());
     expect(actions.filter((a: string) => !a.startsWith('logs:'))).toEqual(expect.arrayContaining(['sns:Publish', 'sqs:SendMessage']));
-    for (const action of actions) expect(action).toMatch(/^(logs:(CreateLogStream|CreateLogGroup|TagResource|PutLogEvents)|sns:Publish|sqs:(SendMessage|ReceiveMessage|DeleteMessage|GetQueueAttributes)|dynamodb:(GetItem|PutItem|UpdateItem|DeleteItem|Scan|BatchWriteItem)|s3tables:(List|Get)\w+|s3:(ListAllMyBuckets|GetEncryptionConfiguration|GetBucketPolicy)|kms:(ListKeys|DescribeKey|ListAliases))$/);
+    for (const action of actions) expect(action).toMatch(/^(logs:(CreateLogStream|CreateLogGroup|TagResource|PutLogEvents)|sns:Publish|sqs:(SendMessage|ReceiveMessage|DeleteMessage|GetQueueAttributes)|dynamodb:(GetItem|PutItem|UpdateItem|DeleteItem|Scan|BatchWriteItem)|s3tables:(List|Get)\w+|s3:(ListAllMyBuckets|GetEncryptionConfiguration|GetBucketPolicy)|kms:(ListKeys|DescribeKey|ListAliases|Decrypt)|ssm:GetParameter)$/);
     const statements = (role.Properties.Policies as any[]).flatMap((p) => p.PolicyDocument.Statement);
     const dynamo = statements.find((st: any) => [st.Action].flat().some((a: string) => a.startsWith('dynamodb:')));
     expect(dynamo.Resource).toEqual({ 'Fn::GetAtt': ['StateTable', 'Arn'] });
+    const ssm = statements.find((st: any) => [st.Action].flat().includes('ssm:GetParameter'));
+    expect(JSON.stringify(ssm.Resource)).toContain(':parameter/sse-sentinel/test/slack-webhook');
+    const decrypt = statements.find((st: any) => [st.Action].flat().includes('kms:Decrypt'));
+    expect(decrypt.Condition).toEqual({ StringEquals: { 'kms:ViaService': { 'Fn::Sub': 'ssm.${AWS::Region}.amazonaws.com' } } });
+    const env = resources['ProcessorLambdaFunction']!.Properties.Environment.Variables;
+    expect(Object.values(env).join(' ')).not.toMatch(/hooks\.slack\.com/);
+    expect(env.SLACK_WEBHOOK_PARAMETER).toBe('/sse-sentinel/test/slack-webhook');
   });
 });
 
