@@ -42,6 +42,8 @@ export interface Alert {
   links: AlertLink[];
   dedupKey: string;
   occurrences?: Occurrences;
+  /** Repeats of this (rule, dedup key) that were counted, not sent, in the previous window: "and 41 more since 14:02". */
+  repeatsSince?: { count: number; since: string };
   /** Parts cut to fit a sink's size limit, named so the reader knows to follow the links. */
   truncated?: string[];
 }

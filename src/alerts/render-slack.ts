@@ -60,6 +60,7 @@ export function renderSlack(alert: Alert): SlackMessage {
   if (alert.previous !== undefined || alert.current !== undefined) {
     blocks.push({ type: 'section', text: plain(`Was: ${JSON.stringify(alert.previous ?? 'unknown')} → now: ${JSON.stringify(alert.current ?? 'unknown')}`, SLACK_LIMITS.sectionText) });
   }
+  if (alert.repeatsSince) blocks.push({ type: 'section', text: plain(`And ${alert.repeatsSince.count} more since ${alert.repeatsSince.since} (counted, not sent)`, SLACK_LIMITS.sectionText) });
   const occurrences = occurrencesText(alert);
   if (occurrences) blocks.push({ type: 'section', text: plain(occurrences, SLACK_LIMITS.sectionText) });
   if (alert.runbook) blocks.push({ type: 'section', text: plain(`Runbook:\n${alert.runbook}`, SLACK_LIMITS.sectionText) });
@@ -68,7 +69,7 @@ export function renderSlack(alert: Alert): SlackMessage {
   if (buttons.length) {
     blocks.push({ type: 'actions', elements: buttons.map((link, i) => ({ type: 'button', action_id: `link-${i}`, text: plain(link.label, SLACK_LIMITS.buttonText), url: link.url })) });
   }
-  const count = alert.occurrences ? ` (×${alert.occurrences.count})` : '';
+  const count = alert.occurrences ? ` (×${alert.occurrences.count})` : alert.repeatsSince ? ` (and ${alert.repeatsSince.count} more since ${alert.repeatsSince.since})` : '';
   return {
     text: slackMrkdwn(`[${alert.severity}] ${alert.title}${count}: ${alert.summary} (${alert.account}, ${alert.region})`, SLACK_LIMITS.fallback),
     attachments: [{ color: COLOURS[alert.severity] ?? '#8a8a8a', blocks: blocks.slice(0, SLACK_LIMITS.blocks) as KnownBlock[] }],

@@ -55,6 +55,9 @@ export function snsPublishInput(topicArn: string, alert: Alert): PublishCommandI
   return input;
 }
 
+/** SNS client settings for alert delivery: every call times out instead of hanging the invocation. */
+export const SNS_CLIENT_TIMEOUTS = { requestHandler: { requestTimeout: 5000, connectionTimeout: 2000 }, maxAttempts: 4 } as const;
+
 export class SnsSink {
   readonly name = 'sns';
   constructor(private readonly client: SNSClient, private readonly topicArn: string) {}

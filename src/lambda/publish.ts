@@ -1,13 +1,13 @@
 import { SNSClient } from '@aws-sdk/client-sns';
-import { buildAlert } from '../alerts/alert.js';
+import { buildAlert, type Alert } from '../alerts/alert.js';
 import type { AlertSink } from '../alerts/deliver.js';
 import type { Finding } from '../alerts/finding.js';
 import { SlackSink } from '../alerts/slack-sink.js';
-import { SnsSink } from '../alerts/sns.js';
+import { SNS_CLIENT_TIMEOUTS, SnsSink } from '../alerts/sns.js';
 import { SEVERITY_ORDER } from '../alerts/finding.js';
 import { globToRegExp, type Policy } from '../policy/policy.js';
 import { RULES } from '../rules/index.js';
-import type { StateStore } from '../state/store.js';
+import { DEDUP_TTL_MS, type StateStore } from '../state/store.js';
 import { slackWebhookUrl } from './secrets.js';
 
 let sns: SNSClient | undefined;
@@ -21,7 +21,7 @@ export class DeliveryError extends Error {
 export async function deployedSinks(topicArn: string | undefined): Promise<AlertSink[]> {
   const sinks: AlertSink[] = [];
   if (topicArn) {
-    sns ??= new SNSClient({});
+    sns ??= new SNSClient({ ...SNS_CLIENT_TIMEOUTS });
     sinks.push(new SnsSink(sns, topicArn));
   }
   const webhook = await slackWebhookUrl();
@@ -45,7 +45,9 @@ function routed(policy: Policy | undefined, sink: AlertSink, ruleId: string, sev
 export async function publishFindings(findings: readonly Finding[], sinks: readonly AlertSink[], store: StateStore, policy?: Policy): Promise<void> {
   const failures: string[] = [];
   for (const finding of findings) {
-    const alert = buildAlert(finding, RULES_BY_ID.get(finding.ruleId));
+    const alert = await windowedAlert(finding, store, policy);
+    if (!alert) continue;
+    let delivered = true;
     for (const sink of sinks) {
       if (!routed(policy, sink, alert.ruleId, alert.severity)) continue;
       const marker = `delivered|${sink.name}|${alert.alertId}`;
@@ -53,12 +55,48 @@ export async function publishFindings(findings: readonly Finding[], sinks: reado
       try {
         await sink.send(alert);
       } catch (error) {
+        delivered = false;
         await store.releaseEvent(marker);
         failures.push(`${sink.name}: ${(error as Error).message}`);
       }
     }
+    // a window whose first alert did not get out stays open for the retry
+    if (!delivered) await store.releaseEvent(windowKey(finding, policy));
   }
   if (failures.length === 0) return;
   for (const eventId of new Set(findings.map((f) => f.eventId))) await store.releaseEvent(eventId);
   throw new DeliveryError(`alert delivery failed: ${failures.join('; ')}`);
+}
+
+function windowMs(ruleId: string, policy?: Policy): number {
+  const settings = policy?.document.alerts;
+  return Math.max(1, (settings?.dedupMinutesByRule[ruleId] ?? settings?.dedupMinutes ?? 60)) * 60_000;
+}
+
+function windowStart(finding: Finding, policy?: Policy): number {
+  const size = windowMs(finding.ruleId, policy);
+  return Math.floor((Date.parse(finding.eventTime) || 0) / size) * size;
+}
+
+function windowKey(finding: Finding, policy?: Policy, start = windowStart(finding, policy)): string {
+  return `alert-window|${finding.ruleId}|${finding.dedupKey}|${start}`;
+}
+
+/**
+ * The first finding of a (rule, dedup key) in its window becomes an alert (telling how many repeats the previous
+ * window counted); later ones in the window are only counted. Claims and counters live in the state store, so this
+ * holds across invocations and execution environments.
+ */
+async function windowedAlert(finding: Finding, store: StateStore, policy?: Policy): Promise<Alert | undefined> {
+  const start = windowStart(finding, policy);
+  const size = windowMs(finding.ruleId, policy);
+  const now = Date.now();
+  if (!(await store.claimEvent(windowKey(finding, policy, start), now))) {
+    await store.incrementCounter(`repeats|${windowKey(finding, policy, start)}`, now, size + DEDUP_TTL_MS);
+    return undefined;
+  }
+  const alert = buildAlert(finding, RULES_BY_ID.get(finding.ruleId));
+  const previous = await store.readCounter(`repeats|${windowKey(finding, policy, start - size)}`, now);
+  if (previous > 0) alert.repeatsSince = { count: previous, since: new Date(start - size).toISOString().replace(/\.\d{3}Z$/, 'Z') };
+  return alert;
 }

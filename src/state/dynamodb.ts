@@ -13,6 +13,7 @@ import { mergeEntry, usageDelta } from './merge.js';
 import { DEDUP_TTL_MS, type StateStore } from './store.js';
 
 const DEDUP_PREFIX = 'dedup|';
+const COUNTER_PREFIX = 'counter|';
 /** Optimistic-concurrency attempts before a save gives up (and the invocation is retried). */
 const MAX_MERGE_ATTEMPTS = 8;
 const BATCH_DELETE_SIZE = 25;
@@ -66,8 +67,8 @@ export class DynamoDbStateStore implements StateStore {
     do {
       const page = await this.documents.send(new ScanCommand({
         TableName: this.tableName,
-        FilterExpression: 'NOT begins_with(pk, :dedup)',
-        ExpressionAttributeValues: { ':dedup': DEDUP_PREFIX },
+        FilterExpression: 'NOT begins_with(pk, :dedup) AND NOT begins_with(pk, :counter)',
+        ExpressionAttributeValues: { ':dedup': DEDUP_PREFIX, ':counter': COUNTER_PREFIX },
         ExclusiveStartKey: startKey,
       }));
       for (const item of page.Items ?? []) entries.push(this.toEntry(item as EntryItem | UsageItem));
@@ -168,6 +169,34 @@ export class DynamoDbStateStore implements StateStore {
 
   async releaseEvent(eventId: string): Promise<void> {
     await this.documents.send(new DeleteCommand({ TableName: this.tableName, Key: { pk: `${DEDUP_PREFIX}${eventId}` } }));
+  }
+
+  async incrementCounter(key: string, nowMs: number, ttlMs: number): Promise<number> {
+    const pk = `${COUNTER_PREFIX}${key}`;
+    const nowSeconds = Math.floor(nowMs / 1000);
+    const expiresAt = Math.ceil((nowMs + ttlMs) / 1000);
+    try {
+      const result = await this.documents.send(new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk },
+        UpdateExpression: 'SET #kind = :kind, expiresAt = :expiresAt ADD #value :one',
+        ConditionExpression: 'attribute_not_exists(pk) OR expiresAt >= :now',
+        ExpressionAttributeNames: { '#kind': 'kind', '#value': 'value' },
+        ExpressionAttributeValues: { ':kind': 'counter', ':expiresAt': expiresAt, ':one': 1, ':now': nowSeconds },
+        ReturnValues: 'UPDATED_NEW',
+      }));
+      return Number(result.Attributes?.['value'] ?? 1);
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      // an expired counter TTL has not removed yet: start it again
+      await this.documents.send(new PutCommand({ TableName: this.tableName, Item: { pk, kind: 'counter', value: 1, expiresAt } }));
+      return 1;
+    }
+  }
+
+  async readCounter(key: string, nowMs: number): Promise<number> {
+    const item = (await this.documents.send(new GetCommand({ TableName: this.tableName, Key: { pk: `${COUNTER_PREFIX}${key}` }, ConsistentRead: true }))).Item;
+    return item && Number(item['expiresAt']) >= Math.floor(nowMs / 1000) ? Number(item['value']) : 0;
   }
 
   async flush(): Promise<void> {}

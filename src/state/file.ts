@@ -7,6 +7,7 @@ interface FileContents {
   version: 1;
   entries: LedgerEntry[];
   claims: Record<string, number>;
+  counters?: Record<string, { value: number; expiresAt: number }>;
 }
 
 export class StateFileError extends Error {}
@@ -17,6 +18,17 @@ export class StateFileError extends Error {}
  */
 export class FileStateStore extends MemoryStateStore {
   private writing: Promise<void> = Promise.resolve();
+  private latestNow = 0;
+
+  override async claimEvent(eventId: string, nowMs: number): Promise<boolean> {
+    this.latestNow = Math.max(this.latestNow, nowMs);
+    return super.claimEvent(eventId, nowMs);
+  }
+
+  override async incrementCounter(key: string, nowMs: number, ttlMs: number): Promise<number> {
+    this.latestNow = Math.max(this.latestNow, nowMs);
+    return super.incrementCounter(key, nowMs, ttlMs);
+  }
   private writes = 0;
 
   private constructor(
@@ -46,6 +58,7 @@ export class FileStateStore extends MemoryStateStore {
       }
       store.restore(contents.entries);
       for (const [eventId, expiry] of Object.entries(contents.claims ?? {})) store.claims.set(eventId, expiry);
+      for (const [key, counter] of Object.entries(contents.counters ?? {})) store.counters.set(key, counter);
     }
     return store;
   }
@@ -57,10 +70,13 @@ export class FileStateStore extends MemoryStateStore {
   }
 
   private async write(): Promise<void> {
-    const now = Date.now();
+    // expiry is judged by the clock the callers use (event time in replays of old logs), not the wall clock
+    const now = this.latestNow;
     const claims: Record<string, number> = {};
     for (const [eventId, expiry] of this.claims) if (expiry > now) claims[eventId] = expiry;
-    const contents: FileContents = { version: 1, entries: [...this.entries.values()], claims };
+    const counters: Record<string, { value: number; expiresAt: number }> = {};
+    for (const [key, counter] of this.counters) if (counter.expiresAt > now) counters[key] = counter;
+    const contents: FileContents = { version: 1, entries: [...this.entries.values()], claims, counters };
     const temporary = `${this.path}.${process.pid}.${++this.writes}.tmp`;
     await writeFile(temporary, JSON.stringify(contents));
     await rename(temporary, this.path);

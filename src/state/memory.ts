@@ -6,6 +6,7 @@ export class MemoryStateStore implements StateStore {
   protected readonly entries = new Map<string, LedgerEntry>();
   /** eventId → marker expiry (epoch ms). */
   protected readonly claims = new Map<string, number>();
+  protected readonly counters = new Map<string, { value: number; expiresAt: number }>();
 
   constructor(private readonly dedupTtlMs = DEDUP_TTL_MS) {}
 
@@ -39,6 +40,18 @@ export class MemoryStateStore implements StateStore {
 
   async releaseEvent(eventId: string): Promise<void> {
     this.claims.delete(eventId);
+  }
+
+  async incrementCounter(key: string, nowMs: number, ttlMs: number): Promise<number> {
+    const current = this.counters.get(key);
+    const value = current && current.expiresAt > nowMs ? current.value + 1 : 1;
+    this.counters.set(key, { value, expiresAt: Math.max(current?.expiresAt ?? 0, nowMs + ttlMs) });
+    return value;
+  }
+
+  async readCounter(key: string, nowMs: number): Promise<number> {
+    const current = this.counters.get(key);
+    return current && current.expiresAt > nowMs ? current.value : 0;
   }
 
   async flush(): Promise<void> {}

@@ -21,6 +21,13 @@ export interface StateStore {
   claimEvent(eventId: string, nowMs: number): Promise<boolean>;
   /** Forgets a claim, so that a retry of an event whose effects failed is processed again. */
   releaseEvent(eventId: string): Promise<void>;
+  /**
+   * Adds one to a counter that expires `ttlMs` after `nowMs`, and returns its new value (alert windows count repeats
+   * with it; in DynamoDB an atomic ADD, so concurrent processors count each repeat once).
+   */
+  incrementCounter(key: string, nowMs: number, ttlMs: number): Promise<number>;
+  /** A counter's value (0 when absent or expired). */
+  readCounter(key: string, nowMs: number): Promise<number>;
   /** Writes anything buffered; a no-op for stores that write through. */
   flush(): Promise<void>;
 }

@@ -71,3 +71,18 @@ describe('CachedSecret', () => {
     ssm.restore();
   });
 });
+
+describe('alert windows across invocations', () => {
+  it('sends the first finding of a window, counts the repeats, and the next window\'s alert says how many', async () => {
+    const { findings } = await replayFiles([join(EVENTS, 'kms/Decrypt.other-service-denied.json')]);
+    const base = findings[0]!;
+    const store = new MemoryStateStore();
+    const sns = new RecordingSink('sns');
+    const at = (minute: number, id: string) => ({ ...base, eventId: id, eventTime: new Date(Date.parse('2025-01-10T10:00:00Z') + minute * 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z') });
+    for (let i = 0; i < 42; i++) await publishFindings([at(i, `e${i}`)], [sns], store);
+    expect(sns.sent).toHaveLength(1);
+    await publishFindings([at(75, 'next-window')], [sns], store);
+    expect(sns.sent).toHaveLength(2);
+    expect(sns.sent[1]!.repeatsSince).toEqual({ count: 41, since: '2025-01-10T10:00:00Z' });
+  });
+});

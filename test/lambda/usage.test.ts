@@ -42,6 +42,7 @@ describe('usage handler', () => {
     const body = await readFile(join(EVENTS, 'kms/Decrypt.cross-account.json'), 'utf8');
     const edited = JSON.parse(body);
     edited.detail.eventID = 'usage-retry-test';
+    edited.detail.eventTime = '2025-01-11T10:00:00Z'; // another alert window than the first test's
     sns.on(PublishCommand).rejectsOnce(new Error('Throttling')).resolves({ MessageId: 'm' });
     expect((await handler(sqsEvent([JSON.stringify(edited)]))).batchItemFailures).toEqual([{ itemIdentifier: 'm-0' }]);
     expect((await handler(sqsEvent([JSON.stringify(edited)]))).batchItemFailures).toEqual([]);

@@ -39,6 +39,8 @@ const FACTORIES: [string, Factory][] = [
       deleteEntries: (k) => first.deleteEntries(k),
       claimEvent: (id, now) => first.claimEvent(id, now),
       releaseEvent: (id) => first.releaseEvent(id),
+      incrementCounter: (k, now, ttl) => first.incrementCounter(k, now, ttl),
+      readCounter: async (k, now) => { await first.flush(); return (await FileStateStore.open(path)).readCounter(k, now); },
       flush: () => first.flush(),
     }];
   }],
@@ -137,6 +139,16 @@ describe.each(FACTORIES)('StateStore contract: %s', (_name, open) => {
     const now = Date.parse('2025-01-10T10:00:00Z');
     const results = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).claimEvent('raced', now)));
     expect(results.filter(Boolean)).toHaveLength(1);
+  });
+
+  it('counts concurrent increments once each, and restarts an expired counter', async () => {
+    const [a, b] = await open();
+    const now = Date.parse('2025-01-10T10:00:00Z');
+    const values = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).incrementCounter('window|x', now, 3600_000)));
+    expect([...values].sort((x, y) => x - y)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(await b.readCounter('window|x', now + 1000)).toBe(10);
+    expect(await a.incrementCounter('window|x', now + 3601_000, 3600_000)).toBe(1);
+    expect(await a.readCounter('window|absent', now)).toBe(0);
   });
 
   it('merges concurrent saves of different fields of one entry', async () => {
