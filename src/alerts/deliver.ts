@@ -20,12 +20,20 @@ export interface DeliveryStats {
   failures: { sink: string; alertId: string; error: string }[];
 }
 
-function routes(route: SinkRoute | undefined, alert: Alert): boolean {
+/** Does the policy route this alert to this sink (minimum severity, rule include/exclude globs)? */
+export function routes(policy: Policy | undefined, sink: AlertSink['name'], alert: Pick<Alert, 'ruleId' | 'severity'>): boolean {
+  const route: SinkRoute | undefined = policy?.document.alerts.sinks[sink];
   if (!route) return true;
   if (SEVERITY_ORDER[alert.severity] < SEVERITY_ORDER[route.minSeverity]) return false;
   if (route.include && !route.include.some((glob) => globToRegExp(glob).test(alert.ruleId))) return false;
   if (route.exclude?.some((glob) => globToRegExp(glob).test(alert.ruleId))) return false;
   return true;
+}
+
+/** The aggregation window of a rule's alerts (policy alerts.dedupMinutesByRule, else alerts.dedupMinutes; 60 by default). */
+export function dedupWindowMs(policy: Policy | undefined, ruleId: string): number {
+  const settings = policy?.document.alerts;
+  return (settings?.dedupMinutesByRule[ruleId] ?? settings?.dedupMinutes ?? 60) * 60_000;
 }
 
 /**
@@ -40,8 +48,7 @@ export class AlertDispatcher {
 
   constructor(private readonly policy: Policy, private readonly sinks: readonly AlertSink[], rules: readonly Rule[], nowMs = Date.now()) {
     this.suppressions = new Suppressions(policy, nowMs);
-    const settings = policy.document.alerts;
-    this.aggregator = new AlertAggregator((ruleId) => (settings.dedupMinutesByRule[ruleId] ?? settings.dedupMinutes) * 60_000);
+    this.aggregator = new AlertAggregator((ruleId) => dedupWindowMs(policy, ruleId));
     this.rules = new Map(rules.map((rule) => [rule.id, rule]));
   }
 
@@ -63,7 +70,7 @@ export class AlertDispatcher {
       const alert = buildAlert(finding, this.rules.get(finding.ruleId), occurrences);
       this.stats.alerts++;
       for (const sink of this.sinks) {
-        if (!routes(this.policy.document.alerts.sinks[sink.name], alert)) continue;
+        if (!routes(this.policy, sink.name, alert)) continue;
         try {
           await sink.send(alert);
           this.stats.sent[sink.name] = (this.stats.sent[sink.name] ?? 0) + 1;

@@ -1,11 +1,10 @@
 import { SNSClient } from '@aws-sdk/client-sns';
 import { buildAlert, type Alert } from '../alerts/alert.js';
-import type { AlertSink } from '../alerts/deliver.js';
+import { dedupWindowMs, routes, type AlertSink } from '../alerts/deliver.js';
 import type { Finding } from '../alerts/finding.js';
 import { SlackSink } from '../alerts/slack-sink.js';
 import { SNS_CLIENT_TIMEOUTS, SnsSink } from '../alerts/sns.js';
-import { SEVERITY_ORDER } from '../alerts/finding.js';
-import { globToRegExp, type Policy } from '../policy/policy.js';
+import type { Policy } from '../policy/policy.js';
 import { RULES } from '../rules/index.js';
 import { DEDUP_TTL_MS, type StateStore } from '../state/store.js';
 import { slackWebhookUrl } from './secrets.js';
@@ -29,14 +28,6 @@ export async function deployedSinks(topicArn: string | undefined): Promise<Alert
   return sinks;
 }
 
-function routed(policy: Policy | undefined, sink: AlertSink, ruleId: string, severity: Finding['severity']): boolean {
-  const route = policy?.document.alerts.sinks[sink.name];
-  if (!route) return true;
-  if (SEVERITY_ORDER[severity] < SEVERITY_ORDER[route.minSeverity]) return false;
-  if (route.include && !route.include.some((g) => globToRegExp(g).test(ruleId))) return false;
-  return !route.exclude?.some((g) => globToRegExp(g).test(ruleId));
-}
-
 /**
  * Sends each finding's alert to every sink. A delivery marker per (sink, alert) makes a retried event skip the sinks
  * that already have it; a sink failure does not stop the others. If any sink failed, the events' claims are
@@ -49,7 +40,7 @@ export async function publishFindings(findings: readonly Finding[], sinks: reado
     if (!alert) continue;
     let delivered = true;
     for (const sink of sinks) {
-      if (!routed(policy, sink, alert.ruleId, alert.severity)) continue;
+      if (!routes(policy, sink.name, alert)) continue;
       const marker = `delivered|${sink.name}|${alert.alertId}`;
       if (!(await store.claimEvent(marker, Date.now()))) continue;
       try {
@@ -68,13 +59,13 @@ export async function publishFindings(findings: readonly Finding[], sinks: reado
   throw new DeliveryError(`alert delivery failed: ${failures.join('; ')}`);
 }
 
-function windowMs(ruleId: string, policy?: Policy): number {
-  const settings = policy?.document.alerts;
-  return Math.max(1, (settings?.dedupMinutesByRule[ruleId] ?? settings?.dedupMinutes ?? 60)) * 60_000;
+/** At least a minute: a window of 0 would make every finding its own window. */
+function alertWindowMs(finding: Finding, policy?: Policy): number {
+  return Math.max(60_000, dedupWindowMs(policy, finding.ruleId));
 }
 
 function windowStart(finding: Finding, policy?: Policy): number {
-  const size = windowMs(finding.ruleId, policy);
+  const size = alertWindowMs(finding, policy);
   return Math.floor((Date.parse(finding.eventTime) || 0) / size) * size;
 }
 
@@ -89,7 +80,7 @@ function windowKey(finding: Finding, policy?: Policy, start = windowStart(findin
  */
 async function windowedAlert(finding: Finding, store: StateStore, policy?: Policy): Promise<Alert | undefined> {
   const start = windowStart(finding, policy);
-  const size = windowMs(finding.ruleId, policy);
+  const size = alertWindowMs(finding, policy);
   const now = Date.now();
   if (!(await store.claimEvent(windowKey(finding, policy, start), now))) {
     await store.incrementCounter(`repeats|${windowKey(finding, policy, start)}`, now, size + DEDUP_TTL_MS);
