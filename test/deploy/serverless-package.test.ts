@@ -135,18 +135,31 @@ describe('serverless package', () => {
     expect(JSON.stringify(schedule.Properties.Targets)).toContain('InventoryLambdaFunction');
   });
 
-  it('grants the processor no write access to what it watches', () => {
-    const [, role] = ofType('AWS::IAM::Role')[0]!;
-    const actions = (role.Properties.Policies as any[]).flatMap((p) => p.PolicyDocument.Statement).flatMap((s: any) => [s.Action].flat());
-    expect(actions.filter((a: string) => !a.startsWith('logs:'))).toEqual(expect.arrayContaining(['sns:Publish', 'sqs:SendMessage']));
-    for (const action of actions) expect(action).toMatch(/^(logs:(CreateLogStream|CreateLogGroup|TagResource|PutLogEvents)|sns:Publish|sqs:(SendMessage|ReceiveMessage|DeleteMessage|GetQueueAttributes)|dynamodb:(GetItem|PutItem|UpdateItem|DeleteItem|Scan|BatchWriteItem)|s3tables:(List|Get)\w+|s3:(ListAllMyBuckets|GetEncryptionConfiguration|GetBucketPolicy)|kms:(ListKeys|DescribeKey|ListAliases|Decrypt)|ssm:GetParameter)$/);
-    const statements = (role.Properties.Policies as any[]).flatMap((p) => p.PolicyDocument.Statement);
-    const dynamo = statements.find((st: any) => [st.Action].flat().some((a: string) => a.startsWith('dynamodb:')));
-    expect(dynamo.Resource).toEqual({ 'Fn::GetAtt': ['StateTable', 'Arn'] });
-    const ssm = statements.find((st: any) => [st.Action].flat().includes('ssm:GetParameter'));
-    expect(JSON.stringify(ssm.Resource)).toContain(':parameter/sse-sentinel/test/slack-webhook');
-    const decrypt = statements.find((st: any) => [st.Action].flat().includes('kms:Decrypt'));
-    expect(decrypt.Condition).toEqual({ StringEquals: { 'kms:ViaService': { 'Fn::Sub': 'ssm.${AWS::Region}.amazonaws.com' } } });
+  it('gives each function its own role with exactly the actions its code calls', () => {
+    const grants = (roleId: string) => {
+      const statements = (resources[roleId]!.Properties.Policies as any[]).flatMap((p) => p.PolicyDocument.Statement);
+      return { statements, actions: statements.flatMap((st: any) => [st.Action].flat()).sort() };
+    };
+    const state = ['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Scan', 'dynamodb:UpdateItem'];
+    const common = ['kms:Decrypt', 'logs:CreateLogStream', 'logs:PutLogEvents', 'sns:Publish', 'ssm:GetParameter', ...state];
+    expect(grants('ProcessorRole').actions).toEqual([...common, 'sqs:SendMessage'].sort());
+    expect(grants('UsageRole').actions).toEqual([...common, 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage'].sort());
+    expect(grants('InventoryRole').actions).toEqual([
+      'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'kms:DescribeKey', 'kms:ListAliases', 'kms:ListKeys', 'logs:CreateLogStream', 'logs:PutLogEvents',
+      's3:GetBucketPolicy', 's3:GetEncryptionConfiguration', 's3:ListAllMyBuckets',
+      's3tables:GetTableBucketEncryption', 's3tables:GetTableEncryption', 's3tables:ListNamespaces', 's3tables:ListTableBuckets', 's3tables:ListTables',
+    ].sort());
+    for (const [fn, role] of [['Processor', 'ProcessorRole'], ['Usage', 'UsageRole'], ['Inventory', 'InventoryRole']]) {
+      expect(resources[`${fn}LambdaFunction`]!.Properties.Role).toEqual({ 'Fn::GetAtt': [role, 'Arn'] });
+    }
+    expect(ofType('AWS::IAM::Role').map(([id]) => id).sort()).toEqual(['InventoryRole', 'ProcessorRole', 'UsageRole']);
+    // scoped resources: the table, the topic, the one secret parameter, KMS decrypt only through SSM
+    const { statements } = grants('ProcessorRole');
+    expect(statements.find((st: any) => [st.Action].flat().includes('dynamodb:Scan')).Resource).toEqual({ 'Fn::GetAtt': ['StateTable', 'Arn'] });
+    expect(statements.find((st: any) => [st.Action].flat().includes('sns:Publish')).Resource).toEqual({ Ref: 'AlertTopic' });
+    expect(JSON.stringify(statements.find((st: any) => [st.Action].flat().includes('ssm:GetParameter')).Resource)).toContain(':parameter/sse-sentinel/test/slack-webhook');
+    expect(statements.find((st: any) => [st.Action].flat().includes('kms:Decrypt')).Condition).toEqual({ StringEquals: { 'kms:ViaService': { 'Fn::Sub': 'ssm.${AWS::Region}.amazonaws.com' } } });
+    expect(JSON.stringify(statements.find((st: any) => [st.Action].flat().includes('logs:PutLogEvents')).Resource)).toContain('/aws/lambda/sse-sentinel-test-processor:*');
     const env = resources['ProcessorLambdaFunction']!.Properties.Environment.Variables;
     expect(Object.values(env).join(' ')).not.toMatch(/hooks\.slack\.com/);
     expect(env.SLACK_WEBHOOK_PARAMETER).toBe('/sse-sentinel/test/slack-webhook');
