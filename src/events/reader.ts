@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { JsonSplitter, type SplitterOutput } from './json-splitter.js';
 import { normalizeValue } from './normalize.js';
@@ -115,6 +115,26 @@ export async function* readFile(path: string): AsyncGenerator<ReadItem> {
 
 export async function* readStream(stream: Readable, source: string): AsyncGenerator<ReadItem> {
   yield* readJsonStream(stream, source);
+}
+
+/** A byte stream that may be gzip (CloudTrail log objects are): decompressed on the fly, one record in memory at a time. */
+export async function* readMaybeGzipStream(stream: Readable, source: string): AsyncGenerator<ReadItem> {
+  const iterator = stream[Symbol.asyncIterator]();
+  const first = await iterator.next();
+  if (first.done) return;
+  const head = Buffer.from(first.value as Buffer);
+  const gzip = head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
+  const rest = Readable.from((async function* () {
+    yield head;
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value as Buffer;
+  })());
+  if (!gzip) {
+    yield* readJsonStream(rest, source);
+    return;
+  }
+  const gunzip = createGunzip();
+  rest.on('error', (error) => gunzip.destroy(error));
+  yield* readJsonStream(rest.pipe(gunzip), source);
 }
 
 /** Files under a directory, recursively, in path order (a scenario's numbered files replay in sequence). */

@@ -129,6 +129,13 @@ describe('serverless package', () => {
     expect(permissions.every((p) => p.Principal === 'events.amazonaws.com' && p.SourceArn)).toBe(true);
   });
 
+  it('replays log objects of the configured trail bucket as S3 announces them', () => {
+    const created = { source: 'aws.s3', 'detail-type': 'Object Created', detail: { bucket: { name: 'sse-sentinel-test-trail-bucket-not-configured' }, object: { key: 'AWSLogs/111122223333/CloudTrail/us-east-1/2025/01/10/x.json.gz' } } };
+    const matched = rules().filter((rule) => matchesPattern(rule.pattern, created));
+    expect(matched.flatMap((rule) => rule.targets.map((t) => t.Arn))).toEqual([{ 'Fn::GetAtt': ['LogfileLambdaFunction', 'Arn'] }]);
+    expect(rules().some((rule) => matchesPattern(rule.pattern, { ...created, detail: { ...created.detail, bucket: { name: 'other' } } }))).toBe(false);
+  });
+
   it('runs the inventory sweep daily', () => {
     const schedule = ofType('AWS::Events::Rule').find(([, r]) => r.Properties.ScheduleExpression)![1];
     expect(schedule.Properties.ScheduleExpression).toBe('rate(1 day)');
@@ -152,7 +159,10 @@ describe('serverless package', () => {
     for (const [fn, role] of [['Processor', 'ProcessorRole'], ['Usage', 'UsageRole'], ['Inventory', 'InventoryRole']]) {
       expect(resources[`${fn}LambdaFunction`]!.Properties.Role).toEqual({ 'Fn::GetAtt': [role, 'Arn'] });
     }
-    expect(ofType('AWS::IAM::Role').map(([id]) => id).sort()).toEqual(['InventoryRole', 'ProcessorRole', 'UsageRole']);
+    expect(ofType('AWS::IAM::Role').map(([id]) => id).sort()).toEqual(['InventoryRole', 'LogfileRole', 'ProcessorRole', 'UsageRole']);
+    expect(grants('LogfileRole').actions).toEqual([...common, 'kms:Decrypt', 's3:GetObject', 'sqs:SendMessage'].sort());
+    const objectRead = grants('LogfileRole').statements.find((st: any) => [st.Action].flat().includes('s3:GetObject'));
+    expect(objectRead.Resource).toMatch(/^arn:aws:s3:::[^*]+\/\*$/);
     // scoped resources: the table, the topic, the one secret parameter, KMS decrypt only through SSM
     const { statements } = grants('ProcessorRole');
     expect(statements.find((st: any) => [st.Action].flat().includes('dynamodb:Scan')).Resource).toEqual({ 'Fn::GetAtt': ['StateTable', 'Arn'] });

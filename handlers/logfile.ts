@@ -1,0 +1,31 @@
+import { S3Client } from '@aws-sdk/client-s3';
+import type { Context, EventBridgeEvent } from 'aws-lambda';
+import { alertTopicArn, loadDeployedPolicy } from '../src/lambda/config.js';
+import { objectsOf, processLogObject, type LogFileResult } from '../src/lambda/logfile.js';
+import { deployedSinks, publishFindings } from '../src/lambda/publish.js';
+import { deployedStore } from '../src/lambda/store.js';
+import { Pipeline } from '../src/pipeline.js';
+
+const policyReady = loadDeployedPolicy();
+const store = deployedStore();
+let s3: S3Client | undefined;
+
+/**
+ * A CloudTrail log object landed in the trail bucket (S3's "Object Created" event through EventBridge): replay it,
+ * for backfill and for data events the trail records but EventBridge rules did not select. Unreadable records fail
+ * the invocation after the rest was processed, so the object is retried and finally dead-lettered.
+ */
+export async function handler(event: EventBridgeEvent<'Object Created', { bucket?: { name?: string }; object?: { key?: string } }>, context?: Context): Promise<LogFileResult[]> {
+  s3 ??= new S3Client({ followRegionRedirects: true });
+  const policy = await policyReady;
+  const results: LogFileResult[] = [];
+  for (const object of objectsOf(event)) {
+    const pipeline = await Pipeline.create({ policy, store });
+    const result = await processLogObject(s3, object, pipeline);
+    await publishFindings(result.findings, await deployedSinks(alertTopicArn(process.env, context)), store, policy);
+    results.push(result);
+    console.log(JSON.stringify({ level: result.errors.length ? 'ERROR' : 'INFO', message: 'log object', requestId: context?.awsRequestId, object: result.object, records: result.records, findings: result.findings.length, duplicates: result.duplicates, errors: result.errors.slice(0, 10), skipped: result.skipped }));
+    if (result.errors.length) throw new Error(`${result.object}: ${result.errors.length} unreadable records, first: ${result.errors[0]}`);
+  }
+  return results;
+}

@@ -1,0 +1,55 @@
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { Readable } from 'node:stream';
+import type { Finding } from '../alerts/finding.js';
+import { readMaybeGzipStream } from '../events/reader.js';
+import { formatLocation } from '../events/types.js';
+import type { Pipeline } from '../pipeline.js';
+
+export interface LogObject {
+  bucket: string;
+  key: string;
+}
+
+export interface LogFileResult {
+  object: string;
+  records: number;
+  findings: Finding[];
+  duplicates: number;
+  errors: string[];
+  skipped?: string;
+}
+
+/** CloudTrail digest files (…/CloudTrail-Digest/…) hold hashes, not events. */
+export function isDigestKey(key: string): boolean {
+  return key.includes('/CloudTrail-Digest/');
+}
+
+/**
+ * Streams one CloudTrail log object from S3 through the pipeline: gzip decompressed on the fly and records split one
+ * at a time, so memory stays flat whatever the object's size. Unreadable records are reported; the rest still count.
+ */
+export async function processLogObject(s3: S3Client, object: LogObject, pipeline: Pipeline): Promise<LogFileResult> {
+  const name = `s3://${object.bucket}/${object.key}`;
+  const result: LogFileResult = { object: name, records: 0, findings: [], duplicates: 0, errors: [] };
+  if (isDigestKey(object.key)) return { ...result, skipped: 'CloudTrail digest file' };
+  const response = await s3.send(new GetObjectCommand({ Bucket: object.bucket, Key: object.key }));
+  const body = response.Body as Readable | undefined;
+  if (!body) throw new Error(`${name}: empty response body`);
+  for await (const item of readMaybeGzipStream(body, name)) {
+    if (item.kind === 'error') result.errors.push(`${formatLocation(item.error.location)}: ${item.error.reason}`);
+    if (item.kind !== 'event') continue;
+    result.records++;
+    const outcome = await pipeline.process(item.event);
+    if (outcome.duplicate) result.duplicates++;
+    result.findings.push(...outcome.findings);
+  }
+  await pipeline.save();
+  return result;
+}
+
+/** The objects an "Object Created" EventBridge event (S3's own, not CloudTrail's) names. */
+export function objectsOf(event: { detail?: { bucket?: { name?: string }; object?: { key?: string } } }): LogObject[] {
+  const bucket = event.detail?.bucket?.name;
+  const key = event.detail?.object?.key;
+  return bucket && key ? [{ bucket, key: decodeURIComponent(key.replace(/\+/g, ' ')) }] : [];
+}
