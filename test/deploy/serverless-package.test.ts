@@ -136,6 +136,18 @@ describe('serverless package', () => {
     expect(rules().some((rule) => matchesPattern(rule.pattern, { ...created, detail: { ...created.detail, bucket: { name: 'other' } } }))).toBe(false);
   });
 
+  it('alarms on every function\'s errors and throttles, the raw rules\' failed invocations and the DLQ depth', () => {
+    const alarms = ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
+    for (const fn of ['ProcessorLambdaFunction', 'UsageLambdaFunction', 'LogfileLambdaFunction', 'InventoryLambdaFunction']) {
+      for (const metric of ['Errors', 'Throttles']) {
+        expect(alarms.some((a) => a.MetricName === metric && JSON.stringify(a.Dimensions).includes(fn)), `${fn} ${metric}`).toBe(true);
+      }
+    }
+    for (const rule of ['ReadOnlyEventsRule', 'UsageEventsRule']) expect(alarms.some((a) => a.MetricName === 'FailedInvocations' && JSON.stringify(a.Dimensions).includes(rule))).toBe(true);
+    expect(alarms.some((a) => a.MetricName === 'ApproximateNumberOfMessagesVisible')).toBe(true);
+    for (const alarm of alarms) expect(alarm.AlarmActions).toEqual([{ Ref: 'AlertTopic' }]);
+  });
+
   it('runs the inventory sweep daily', () => {
     const schedule = ofType('AWS::Events::Rule').find(([, r]) => r.Properties.ScheduleExpression)![1];
     expect(schedule.Properties.ScheduleExpression).toBe('rate(1 day)');
