@@ -9,9 +9,12 @@ import { MemoryStateStore } from '../src/state/memory.js';
 import { renderFindingText } from '../src/alerts/render-text.js';
 import { generateRecord } from './corpus.js';
 import { dynamoWriteAmplification } from './dynamo.js';
+import { logFileReplay } from './logfile.js';
 
 const EVENTS = Number(process.env['BENCH_EVENTS'] ?? 200_000);
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
+/** Size of the gzip log set replayed in its own process (0 skips it). */
+const LOGFILE_MB = Number(process.env['BENCH_LOGFILE_MB'] ?? 1024);
 
 function buildText(count: number): string {
   const parts: string[] = [];
@@ -84,6 +87,7 @@ async function main(): Promise<void> {
   const ledger = await best('ledger: split + parse + normalize + ledger update (memory)', () => ledgerOnly(text));
   const pipeline = await best('pipeline: read + normalize + classify + correlate + render', () => fullPipeline(text));
   const dynamo = await dynamoWriteAmplification(2_000);
+  const logFiles = await logFileReplay(LOGFILE_MB);
   const rate = (ms: number) => Math.round(EVENTS / (ms / 1000));
   const results = {
     machine: { cpus: cpus().length, model: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
@@ -93,6 +97,7 @@ async function main(): Promise<void> {
     ledgerMemory: { ms: Math.round(ledger.ms), eventsPerSecond: rate(ledger.ms), ratioToBaseline: Number((parse.ms / ledger.ms).toFixed(3)) },
     pipeline: { ms: Math.round(pipeline.ms), eventsPerSecond: rate(pipeline.ms), ratioToBaseline: Number((parse.ms / pipeline.ms).toFixed(3)), findings: pipeline.value.findings },
     dynamodb: dynamo,
+    ...(logFiles ? { logFileReplay: logFiles } : {}),
   };
   process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
 }
