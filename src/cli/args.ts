@@ -26,6 +26,8 @@ Commands:
   ledger              What a key protects, or what protects a resource, from a state file or the state table:
                       ledger (--key ID|ALIAS|ARN | --resource ARN) (--state FILE | --table NAME [--region R])
                       [--format text|json]. Exit 3 when the ledger knows nothing about it.
+  validate [FILE]     Check a policy file (default config/policy.yaml, the deployed one): exit 0 valid, 2 not,
+                      with file:line and key path for each problem; warns about expired suppressions.
   rules               List the rules with their id, default severity and title.
   help                Show this text.
 

@@ -1,5 +1,6 @@
-import { PolicyError } from '../policy/load.js';
-import { RULES } from '../rules/index.js';
+import { Suppressions } from '../alerts/suppress.js';
+import { loadPolicyFile, PolicyError } from '../policy/load.js';
+import { RULE_IDS, RULES } from '../rules/index.js';
 import { StateFileError } from '../state/file.js';
 import { parseReplayArgs, USAGE, UsageError } from './args.js';
 import { inventoryCommand } from './inventory.js';
@@ -14,6 +15,15 @@ export async function main(argv: string[], io: ReplayIo): Promise<number> {
         return await replay(parseReplayArgs(rest), io);
       case 'inventory':
         return await inventoryCommand(rest, io);
+      case 'validate': {
+        const path = rest[0] === '--policy' ? rest[1] : rest[0] ?? 'config/policy.yaml';
+        if (!path) throw new UsageError('validate [--policy] FILE');
+        const policy = await loadPolicyFile(path, RULE_IDS);
+        const expired = new Suppressions(policy, Date.now()).expired;
+        for (const warning of expired) io.stderr.write(`warning: ${warning}\n`);
+        io.stdout.write(`${path}: valid (${policy.document.tableBuckets.length} table bucket rules, ${policy.document.buckets.length} bucket rules, ${policy.document.suppressions.length} suppressions)\n`);
+        return EXIT_OK;
+      }
       case 'ledger':
         return await ledgerCommand(rest, io);
       case 'rules':

@@ -91,3 +91,18 @@ describe('the built command', () => {
     expect(spawnSync(process.execPath, [join(ROOT, 'bin/sse-sentinel.mjs'), 'rules'], { encoding: 'utf8' }).stdout).toContain('s3tables.kms-access-denied');
   });
 });
+
+describe('sse-sentinel validate', () => {
+  it('accepts the shipped policies and rejects a broken one with file:line', async () => {
+    for (const file of ['config/policy.yaml', 'policy.example.yaml']) {
+      const { code, stdout } = await runCli(['validate', join(ROOT, file)]);
+      expect(code).toBe(0);
+      expect(stdout).toContain(': valid (');
+    }
+    const broken = join(dir, 'broken.yaml');
+    await writeFile(broken, 'rules:\n  no.such-rule:\n    enabled: false\n');
+    const { code, stderr } = await runCli(['validate', '--policy', broken]);
+    expect(code).toBe(2);
+    expect(stderr).toContain(`${broken}:2: rules.no.such-rule: no rule has this id`);
+  });
+});
