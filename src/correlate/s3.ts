@@ -30,6 +30,17 @@ export function bucketArnOf(event: CloudTrailEvent): string | undefined {
   return resource ? parseS3Arn(resource.arn)?.bucketArn : undefined;
 }
 
+/**
+ * The object an S3 object call names: `bucketName` + `key` as the caller sent them, else the `AWS::S3::Object`
+ * resource CloudTrail lists.
+ */
+export function objectArnOf(event: CloudTrailEvent): string | undefined {
+  const bucket = str(event.requestParameters['bucketName']);
+  const key = str(event.requestParameters['key']);
+  if (bucket && key) return `${s3BucketArn(bucket)}/${key}`;
+  return event.resources.find((r) => r.type === 'AWS::S3::Object')?.arn;
+}
+
 export interface ParsedBucketEncryption extends BucketEncryption {
   /** How the caller named the key (alias, id or ARN): aliases resolve in the requester's account. */
   keyRef?: KeyRef;

@@ -1,5 +1,5 @@
 import { normalizeKeyRef, s3BucketArn } from '../../correlate/arn.js';
-import { bucketArnOf } from '../../correlate/s3.js';
+import { bucketArnOf, objectArnOf } from '../../correlate/s3.js';
 import type { CloudTrailEvent, JsonObject } from '../../events/types.js';
 import type { FindingDraft, Rule } from '../rule.js';
 import { isKmsAlgorithm, MITRE_IMPACT_ENCRYPTED, S3_SOURCE } from './common.js';
@@ -28,13 +28,6 @@ function appliedEncryption(event: CloudTrailEvent): AppliedEncryption | undefine
   return applied;
 }
 
-function objectArnOf(event: CloudTrailEvent, bucketArn: string): string {
-  const fromResources = event.resources.find((r) => r.type === 'AWS::S3::Object')?.arn;
-  const key = event.requestParameters['key'];
-  if (typeof key === 'string' && bucketArn) return `${bucketArn}/${key}`;
-  return fromResources ?? bucketArn;
-}
-
 export const s3ObjectUnexpectedEncryption: Rule = {
   id: 's3.object-unexpected-encryption',
   title: 'S3 object written with encryption other than the bucket requires',
@@ -61,7 +54,7 @@ export const s3ObjectUnexpectedEncryption: Rule = {
     const applied = appliedEncryption(event);
     const bucketArn = bucketArnOf(event) ?? (typeof event.requestParameters['bucketName'] === 'string' ? s3BucketArn(event.requestParameters['bucketName']) : undefined);
     if (!applied || !bucketArn) return [];
-    const objectArn = objectArnOf(event, bucketArn);
+    const objectArn = objectArnOf(event) ?? bucketArn;
     const requirements = policy.forBucket(bucketArn);
     const bucketDefault = ledger.bucket(bucketArn)?.encryption;
     const enforcedKeys = ledger.policyEnforcement('bucket-policy', bucketArn)?.requiredKeys ?? [];

@@ -1,17 +1,9 @@
-import { parseS3Arn, s3BucketArn } from '../../correlate/arn.js';
-import type { CloudTrailEvent } from '../../events/types.js';
+import { parseS3Arn } from '../../correlate/arn.js';
+import { objectArnOf } from '../../correlate/s3.js';
 import type { Rule } from '../rule.js';
 import { MITRE_IMPACT_ENCRYPTED, S3_SOURCE, S3_SSE_C_DOCS } from './common.js';
 
 const SSE_C_HEADER = 'x-amz-server-side-encryption-customer-algorithm';
-
-function objectArnOf(event: CloudTrailEvent): string | undefined {
-  const fromResources = event.resources.find((r) => r.type === 'AWS::S3::Object')?.arn;
-  if (fromResources) return fromResources;
-  const bucket = event.requestParameters['bucketName'];
-  const key = event.requestParameters['key'];
-  return typeof bucket === 'string' && typeof key === 'string' ? `${s3BucketArn(bucket)}/${key}` : undefined;
-}
 
 export const s3SseCWrite: Rule = {
   id: 's3.sse-c-write',

@@ -1,4 +1,5 @@
-import { normalizeKeyRef, parseS3TablesArn } from '../../correlate/arn.js';
+import { parseS3TablesArn } from '../../correlate/arn.js';
+import { keyOf } from '../../correlate/kms.js';
 import { encryptionConfigOf, S3TABLES_MAINTENANCE_PRINCIPAL, s3TablesTargetOf } from '../../correlate/s3tables.js';
 import { isServicePrincipal } from '../../events/principal.js';
 import type { CloudTrailEvent } from '../../events/types.js';
@@ -6,14 +7,6 @@ import type { FindingDraft, Rule } from '../rule.js';
 import { S3TABLES_KMS_PERMISSIONS_DOCS, S3TABLES_SOURCE } from './common.js';
 
 const KMS_SOURCE = 'kms.amazonaws.com';
-
-/** The key a data-key call used: its `resources` entry, else the requested keyId resolved the way KMS resolves it. */
-function keyArnOf(event: CloudTrailEvent): string | undefined {
-  const fromResources = event.resources.find((r) => normalizeKeyRef(r.arn, { region: event.awsRegion, accountId: event.account })?.kind === 'key-arn');
-  if (fromResources) return fromResources.arn;
-  const ref = normalizeKeyRef(event.requestParameters['keyId'], { region: event.awsRegion, accountId: event.principal.accountId ?? event.account });
-  return ref?.keyArn ?? ref?.aliasArn;
-}
 
 /** S3 Tables puts the table (or table bucket) ARN, with an object path, in `aws:s3:arn`. */
 function tablesArnInContext(event: CloudTrailEvent): ReturnType<typeof parseS3TablesArn> {
@@ -26,7 +19,7 @@ function fromKmsEvent(event: CloudTrailEvent): FindingDraft[] {
   const viaMaintenance = isServicePrincipal(event.principal, S3TABLES_MAINTENANCE_PRINCIPAL, event.sourceIp, event.userAgent);
   const tables = tablesArnInContext(event);
   if (!viaMaintenance && !tables) return [];
-  const keyArn = keyArnOf(event);
+  const keyArn = keyOf(event);
   const resources = [tables?.tableArn, tables?.bucketArn, keyArn].filter((arn): arn is string => arn !== undefined);
   const who = viaMaintenance ? S3TABLES_MAINTENANCE_PRINCIPAL : event.principal.id;
   return [{
