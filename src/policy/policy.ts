@@ -12,14 +12,24 @@ export function globToRegExp(glob: string): RegExp {
 interface CompiledResourceRule {
   match: RegExp;
   requireKms?: boolean;
-  approvedKeys?: string[];
+  approvedKeys?: CompiledKeys;
+}
+
+interface CompiledKeys {
+  patterns: string[];
+  expressions: RegExp[];
+}
+
+function compileKeys(patterns: string[] | undefined): CompiledKeys | undefined {
+  return patterns ? { patterns, expressions: patterns.map(globToRegExp) } : undefined;
 }
 
 function compileResourceRule(rule: ResourceRule): CompiledResourceRule {
+  const approvedKeys = compileKeys(rule.approvedKeys);
   return {
     match: globToRegExp(rule.match),
     ...(rule.requireKms !== undefined ? { requireKms: rule.requireKms } : {}),
-    ...(rule.approvedKeys ? { approvedKeys: rule.approvedKeys } : {}),
+    ...(approvedKeys ? { approvedKeys } : {}),
   };
 }
 
@@ -42,8 +52,11 @@ export class Policy {
   private readonly tableBucketRules: CompiledResourceRule[];
   private readonly bucketRules: CompiledResourceRule[];
   private readonly trusted: Set<string>;
+  /** Compiled once: requirements are asked for on every object write and key event. */
+  private readonly defaultApprovedKeys: CompiledKeys | undefined;
 
   constructor(readonly document: PolicyDocument) {
+    this.defaultApprovedKeys = compileKeys(document.kms.approvedKeys);
     this.tableBucketRules = document.tableBuckets.map(compileResourceRule);
     this.bucketRules = document.buckets.map(compileResourceRule);
     this.trusted = new Set(document.trustedAccounts);
@@ -71,11 +84,11 @@ export class Policy {
 
   private requirements(rules: CompiledResourceRule[], arn: string, name: string | undefined): ResourceRequirements {
     const rule = rules.find((r) => r.match.test(arn) || (name !== undefined && r.match.test(name)));
-    const patterns = rule?.approvedKeys ?? this.document.kms.approvedKeys;
+    const keys = rule?.approvedKeys ?? this.defaultApprovedKeys;
     const requirements: ResourceRequirements = { requireKms: rule?.requireKms ?? this.document.kms.required };
-    if (patterns) {
-      requirements.approvedKeyPatterns = patterns;
-      requirements.approvedKeys = patterns.map(globToRegExp);
+    if (keys) {
+      requirements.approvedKeyPatterns = keys.patterns;
+      requirements.approvedKeys = keys.expressions;
     }
     return requirements;
   }
