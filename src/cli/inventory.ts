@@ -1,10 +1,8 @@
 import { parseArgs } from 'node:util';
 import { INVENTORY_SERVICES, inventoryClients, runInventory, type InventoryService } from '../inventory/run.js';
-import { DynamoDbStateStore } from '../state/dynamodb.js';
-import { FileStateStore } from '../state/file.js';
-import type { StateStore } from '../state/store.js';
 import { UsageError } from './args.js';
 import { EXIT_INVALID_INPUT, EXIT_OK, type ReplayIo } from './replay.js';
+import { clientConfig, openStateStore } from './store-option.js';
 
 /** `sse-sentinel inventory`: seed the ledger from AWS (needs credentials with the read-only actions in the README). */
 export async function inventoryCommand(argv: string[], io: ReplayIo, makeClients = inventoryClients): Promise<number> {
@@ -23,12 +21,11 @@ export async function inventoryCommand(argv: string[], io: ReplayIo, makeClients
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
-  if (!values.state === !values.table) throw new UsageError('inventory needs exactly one of --state FILE or --table NAME');
   const services = (values.only ?? [...INVENTORY_SERVICES]) as InventoryService[];
   const unknown = services.filter((s) => !INVENTORY_SERVICES.includes(s));
   if (unknown.length) throw new UsageError(`--only takes ${INVENTORY_SERVICES.join(', ')}, not ${unknown.join(', ')}`);
-  const config = { ...(values.region ? { region: values.region } : {}), ...(values.endpoint ? { endpoint: values.endpoint } : {}) };
-  const store: StateStore = values.state ? await FileStateStore.open(values.state) : new DynamoDbStateStore({ tableName: values.table!, clientConfig: config });
+  const store = await openStateStore('inventory', values);
+  const config = clientConfig(values);
   const report = await runInventory(makeClients(services, config), store);
   for (const error of report.errors) io.stderr.write(`error: ${error.resource}: ${error.operation}: ${error.error}\n`);
   io.stdout.write(`${report.tableBuckets} table buckets, ${report.tables} tables, ${report.buckets} buckets, ${report.keys} keys, ${report.aliases} aliases; ${report.errors.length} errors\n`);

@@ -1,11 +1,9 @@
 import { parseArgs } from 'node:util';
 import { describeKey, describeResource, findKeys } from '../correlate/ledger-query.js';
 import { Ledger } from '../correlate/ledger.js';
-import { DynamoDbStateStore } from '../state/dynamodb.js';
-import { FileStateStore } from '../state/file.js';
-import type { StateStore } from '../state/store.js';
 import { UsageError } from './args.js';
 import { EXIT_OK, type ReplayIo } from './replay.js';
+import { openStateStore } from './store-option.js';
 
 /** Exit status when the key or resource is not in the ledger. */
 export const EXIT_NOT_FOUND = 3;
@@ -29,11 +27,8 @@ export async function ledgerCommand(argv: string[], io: ReplayIo): Promise<numbe
     throw new UsageError((error as Error).message);
   }
   if (!values.key === !values.resource) throw new UsageError('ledger needs exactly one of --key or --resource');
-  if (!values.state === !values.table) throw new UsageError('ledger needs exactly one of --state FILE or --table NAME');
   if (values.format !== 'text' && values.format !== 'json') throw new UsageError('--format must be text or json');
-  const store: StateStore = values.state
-    ? await FileStateStore.open(values.state)
-    : new DynamoDbStateStore({ tableName: values.table!, clientConfig: { ...(values.region ? { region: values.region } : {}), ...(values.endpoint ? { endpoint: values.endpoint } : {}) } });
+  const store = await openStateStore('ledger', values);
   const ledger = new Ledger();
   ledger.load(await store.loadEntries());
 
