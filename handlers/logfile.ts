@@ -4,6 +4,8 @@ import { alertTopicArn, loadDeployedPolicy } from '../src/lambda/config.js';
 import { objectsOf, processLogObject, type LogFileResult } from '../src/lambda/logfile.js';
 import { deployedSinks, publishFindings } from '../src/lambda/publish.js';
 import { deployedStore } from '../src/lambda/store.js';
+import { deployedRemediationQueue } from '../src/lambda/remediation-config.js';
+import { handOffRemediations } from '../src/lambda/remediation-handoff.js';
 import { Pipeline } from '../src/pipeline.js';
 
 const policyReady = loadDeployedPolicy();
@@ -22,6 +24,7 @@ export async function handler(event: EventBridgeEvent<'Object Created', { bucket
   for (const object of objectsOf(event)) {
     const pipeline = await Pipeline.create({ policy, store });
     const result = await processLogObject(s3, object, pipeline);
+    result.findings = await handOffRemediations(result.findings, policy, store, deployedRemediationQueue(context));
     await publishFindings(result.findings, await deployedSinks(alertTopicArn(process.env, context)), store, policy);
     results.push(result);
     console.log(JSON.stringify({ level: result.errors.length ? 'ERROR' : 'INFO', message: 'log object', requestId: context?.awsRequestId, object: result.object, records: result.records, findings: result.findings.length, duplicates: result.duplicates, errors: result.errors.slice(0, 10), skipped: result.skipped }));

@@ -4,6 +4,8 @@ import { processEnvelope, type EnvelopeResult } from '../src/lambda/process-enve
 import { deployedSinks, publishFindings } from '../src/lambda/publish.js';
 import { Pipeline } from '../src/pipeline.js';
 import { deployedStore } from '../src/lambda/store.js';
+import { deployedRemediationQueue } from '../src/lambda/remediation-config.js';
+import { handOffRemediations } from '../src/lambda/remediation-handoff.js';
 
 // Cold start: the policy is validated once. The store is the DynamoDB state table (memory under invoke local):
 // every invocation loads the ledger, so findings see what other execution environments learnt.
@@ -12,16 +14,18 @@ const store = deployedStore();
 
 /** One EventBridge event per invocation: throw to have Lambda retry it and then send it to the failure destination. */
 export async function handler(event: EventBridgeEvent<string, unknown>, context?: Context): Promise<EnvelopeResult> {
-  const pipeline = await Pipeline.create({ policy: await policyReady, store });
+  const policy = await policyReady;
+  const pipeline = await Pipeline.create({ policy, store });
   const result = await processEnvelope(event, pipeline);
-  if (result.findings.length) await publishFindings(result.findings, await deployedSinks(alertTopicArn(process.env, context)), store, await policyReady);
+  result.findings = await handOffRemediations(result.findings, policy, store, deployedRemediationQueue(context));
+  if (result.findings.length) await publishFindings(result.findings, await deployedSinks(alertTopicArn(process.env, context)), store, policy);
   // log ids and classification only: event payloads can carry policies, key ids and IPs
   console.log(JSON.stringify({
     level: 'INFO',
     message: 'processed',
     requestId: context?.awsRequestId,
     envelopeId: (event as { id?: string }).id,
-    findings: result.findings.map((f) => ({ ruleId: f.ruleId, severity: f.severity, eventId: f.eventId, resources: f.resources })),
+    findings: result.findings.map((f) => ({ ruleId: f.ruleId, severity: f.severity, eventId: f.eventId, resources: f.resources, ...(f.remediation ? { remediation: f.remediation } : {}) })),
     duplicates: result.duplicates,
     skipped: result.skipped,
   }));

@@ -11,6 +11,8 @@ export interface ReplayOptions {
   progress: boolean;
   slackWebhook?: string;
   snsTopic?: string;
+  /** off: findings only; dry-run: plan every remediation the policy's modes allow and print the calls, offline. */
+  remediate: 'off' | 'dry-run';
 }
 
 export const USAGE = `Usage: sse-sentinel <command> [options]
@@ -38,6 +40,10 @@ Replay options:
   --report FILE       Also write a JSON report: summary, findings, input errors, posture.
   --no-progress       Never show the progress line on stderr.
   --slack-webhook URL Also send alerts to this Slack incoming webhook (or set SLACK_WEBHOOK_URL).
+  --remediate MODE    off (default) or dry-run: for findings whose rule has a remediation action and a mode of
+                      dry-run or enforce in the policy, print the AWS calls the remediator would make, with
+                      their input, under the finding (json: one more Finding line per outcome). Replay never
+                      calls AWS to remediate: enforce runs only in the deployed remediator function.
   --sns-topic ARN     Also publish alerts to this SNS topic (AWS credentials from the environment).
                       Alerts are deduplicated and aggregated per rule and resource (policy: alerts.dedupMinutes),
                       suppressions apply, and each sink gets what its route in the policy allows.
@@ -59,6 +65,7 @@ export function parseReplayArgs(argv: string[], env: NodeJS.ProcessEnv = process
         'no-progress': { type: 'boolean', default: false },
         'slack-webhook': { type: 'string' },
         'sns-topic': { type: 'string' },
+        remediate: { type: 'string', default: 'off' },
       },
     });
   } catch (error) {
@@ -68,10 +75,14 @@ export function parseReplayArgs(argv: string[], env: NodeJS.ProcessEnv = process
   if (values.format !== 'text' && values.format !== 'json') {
     throw new UsageError(`--format must be text or json, not "${values.format}"`);
   }
+  if (values.remediate !== 'off' && values.remediate !== 'dry-run') {
+    throw new UsageError(`--remediate must be off or dry-run, not "${values.remediate}" (enforce runs only in the deployed remediator)`);
+  }
   const options: ReplayOptions = {
     paths: positionals.length > 0 ? positionals : ['events'],
     format: values.format,
     progress: !values['no-progress'],
+    remediate: values.remediate,
   };
   if (values.policy) options.policy = values.policy;
   if (values.state) options.state = values.state;

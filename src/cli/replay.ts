@@ -17,6 +17,9 @@ import { FileStateStore } from '../state/file.js';
 import { MemoryStateStore } from '../state/memory.js';
 import type { StateStore } from '../state/store.js';
 import type { ReplayOptions } from './args.js';
+import { outcomeFinding, withRemediation } from '../remediate/outcome-finding.js';
+import { remediate } from '../remediate/remediate.js';
+import { renderOutcomeText } from '../remediate/render-text.js';
 
 export interface ReplayIo {
   stdout: Writable & { isTTY?: boolean };
@@ -27,6 +30,8 @@ export interface ReplayIo {
 export interface ReplaySummary {
   records: number;
   findings: number;
+  /** Remediation outcomes by kind (dry-run, skipped), with --remediate dry-run. */
+  remediations: Record<string, number>;
   duplicates: number;
   invalid: number;
   skipped: number;
@@ -57,7 +62,7 @@ export async function replay(options: ReplayOptions, io: ReplayIo): Promise<numb
   const dispatcher = sinks.length ? new AlertDispatcher(policy, sinks, RULES) : undefined;
   for (const warning of dispatcher?.suppressions.expired ?? []) io.stderr.write(`warning: ${warning}\n`);
 
-  const summary: ReplaySummary = { records: 0, findings: 0, duplicates: 0, invalid: 0, skipped: 0, bySeverity: {} };
+  const summary: ReplaySummary = { records: 0, findings: 0, remediations: {}, duplicates: 0, invalid: 0, skipped: 0, bySeverity: {} };
   const errors: InputError[] = [];
   const skipped: InputSkip[] = [];
   const keepFindings = options.report !== undefined;
@@ -87,13 +92,23 @@ export async function replay(options: ReplayOptions, io: ReplayIo): Promise<numb
     summary.records++;
     const outcome = await pipeline.process(item.event);
     if (outcome.duplicate) summary.duplicates++;
-    for (const finding of outcome.findings) {
+    for (const found of outcome.findings) {
       summary.findings++;
-      summary.bySeverity[finding.severity] = (summary.bySeverity[finding.severity] ?? 0) + 1;
+      summary.bySeverity[found.severity] = (summary.bySeverity[found.severity] ?? 0) + 1;
+      // budgets count in event time, so a replayed log file meets them as the deployment would have
+      const remediation = options.remediate === 'dry-run' ? await remediate(found, { policy, store, now: () => item.event.eventTimeMs }) : undefined;
+      const finding = remediation ? withRemediation(found, { action: remediation.actionId, mode: remediation.mode, outcome: remediation.outcome }) : found;
+      const lines = [options.format === 'json' ? JSON.stringify(finding) : renderFindingText(finding, colour)];
       if (keepFindings) findings.push(finding);
       await dispatcher?.offer(finding);
+      if (remediation) {
+        summary.remediations[remediation.kind] = (summary.remediations[remediation.kind] ?? 0) + 1;
+        const outcomeAlert = outcomeFinding(found, remediation);
+        await dispatcher?.offer(outcomeAlert);
+        lines.push(options.format === 'json' ? JSON.stringify(outcomeAlert) : renderOutcomeText(remediation));
+      }
       clearProgress();
-      if (!io.stdout.write(options.format === 'json' ? `${JSON.stringify(finding)}\n` : `${renderFindingText(finding, colour)}\n`)) {
+      if (!io.stdout.write(`${lines.join('\n')}\n`)) {
         await new Promise((resolve) => io.stdout.once('drain', resolve));
       }
     }
@@ -120,6 +135,10 @@ export async function replay(options: ReplayOptions, io: ReplayIo): Promise<numb
     `${summary.records} records, ${summary.findings} findings${severities ? ` (${severities})` : ''}, ` +
       `${summary.duplicates} duplicates skipped, ${summary.skipped} non-event inputs skipped, ${summary.invalid} invalid inputs\n`,
   );
+  if (options.remediate === 'dry-run') {
+    const kinds = Object.entries(summary.remediations).map(([kind, count]) => `${count} ${kind}`).join(', ');
+    io.stderr.write(`remediation (dry-run, offline): ${kinds || 'none planned'}\n`);
+  }
   if (dispatcher) {
     const { stats } = dispatcher;
     const sent = Object.entries(stats.sent).map(([sink, n]) => `${n} to ${sink}`).join(', ') || 'none sent';

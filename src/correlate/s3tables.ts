@@ -40,7 +40,7 @@ export function encryptionConfigOf(event: Pick<CloudTrailEvent, 'requestParamete
   return result;
 }
 
-export function isKms(config: EncryptionConfig | undefined): boolean {
+export function isKms(config: { sseAlgorithm?: string | undefined } | undefined): boolean {
   return config?.sseAlgorithm === 'aws:kms' || config?.sseAlgorithm === 'aws:kms:dsse';
 }
 

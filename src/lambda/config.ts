@@ -18,9 +18,23 @@ export async function loadDeployedPolicy(env: NodeJS.ProcessEnv = process.env): 
 export function alertTopicArn(env: NodeJS.ProcessEnv, context?: { invokedFunctionArn?: string }): string | undefined {
   if (env['ALERT_TOPIC_ARN']) return env['ALERT_TOPIC_ARN'];
   const name = env['ALERT_TOPIC_NAME'];
-  if (!name || env['IS_LOCAL']) return undefined;
+  const where = name && !env['IS_LOCAL'] ? functionLocation(context) : undefined;
+  return where ? `arn:${where.partition}:sns:${where.region}:${where.account}:${name}` : undefined;
+}
+
+/** The remediator's queue: REMEDIATION_QUEUE_URL if set, else REMEDIATION_QUEUE_NAME in the function's account and region. */
+export function remediationQueueUrl(env: NodeJS.ProcessEnv, context?: { invokedFunctionArn?: string }): string | undefined {
+  if (env['REMEDIATION_QUEUE_URL']) return env['REMEDIATION_QUEUE_URL'];
+  const name = env['REMEDIATION_QUEUE_NAME'];
+  const where = name && !env['IS_LOCAL'] ? functionLocation(context) : undefined;
+  if (!where) return undefined;
+  const domain = where.partition === 'aws-cn' ? 'amazonaws.com.cn' : 'amazonaws.com';
+  return `https://sqs.${where.region}.${domain}/${where.account}/${name}`;
+}
+
+function functionLocation(context?: { invokedFunctionArn?: string }): { partition: string; region: string; account: string } | undefined {
   const parts = context?.invokedFunctionArn?.split(':');
   if (!parts || parts.length < 5) return undefined;
   const [, partition, , region, account] = parts;
-  return `arn:${partition}:sns:${region}:${account}:${name}`;
+  return partition && region && account ? { partition, region, account } : undefined;
 }

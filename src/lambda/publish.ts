@@ -33,7 +33,14 @@ export async function deployedSinks(topicArn: string | undefined): Promise<Alert
  * that already have it; a sink failure does not stop the others. If any sink failed, the events' claims are
  * released and the invocation fails, so Lambda (or the queue) retries and finally dead-letters it.
  */
-export async function publishFindings(findings: readonly Finding[], sinks: readonly AlertSink[], store: StateStore, policy?: Policy): Promise<void> {
+export async function publishFindings(
+  findings: readonly Finding[],
+  sinks: readonly AlertSink[],
+  store: StateStore,
+  policy?: Policy,
+  /** The claims a retry must find free; by default the findings' event ids (the remediator passes its own markers). */
+  claimsToRelease: readonly string[] = findings.map((f) => f.eventId),
+): Promise<void> {
   const failures: string[] = [];
   for (const finding of findings) {
     const alert = await windowedAlert(finding, store, policy);
@@ -55,7 +62,7 @@ export async function publishFindings(findings: readonly Finding[], sinks: reado
     if (!delivered) await store.releaseEvent(windowKey(finding, policy));
   }
   if (failures.length === 0) return;
-  for (const eventId of new Set(findings.map((f) => f.eventId))) await store.releaseEvent(eventId);
+  for (const claim of new Set(claimsToRelease)) await store.releaseEvent(claim);
   throw new DeliveryError(`alert delivery failed: ${failures.join('; ')}`);
 }
 

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { isMap, isNode, isScalar, LineCounter, parseDocument } from 'yaml';
 import { Policy } from './policy.js';
+import { REMEDIABLE_RULE_IDS } from '../remediate/catalog.js';
 import { policySchema } from './schema.js';
 
 export class PolicyError extends Error {
@@ -52,6 +53,11 @@ export function parsePolicy(text: string, path: string, knownRuleIds?: ReadonlyS
     if (unknown.length > 0) {
       throw new PolicyError(path, unknown.map((id) => `${path}${lineOf(['rules', id])}: rules.${id}: no rule has this id`));
     }
+  }
+  const unremediable = Object.entries(parsed.data.rules).filter(([id, setting]) => (setting.mode === 'dry-run' || setting.mode === 'enforce') && !REMEDIABLE_RULE_IDS.has(id));
+  if (unremediable.length > 0) {
+    throw new PolicyError(path, unremediable.map(([id, setting]) =>
+      `${path}${lineOf(['rules', id, 'mode'])}: rules.${id}.mode: ${setting.mode} needs a remediation action, and ${id} has none (modes: off or alert; remediable rules: ${[...REMEDIABLE_RULE_IDS].sort().join(', ')})`));
   }
   return new Policy(parsed.data);
 }

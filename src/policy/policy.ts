@@ -1,5 +1,5 @@
 import { keyAccount, parseS3Arn, parseS3TablesArn } from '../correlate/arn.js';
-import { policySchema, type PolicyDocument, type PolicyInput, type resourceRuleSchema, type Severity } from './schema.js';
+import { policySchema, type PolicyDocument, type PolicyInput, type RemediationMode, type resourceRuleSchema, type Severity } from './schema.js';
 import type { z } from 'zod';
 
 type ResourceRule = z.infer<typeof resourceRuleSchema>;
@@ -13,6 +13,7 @@ interface CompiledResourceRule {
   match: RegExp;
   requireKms?: boolean;
   approvedKeys?: CompiledKeys;
+  remediationKey?: string;
 }
 
 interface CompiledKeys {
@@ -30,6 +31,7 @@ function compileResourceRule(rule: ResourceRule): CompiledResourceRule {
     match: globToRegExp(rule.match),
     ...(rule.requireKms !== undefined ? { requireKms: rule.requireKms } : {}),
     ...(approvedKeys ? { approvedKeys } : {}),
+    ...(rule.remediationKey ? { remediationKey: rule.remediationKey } : {}),
   };
 }
 
@@ -45,6 +47,8 @@ export interface ResourceRequirements {
   requireKms: boolean;
   approvedKeys?: RegExp[];
   approvedKeyPatterns?: string[];
+  /** The key remediation restores when the ledger knows no approved previous key. */
+  remediationKey?: string;
 }
 
 /** The user's policy, compiled for fast questions. */
@@ -54,12 +58,16 @@ export class Policy {
   private readonly trusted: Set<string>;
   /** Compiled once: requirements are asked for on every object write and key event. */
   private readonly defaultApprovedKeys: CompiledKeys | undefined;
+  private readonly protectedKeys: RegExp[];
+  private readonly selfRoles: RegExp[];
 
   constructor(readonly document: PolicyDocument) {
     this.defaultApprovedKeys = compileKeys(document.kms.approvedKeys);
     this.tableBucketRules = document.tableBuckets.map(compileResourceRule);
     this.bucketRules = document.buckets.map(compileResourceRule);
     this.trusted = new Set(document.trustedAccounts);
+    this.protectedKeys = document.remediation.protectedKeys.map(globToRegExp);
+    this.selfRoles = document.remediation.selfRoles.map(globToRegExp);
   }
 
   static fromInput(input: PolicyInput = {}): Policy {
@@ -67,7 +75,26 @@ export class Policy {
   }
 
   ruleEnabled(ruleId: string): boolean {
-    return this.document.rules[ruleId]?.enabled ?? true;
+    const setting = this.document.rules[ruleId];
+    return setting?.mode !== 'off' && (setting?.enabled ?? true);
+  }
+
+  /** The rule's remediation mode: its own, else the default (which only rules with an action get). */
+  remediationMode(ruleId: string, remediable: boolean): RemediationMode {
+    if (!this.ruleEnabled(ruleId)) return 'off';
+    const own = this.document.rules[ruleId]?.mode;
+    if (own) return own;
+    return remediable ? this.document.remediation.defaultMode : 'alert';
+  }
+
+  /** Key patterns the remediation guards besides keys with a blast radius. */
+  isProtectedKey(keyArn: string): boolean {
+    return this.protectedKeys.some((re) => re.test(keyArn));
+  }
+
+  /** Is this role (or assumed-role session) ARN the remediator's own? */
+  isSelfRole(arn: string | undefined): boolean {
+    return arn !== undefined && this.selfRoles.some((re) => re.test(arn));
   }
 
   severityFor(ruleId: string, computed: Severity): Severity {
@@ -86,6 +113,8 @@ export class Policy {
     const rule = rules.find((r) => r.match.test(arn) || (name !== undefined && r.match.test(name)));
     const keys = rule?.approvedKeys ?? this.defaultApprovedKeys;
     const requirements: ResourceRequirements = { requireKms: rule?.requireKms ?? this.document.kms.required };
+    const remediationKey = rule?.remediationKey ?? this.document.kms.remediationKey;
+    if (remediationKey) requirements.remediationKey = remediationKey;
     if (keys) {
       requirements.approvedKeyPatterns = keys.patterns;
       requirements.approvedKeys = keys.expressions;

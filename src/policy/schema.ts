@@ -13,12 +13,20 @@ const keyPattern = pattern.refine((value) => value.startsWith('arn:') || value =
   message: 'approved keys are key ARNs or ARN patterns (an alias resolves in the caller\'s account, so it cannot be approved)',
 });
 
+/** A concrete key ARN (no wildcard, no alias): remediation writes it into configurations, and an alias would resolve in the caller's account. */
+const keyArn = z.string().regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/, 'a remediation key is a full key ARN (arn:aws:kms:<region>:<account>:key/<id>), never an alias or a pattern');
+
 export const resourceRuleSchema = z.strictObject({
   /** Matches the resource ARN, or its bare name. */
   match: pattern,
   requireKms: z.boolean().optional(),
   approvedKeys: z.array(keyPattern).optional(),
+  /** The key remediation restores when the ledger knows no approved previous key. */
+  remediationKey: keyArn.optional(),
 });
+
+export const REMEDIATION_MODES = ['off', 'alert', 'dry-run', 'enforce'] as const;
+export type RemediationMode = (typeof REMEDIATION_MODES)[number];
 
 export const sinkRouteSchema = z.strictObject({
   minSeverity: severitySchema.default('LOW'),
@@ -30,7 +38,31 @@ export type SinkRoute = z.infer<typeof sinkRouteSchema>;
 export const ruleSettingSchema = z.strictObject({
   enabled: z.boolean().optional(),
   severity: severitySchema.optional(),
+  /**
+   * off: the rule does not run; alert: findings only; dry-run (default for rules with a remediation action): say
+   * exactly which calls would be made; enforce: make them.
+   */
+  mode: z.enum(REMEDIATION_MODES).optional(),
 });
+
+const remediationSchema = z.strictObject({
+  /** true turns every action into dry-run, whatever the rules say (the deployed SSM kill switch does the same). */
+  killSwitch: z.boolean().default(false),
+  /** Mode of remediable rules that set none. */
+  defaultMode: z.enum(REMEDIATION_MODES).default('dry-run'),
+  /** Key ARN patterns whose deletion is cancelled and whose disabling is undone, besides keys with a known blast radius. */
+  protectedKeys: z.array(keyPattern).default([]),
+  /** Events from these role ARNs (globs) are the remediator's own and never acted on. */
+  selfRoles: z.array(pattern).min(1).default(['arn:aws*:iam::*:role/sse-sentinel-*-remediator']),
+  /** At most one action per resource in this many minutes; repeats are alerted only. */
+  perResourceMinutes: z.number().int().min(1).default(60),
+  /** Account-wide circuit breaker: more actions than this in one minute switches to alert-only… */
+  maxActionsPerMinute: z.number().int().min(1).default(10),
+  /** …for this many minutes. */
+  breakerMinutes: z.number().int().min(1).default(60),
+});
+export type RemediationSettings = z.infer<typeof remediationSchema>;
+const REMEDIATION_DEFAULTS = remediationSchema.parse({});
 
 export const policySchema = z.strictObject({
   version: z.literal(1).default(1),
@@ -42,6 +74,8 @@ export const policySchema = z.strictObject({
       required: z.boolean().default(false),
       /** Key ARNs or patterns approved everywhere unless a tableBuckets entry says otherwise. */
       approvedKeys: z.array(keyPattern).optional(),
+      /** The key remediation restores where no resource entry names one and the ledger knows no approved previous key. */
+      remediationKey: keyArn.optional(),
       /** Thresholds of the usage rules (kms.decrypt-spike, kms.per-object-data-keys); counts are per hour. */
       usage: z
         .strictObject({
@@ -87,6 +121,8 @@ export const policySchema = z.strictObject({
       sinks: z.strictObject({ slack: sinkRouteSchema.optional(), sns: sinkRouteSchema.optional() }).default({}),
     })
     .default({ dedupMinutes: 60, dedupMinutesByRule: {}, sinks: {} }),
+  /** Auto-remediation: modes, kill switch, the remediator's own roles and its budgets. */
+  remediation: remediationSchema.default(REMEDIATION_DEFAULTS),
   /** This deployment's own resources, so that changes to them are reported (sentinel.detector-tampered). */
   detector: z
     .strictObject({

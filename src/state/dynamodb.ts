@@ -151,11 +151,11 @@ export class DynamoDbStateStore implements StateStore {
     }
   }
 
-  async claimEvent(eventId: string, nowMs: number): Promise<boolean> {
+  async claimEvent(eventId: string, nowMs: number, ttlMs = this.dedupTtlMs): Promise<boolean> {
     try {
       await this.documents.send(new PutCommand({
         TableName: this.tableName,
-        Item: { pk: `${DEDUP_PREFIX}${eventId}`, kind: 'dedup', expiresAt: Math.ceil((nowMs + this.dedupTtlMs) / 1000) },
+        Item: { pk: `${DEDUP_PREFIX}${eventId}`, kind: 'dedup', expiresAt: Math.ceil((nowMs + ttlMs) / 1000) },
         // TTL deletion lags by up to days: an expired marker counts as absent
         ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
         ExpressionAttributeValues: { ':now': Math.floor(nowMs / 1000) },

@@ -20,9 +20,9 @@ export class FileStateStore extends MemoryStateStore {
   private writing: Promise<void> = Promise.resolve();
   private latestNow = 0;
 
-  override async claimEvent(eventId: string, nowMs: number): Promise<boolean> {
+  override async claimEvent(eventId: string, nowMs: number, ttlMs?: number): Promise<boolean> {
     this.latestNow = Math.max(this.latestNow, nowMs);
-    return super.claimEvent(eventId, nowMs);
+    return super.claimEvent(eventId, nowMs, ttlMs);
   }
 
   override async incrementCounter(key: string, nowMs: number, ttlMs: number): Promise<number> {

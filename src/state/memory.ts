@@ -31,10 +31,10 @@ export class MemoryStateStore implements StateStore {
     for (const key of keys) this.entries.delete(key);
   }
 
-  async claimEvent(eventId: string, nowMs: number): Promise<boolean> {
+  async claimEvent(eventId: string, nowMs: number, ttlMs = this.dedupTtlMs): Promise<boolean> {
     const expiry = this.claims.get(eventId);
     if (expiry !== undefined && expiry > nowMs) return false;
-    this.claims.set(eventId, nowMs + this.dedupTtlMs);
+    this.claims.set(eventId, nowMs + ttlMs);
     return true;
   }
 

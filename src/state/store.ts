@@ -16,9 +16,10 @@ export interface StateStore {
   deleteEntries(keys: readonly string[]): Promise<void>;
   /**
    * Records that an event was processed. Resolves false when the id was already claimed (and its marker has not
-   * expired): the caller then produces no finding, alert or remediation for it.
+   * expired): the caller then produces no finding, alert or remediation for it. `ttlMs` (default DEDUP_TTL_MS) sets
+   * how long the marker holds: the remediation budget claims a resource for an hour with it.
    */
-  claimEvent(eventId: string, nowMs: number): Promise<boolean>;
+  claimEvent(eventId: string, nowMs: number, ttlMs?: number): Promise<boolean>;
   /** Forgets a claim, so that a retry of an event whose effects failed is processed again. */
   releaseEvent(eventId: string): Promise<void>;
   /**

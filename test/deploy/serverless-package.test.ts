@@ -7,6 +7,7 @@ import { LEDGER_TRIGGERS } from '../../src/correlate/ledger.js';
 import { matchesPattern, type Pattern } from '../../src/deploy/event-pattern.js';
 import { isKmsNativeEvent, isReadOnlyManagementEvent, isServiceEvent } from '../../src/events/catalog.js';
 import { RULES } from '../../src/rules/index.js';
+import { REMEDIATION_PERMISSIONS } from '../../src/remediate/catalog.js';
 import { collect, EVENTS, ROOT } from '../helpers.js';
 
 interface CfnResource { Type: string; Properties: Record<string, any> }
@@ -161,7 +162,8 @@ describe('serverless package', () => {
     };
     const state = ['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Scan', 'dynamodb:UpdateItem'];
     const common = ['kms:Decrypt', 'logs:CreateLogStream', 'logs:PutLogEvents', 'sns:Publish', 'ssm:GetParameter', ...state];
-    expect(grants('ProcessorRole').actions).toEqual([...common, 'sqs:SendMessage'].sort());
+    // one SendMessage for the failed-events queue, one to hand findings to the remediator
+    expect(grants('ProcessorRole').actions).toEqual([...common, 'sqs:SendMessage', 'sqs:SendMessage'].sort());
     expect(grants('UsageRole').actions).toEqual([...common, 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage'].sort());
     expect(grants('InventoryRole').actions).toEqual([
       'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'kms:DescribeKey', 'kms:ListAliases', 'kms:ListKeys', 'logs:CreateLogStream', 'logs:PutLogEvents',
@@ -171,8 +173,8 @@ describe('serverless package', () => {
     for (const [fn, role] of [['Processor', 'ProcessorRole'], ['Usage', 'UsageRole'], ['Inventory', 'InventoryRole']]) {
       expect(resources[`${fn}LambdaFunction`]!.Properties.Role).toEqual({ 'Fn::GetAtt': [role, 'Arn'] });
     }
-    expect(ofType('AWS::IAM::Role').map(([id]) => id).sort()).toEqual(['InventoryRole', 'LogfileRole', 'ProcessorRole', 'UsageRole']);
-    expect(grants('LogfileRole').actions).toEqual([...common, 'kms:Decrypt', 's3:GetObject', 'sqs:SendMessage'].sort());
+    expect(ofType('AWS::IAM::Role').map(([id]) => id).sort()).toEqual(['InventoryRole', 'LogfileRole', 'ProcessorRole', 'RemediatorRole', 'UsageRole']);
+    expect(grants('LogfileRole').actions).toEqual([...common, 'kms:Decrypt', 's3:GetObject', 'sqs:SendMessage', 'sqs:SendMessage'].sort());
     const objectRead = grants('LogfileRole').statements.find((st: any) => [st.Action].flat().includes('s3:GetObject'));
     expect(objectRead.Resource).toMatch(/^arn:aws:s3:::[^*]+\/\*$/);
     // scoped resources: the table, the topic, the one secret parameter, KMS decrypt only through SSM
@@ -185,6 +187,67 @@ describe('serverless package', () => {
     const env = resources['ProcessorLambdaFunction']!.Properties.Environment.Variables;
     expect(Object.values(env).join(' ')).not.toMatch(/hooks\.slack\.com/);
     expect(env.SLACK_WEBHOOK_PARAMETER).toBe('/sse-sentinel/test/slack-webhook');
+  });
+});
+
+describe('remediation deployment', () => {
+  const statementsOf = (roleId: string): any[] => (resources[roleId]!.Properties.Policies as any[]).flatMap((p) => p.PolicyDocument.Statement);
+  const actionsOf = (statements: any[]): string[] => statements.flatMap((st) => [st.Action].flat());
+  const WRITE = /^(s3|s3tables|kms):(Put|Delete|Create|Update|Enable|Disable|Cancel|Schedule|Restore|Import)/;
+
+  it('grants the remediator role exactly the IAM actions its actions declare, on this account\'s resources', () => {
+    const statements = statementsOf('RemediatorRole');
+    const remediation = statements.filter((st) => /^Remediate/.test(st.Sid ?? ''));
+    expect(actionsOf(remediation).sort()).toEqual([...REMEDIATION_PERMISSIONS]);
+    expect(actionsOf(statements).filter((a) => /^(s3|s3tables|kms):/.test(a) && a !== 'kms:Decrypt').sort()).toEqual([...REMEDIATION_PERMISSIONS]);
+    for (const statement of remediation) {
+      expect(JSON.stringify(statement.Resource)).toMatch(/\$\{AWS::AccountId\}|s3:::\*/);
+      if (JSON.stringify(statement.Resource).includes('s3:::')) expect(statement.Condition).toEqual({ StringEquals: { 's3:ResourceAccount': { Ref: 'AWS::AccountId' } } });
+    }
+    expect(resources['RemediatorRole']!.Properties.RoleName).toBe('sse-sentinel-test-remediator');
+    expect(resources['RemediatorLambdaFunction']!.Properties.Role).toEqual({ 'Fn::GetAtt': ['RemediatorRole', 'Arn'] });
+  });
+
+  it('gives no other role a write action on S3, S3 Tables or KMS', () => {
+    for (const [id] of ofType('AWS::IAM::Role').filter(([id]) => id !== 'RemediatorRole')) {
+      expect(actionsOf(statementsOf(id)).filter((a) => WRITE.test(a)), id).toEqual([]);
+    }
+  });
+
+  it('feeds the remediator from its queue with bounded retries into the dead-letter queue, and a kill switch parameter', () => {
+    const mapping = ofType('AWS::Lambda::EventSourceMapping').map(([, r]) => r.Properties).find((p) => JSON.stringify(p.EventSourceArn).includes('RemediationQueue'))!;
+    expect(mapping.FunctionName).toEqual({ 'Fn::GetAtt': ['RemediatorLambdaFunction', 'Arn'] });
+    expect(mapping.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
+    const queue = resources['RemediationQueue']!.Properties;
+    expect(queue.RedrivePolicy).toEqual({ deadLetterTargetArn: { 'Fn::GetAtt': ['FailedEventsQueue', 'Arn'] }, maxReceiveCount: 3 });
+    expect(queue.VisibilityTimeout).toBeGreaterThanOrEqual(6 * resources['RemediatorLambdaFunction']!.Properties.Timeout);
+    expect(resources['RemediatorLambdaFunction']!.Properties.ReservedConcurrentExecutions).toBeLessThanOrEqual(5);
+    const killSwitch = resources['RemediationKillSwitch']!.Properties;
+    expect(killSwitch.Name).toBe('/sse-sentinel/test/remediation-kill-switch');
+    expect(killSwitch.Value).toBe('on'); // outside prod every action starts as a dry run
+    expect(resources['RemediatorLambdaFunction']!.Properties.Environment.Variables.REMEDIATION_KILL_SWITCH_PARAMETER).toBe('/sse-sentinel/test/remediation-kill-switch');
+    for (const fn of ['ProcessorLambdaFunction', 'LogfileLambdaFunction']) {
+      expect(resources[fn]!.Properties.Environment.Variables.REMEDIATION_QUEUE_NAME).toBe('sse-sentinel-test-remediation');
+    }
+  });
+
+  it('keeps the remediator\'s own calls out of every rule, and lets every other caller through', async () => {
+    const samples = ['s3/PutBucketEncryption.kms-rule-array.json', 'kms/EnableKey.json', 's3tables/PutTableBucketEncryption.kms.json'];
+    for (const file of samples) {
+      const value = JSON.parse(await readFile(join(EVENTS, file), 'utf8'));
+      const original = Array.isArray(value) ? value[value.length - 1] : value;
+      expect(rules().some((rule) => matchesPattern(rule.pattern, original) && deliverable(rule, original)), file).toBe(true);
+      const own = structuredClone(original);
+      own.detail.userIdentity = {
+        type: 'AssumedRole',
+        arn: 'arn:aws:sts::111122223333:assumed-role/sse-sentinel-test-remediator/sse-sentinel-test-remediator',
+        sessionContext: { sessionIssuer: { type: 'Role', arn: 'arn:aws:iam::111122223333:role/sse-sentinel-test-remediator' } },
+      };
+      expect(rules().filter((rule) => matchesPattern(rule.pattern, own)).map((r) => r.id), file).toEqual([]);
+      const service = structuredClone(original);
+      service.detail.userIdentity = { type: 'AWSService', invokedBy: 'cloudformation.amazonaws.com' };
+      expect(rules().some((rule) => matchesPattern(rule.pattern, service) && deliverable(rule, service)), `${file} from a service`).toBe(true);
+    }
   });
 });
 

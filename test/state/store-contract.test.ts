@@ -37,7 +37,7 @@ const FACTORIES: [string, Factory][] = [
       loadEntries: async () => { await first.flush(); return (await FileStateStore.open(path)).loadEntries(); },
       saveEntries: (e) => first.saveEntries(e),
       deleteEntries: (k) => first.deleteEntries(k),
-      claimEvent: (id, now) => first.claimEvent(id, now),
+      claimEvent: (id, now, ttl) => first.claimEvent(id, now, ttl),
       releaseEvent: (id) => first.releaseEvent(id),
       incrementCounter: (k, now, ttl) => first.incrementCounter(k, now, ttl),
       readCounter: async (k, now) => { await first.flush(); return (await FileStateStore.open(path)).readCounter(k, now); },
@@ -132,6 +132,14 @@ describe.each(FACTORIES)('StateStore contract: %s', (_name, open) => {
     expect(await b.claimEvent('evt-1', now + 26 * 3600_000)).toBe(true);
     await b.releaseEvent('evt-1');
     expect(await a.claimEvent('evt-1', now + 26 * 3600_000 + 1)).toBe(true);
+  });
+
+  it('holds a claim for the TTL it was given', async () => {
+    const [a, b] = await open();
+    const now = Date.parse('2025-01-10T10:00:00Z');
+    expect(await a.claimEvent('budget|bucket', now, 3600_000)).toBe(true);
+    expect(await b.claimEvent('budget|bucket', now + 3500_000, 3600_000)).toBe(false);
+    expect(await b.claimEvent('budget|bucket', now + 3602_000, 3600_000)).toBe(true);
   });
 
   it('lets exactly one of many racing claims win', async () => {

@@ -1,0 +1,23 @@
+import { cancelKeyDeletion } from './cancel-key-deletion.js';
+import { enableKey } from './enable-key.js';
+import { restoreBucketEncryption } from './restore-bucket-encryption.js';
+import { restoreBucketSsePolicy } from './restore-bucket-sse-policy.js';
+import { restoreTableBucketEncryption } from './restore-table-bucket-encryption.js';
+import type { RemediationAction } from './types.js';
+
+/** Every remediation action. Table keys cannot change after creation: for table findings the alert and runbook are the remedy. */
+export const ACTIONS: readonly RemediationAction[] = [
+  restoreTableBucketEncryption,
+  restoreBucketEncryption,
+  restoreBucketSsePolicy,
+  cancelKeyDeletion,
+  enableKey,
+];
+
+const BY_RULE = new Map(ACTIONS.flatMap((action) => action.ruleIds.map((ruleId) => [ruleId, action] as const)));
+
+export function actionForRule(ruleId: string): RemediationAction | undefined {
+  return BY_RULE.get(ruleId);
+}
+
+export { REMEDIABLE_RULE_IDS, REMEDIATION_PERMISSIONS } from './catalog.js';

@@ -1,0 +1,108 @@
+import { GetBucketEncryptionCommand, PutBucketEncryptionCommand, type GetBucketEncryptionCommandOutput, type ServerSideEncryptionRule } from '@aws-sdk/client-s3';
+import { parseS3Arn } from '../correlate/arn.js';
+import { ACTION_CATALOG } from './catalog.js';
+import type { BucketEncryption, BucketEntry } from '../correlate/ledger-entries.js';
+import { isKms } from '../correlate/s3tables.js';
+import { alreadyCompliant, CallRecorder, dryRun, errorName, failed } from './recorder.js';
+import { acceptableKey, NO_RESTORE_KEY, restoreKeyFor } from './restore-key.js';
+import type { RemediationAction } from './types.js';
+
+/** Reading a bucket without a default configuration: since 2023 it means SSE-S3. */
+const NO_CONFIGURATION = 'ServerSideEncryptionConfigurationNotFoundError';
+
+function ruleOf(output: GetBucketEncryptionCommandOutput | undefined): ServerSideEncryptionRule | undefined {
+  return output?.ServerSideEncryptionConfiguration?.Rules?.[0];
+}
+
+/**
+ * Sets SSE-KMS with an approved key, by ARN, and S3 Bucket Keys on (far fewer KMS calls). Encryption types the bucket
+ * blocks (SSE-C) stay blocked: a restore must not unblock what the old configuration refused.
+ */
+export const restoreBucketEncryption: RemediationAction = {
+  id: 'restore-bucket-encryption',
+  title: 'Restore the bucket\'s SSE-KMS default encryption with an approved key and Bucket Keys',
+  ...ACTION_CATALOG['restore-bucket-encryption'],
+
+  plan(finding, policy) {
+    const bucketArn = finding.resources[0];
+    const bucket = parseS3Arn(bucketArn);
+    if (!bucketArn || !bucket || bucket.key !== undefined) return { skip: `not a bucket ARN: ${bucketArn ?? '(none)'}` };
+    const previous = finding.previous as BucketEncryption | undefined;
+    const key = restoreKeyFor(isKms(previous) ? previous?.kmsKeyArn : undefined, finding.account, policy.forBucket(bucketArn), policy);
+    if (!key) return { skip: NO_RESTORE_KEY };
+    return {
+      plan: {
+        actionId: this.id,
+        resource: bucketArn,
+        region: finding.region,
+        account: finding.account,
+        intent: `set SSE-KMS with ${key.keyArn} (${key.source}) and Bucket Keys as the default of bucket ${bucket.bucket}`,
+        calls: [{
+          service: 's3',
+          operation: 'PutBucketEncryption',
+          input: {
+            Bucket: bucket.bucket,
+            // a bucket of another account with the same name is never touched
+            ExpectedBucketOwner: finding.account,
+            ServerSideEncryptionConfiguration: {
+              Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: key.keyArn }, BucketKeyEnabled: true }],
+            },
+          },
+        }],
+      },
+    };
+  },
+
+  async execute(plan, clients, { dryRun: isDryRun, policy }) {
+    const client = clients.s3(plan.region);
+    const recorder = new CallRecorder();
+    const requirements = policy.forBucket(plan.resource);
+    const put = plan.calls[0]!;
+    const target = { Bucket: put.input['Bucket'] as string, ExpectedBucketOwner: put.input['ExpectedBucketOwner'] as string };
+    const read = async (): Promise<ServerSideEncryptionRule | undefined> => {
+      try {
+        return ruleOf(await recorder.send<GetBucketEncryptionCommandOutput>('s3', 'GetBucketEncryption', client, new GetBucketEncryptionCommand(target)));
+      } catch (error) {
+        if (errorName(error) === NO_CONFIGURATION) return undefined;
+        throw error;
+      }
+    };
+    let prior: unknown;
+    try {
+      const current = await read();
+      prior = current ?? null;
+      const byDefault = current?.ApplyServerSideEncryptionByDefault;
+      if (isKms({ sseAlgorithm: byDefault?.SSEAlgorithm }) && acceptableKey(byDefault?.KMSMasterKeyID, plan.account, requirements, policy) && current?.BucketKeyEnabled === true) {
+        return alreadyCompliant(recorder, prior, `SSE-KMS with ${byDefault?.KMSMasterKeyID} and Bucket Keys`);
+      }
+      const rule = (put.input['ServerSideEncryptionConfiguration'] as { Rules: ServerSideEncryptionRule[] }).Rules[0]!;
+      const wanted: ServerSideEncryptionRule = { ...rule, ...(current?.BlockedEncryptionTypes ? { BlockedEncryptionTypes: current.BlockedEncryptionTypes } : {}) };
+      const call = { ...put, input: { ...put.input, ServerSideEncryptionConfiguration: { Rules: [wanted] } } };
+      if (isDryRun) return dryRun(recorder, prior, [call]);
+      await recorder.send('s3', 'PutBucketEncryption', client, new PutBucketEncryptionCommand(call.input as never));
+      const after = await read();
+      const keyArn = rule.ApplyServerSideEncryptionByDefault!.KMSMasterKeyID!;
+      if (after?.ApplyServerSideEncryptionByDefault?.KMSMasterKeyID !== keyArn || after.BucketKeyEnabled !== true) {
+        return { kind: 'failed', reason: `verification: the bucket reads back ${JSON.stringify(after ?? null)}`, calls: recorder.calls, prior, after: after ?? null };
+      }
+      return {
+        kind: 'applied',
+        calls: recorder.calls,
+        prior,
+        after,
+        learn: (ledger, version) => {
+          const blocked = after.BlockedEncryptionTypes?.EncryptionType;
+          const encryption: BucketEncryption = {
+            sseAlgorithm: after.ApplyServerSideEncryptionByDefault!.SSEAlgorithm!,
+            kmsKeyArn: keyArn,
+            bucketKeyEnabled: true,
+            ...(blocked?.length ? { blockedEncryptionTypes: blocked.map(String) } : {}),
+          };
+          ledger.update<BucketEntry>({ kind: 'bucket', arn: plan.resource }, { encryption, encryptionSource: 'request' }, version);
+        },
+      };
+    } catch (error) {
+      return failed(error, recorder, prior);
+    }
+  },
+};
