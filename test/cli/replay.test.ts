@@ -12,6 +12,41 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'sse-sentinel-cli-'));
 });
 
+describe('sse-sentinel replay --remediate dry-run', () => {
+  it('prints, under each finding, the calls the remediator would make with their input', async () => {
+    const { code, stdout, stderr } = await run(['replay', '--policy', join(ROOT, 'policy.example.yaml'), '--remediate', 'dry-run', join(EVENTS, 'scenarios')]);
+    expect(code).toBe(0);
+    const deletion = stdout.slice(stdout.indexOf('CRITICAL kms.key-deletion-scheduled'));
+    expect(deletion).toMatch(/^ {9}↳ remediation cancel-key-deletion \[dry-run\] dry-run: cancel the deletion of arn:aws:kms:us-east-1:111122223333:key\/c0ffee00-1111-4222-8333-444455556666/m);
+    expect(deletion).toContain('would call kms:CancelKeyDeletion {"KeyId":"arn:aws:kms:us-east-1:111122223333:key/c0ffee00-1111-4222-8333-444455556666"}');
+    expect(stdout).toMatch(/↳ remediation restore-table-bucket-encryption \[dry-run\] dry-run: set SSE-KMS with arn:aws:kms:us-east-1:111122223333:key\/[0-9a-f-]+ \(previous configuration\)/);
+    expect(stdout).toContain('would call s3tables:PutTableBucketEncryption {"tableBucketARN":"arn:aws:s3tables:us-east-1:111122223333:bucket/');
+    expect(stderr).toMatch(/^remediation \(dry-run, offline\): \d+ dry-run/m);
+  });
+
+  it('adds the outcome as a Finding line of its own in json, linked by event id', async () => {
+    const { stdout } = await run(['replay', '--format', 'json', '--remediate', 'dry-run', '--policy', join(ROOT, 'policy.example.yaml'), join(EVENTS, 'scenarios/key-blast-radius')]);
+    const lines = stdout.trim().split('\n').map((line) => JSON.parse(line));
+    const finding = lines.find((f) => f.ruleId === 'kms.key-deletion-scheduled' && !f.title.startsWith('Remediation'));
+    const outcome = lines.find((f) => f.title.startsWith('Remediation dry-run'));
+    expect(finding.remediation).toEqual({ action: 'cancel-key-deletion', mode: 'dry-run', outcome: 'dry-run' });
+    expect(outcome).toMatchObject({ eventId: finding.eventId, ruleId: finding.ruleId, current: { wouldCall: [{ service: 'kms', operation: 'CancelKeyDeletion' }] } });
+  });
+
+  it('plans nothing without --remediate, for alert-mode rules, and refuses enforce', async () => {
+    const plain = await run(['replay', '--policy', join(ROOT, 'policy.example.yaml'), join(EVENTS, 'scenarios/key-blast-radius')]);
+    expect(plain.stdout).not.toContain('↳ remediation');
+    const policyFile = join(dir, 'alert-only.yaml');
+    await writeFile(policyFile, 'remediation:\n  defaultMode: alert\n');
+    const alertOnly = await run(['replay', '--remediate', 'dry-run', '--policy', policyFile, join(EVENTS, 'scenarios/key-blast-radius')]);
+    expect(alertOnly.stdout).not.toContain('↳ remediation');
+    expect(alertOnly.stderr).toContain('remediation (dry-run, offline): none planned');
+    const refused = await run(['replay', '--remediate', 'enforce']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('--remediate must be off or dry-run, not "enforce"');
+  });
+});
+
 describe('sse-sentinel replay', () => {
   it('replays the sample events with exit 0 and a readable text report', async () => {
     const { code, stdout, stderr } = await run(['replay', '--policy', join(ROOT, 'policy.example.yaml'), EVENTS]);

@@ -60,4 +60,21 @@ describe('key verdicts', () => {
     expect(policy.judgeKey(`arn:aws:kms:us-east-1:${OWN}:key/approved-1`, OWN, requirements).approved).toBe(true);
     expect(policy.judgeKey(`arn:aws:kms:us-east-1:${OWN}:key/other`, OWN, requirements)).toMatchObject({ approved: false, untrustedAccount: false });
   });
+
+  it('validates remediation settings: modes only on remediable rules, keys as full ARNs', () => {
+    expect(problems('rules:\n  kms.rotation-disabled:\n    mode: enforce\n')).toEqual([
+      expect.stringMatching(/^policy\.yaml:3: rules\.kms\.rotation-disabled\.mode: enforce needs a remediation action, and kms\.rotation-disabled has none/),
+    ]);
+    expect(problems('buckets:\n  - match: "prod-*"\n    remediationKey: alias/prod\n')).toEqual([
+      expect.stringMatching(/^policy\.yaml:3: buckets\.0\.remediationKey: a remediation key is a full key ARN/),
+    ]);
+    expect(problems('remediation:\n  defaultMode: yolo\n')[0]).toMatch(/^policy\.yaml:2: remediation\.defaultMode: /);
+    const policy = parsePolicy('rules:\n  kms.key-disabled: { mode: enforce }\n  kms.rotation-disabled: { mode: alert }\n  s3.bucket-encryption-removed: { mode: "off" }\n', 'p.yaml', RULE_IDS);
+    expect(policy.remediationMode('kms.key-disabled', true)).toBe('enforce');
+    expect(policy.remediationMode('kms.key-deletion-scheduled', true)).toBe('dry-run');
+    expect(policy.remediationMode('kms.rotation-disabled', false)).toBe('alert');
+    expect(policy.ruleEnabled('s3.bucket-encryption-removed')).toBe(false);
+    expect(policy.isSelfRole('arn:aws:iam::111122223333:role/sse-sentinel-prod-remediator')).toBe(true);
+    expect(policy.isSelfRole('arn:aws:iam::111122223333:role/sse-sentinel-prod-processor')).toBe(false);
+  });
 });
