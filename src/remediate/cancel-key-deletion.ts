@@ -1,9 +1,10 @@
 import { ACTION_CATALOG } from './catalog.js';
-import { CancelKeyDeletionCommand, DescribeKeyCommand, EnableKeyCommand, type DescribeKeyCommandOutput } from '@aws-sdk/client-kms';
+import { CancelKeyDeletionCommand, EnableKeyCommand } from '@aws-sdk/client-kms';
 import type { Finding } from '../alerts/finding.js';
 import type { KeyEntry } from '../correlate/ledger-entries.js';
 import type { KeyState } from '../correlate/kms.js';
-import { alreadyCompliant, CallRecorder, dryRun, failed } from './recorder.js';
+import { checkAndAct } from './check-and-act.js';
+import { readKeyState, recordKeyState } from './key-state.js';
 import { keyAccountOf, keyProtection, keyRegion, UNPROTECTED_KEY } from './key-protection.js';
 import type { ApiCall, RemediationAction } from './types.js';
 
@@ -49,37 +50,24 @@ export const cancelKeyDeletion: RemediationAction = {
     };
   },
 
-  async execute(plan, clients, { dryRun: isDryRun }) {
+  execute(plan, clients, { dryRun }) {
     const client = clients.kms(plan.region);
-    const recorder = new CallRecorder();
     const keyId = plan.resource;
-    const describe = async (): Promise<string | undefined> =>
-      (await recorder.send<DescribeKeyCommandOutput>('kms', 'DescribeKey', client, new DescribeKeyCommand({ KeyId: keyId }))).KeyMetadata?.KeyState;
-    const enableWanted = plan.calls.some((c) => c.operation === 'EnableKey');
-    let prior: unknown;
-    try {
-      const state = await describe();
-      prior = { keyState: state ?? null };
+    const expected = plan.calls.some((c) => c.operation === 'EnableKey') ? 'Enabled' : 'Disabled';
+    return checkAndAct<string | undefined>({
+      read: (recorder) => readKeyState(recorder, client, keyId),
+      record: recordKeyState,
       // a retry after a partial success only makes the calls still needed
-      const needed = plan.calls.filter((c) => (c.operation === 'CancelKeyDeletion' ? PENDING.has(state ?? '') : state !== 'Enabled'));
-      if (needed.length === 0) return alreadyCompliant(recorder, prior, `key state ${state}`);
-      if (isDryRun) return dryRun(recorder, prior, needed);
-      for (const call of needed) {
+      needed: (state) => {
+        const calls = plan.calls.filter((c) => (c.operation === 'CancelKeyDeletion' ? PENDING.has(state ?? '') : state !== 'Enabled'));
+        return calls.length ? { calls } : { calls, compliant: `already compliant (key state ${state})` };
+      },
+      send: async (recorder, call) => {
         const Command = call.operation === 'CancelKeyDeletion' ? CancelKeyDeletionCommand : EnableKeyCommand;
         await recorder.send('kms', call.operation, client, new Command({ KeyId: keyId }));
-      }
-      const after = await describe();
-      const expected = enableWanted ? 'Enabled' : 'Disabled';
-      if (after !== expected) return { kind: 'failed', reason: `verification: key state is ${after}, expected ${expected}`, calls: recorder.calls, prior, after: { keyState: after ?? null } };
-      return {
-        kind: 'applied',
-        calls: recorder.calls,
-        prior,
-        after: { keyState: after },
-        learn: (ledger, version) => ledger.update<KeyEntry>({ kind: 'key', arn: keyId }, { state: after as KeyState, deletionDate: undefined }, version),
-      };
-    } catch (error) {
-      return failed(error, recorder, prior);
-    }
+      },
+      verify: (after) => (after === expected ? undefined : `key state is ${after}, expected ${expected}`),
+      learn: (after) => (ledger, version) => ledger.update<KeyEntry>({ kind: 'key', arn: keyId }, { state: after as KeyState, deletionDate: undefined }, version),
+    }, dryRun);
   },
 };

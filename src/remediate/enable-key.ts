@@ -1,7 +1,8 @@
-import { DescribeKeyCommand, EnableKeyCommand, type DescribeKeyCommandOutput } from '@aws-sdk/client-kms';
+import { EnableKeyCommand } from '@aws-sdk/client-kms';
 import { ACTION_CATALOG } from './catalog.js';
 import type { KeyEntry } from '../correlate/ledger-entries.js';
-import { alreadyCompliant, CallRecorder, dryRun, failed } from './recorder.js';
+import { checkAndAct } from './check-and-act.js';
+import { readKeyState, recordKeyState } from './key-state.js';
 import { keyAccountOf, keyProtection, keyRegion, UNPROTECTED_KEY } from './key-protection.js';
 import type { RemediationAction } from './types.js';
 
@@ -27,31 +28,22 @@ export const enableKey: RemediationAction = {
     };
   },
 
-  async execute(plan, clients, { dryRun: isDryRun }) {
+  execute(plan, clients, { dryRun }) {
     const client = clients.kms(plan.region);
-    const recorder = new CallRecorder();
     const keyId = plan.resource;
-    const describe = async (): Promise<string | undefined> =>
-      (await recorder.send<DescribeKeyCommandOutput>('kms', 'DescribeKey', client, new DescribeKeyCommand({ KeyId: keyId }))).KeyMetadata?.KeyState;
-    let prior: unknown;
-    try {
-      const state = await describe();
-      prior = { keyState: state ?? null };
-      if (state === 'Enabled') return alreadyCompliant(recorder, prior, 'key state Enabled');
-      if (state !== 'Disabled') return { kind: 'skipped', reason: `key state is ${state}: only a Disabled key is enabled`, calls: recorder.calls, prior };
-      if (isDryRun) return dryRun(recorder, prior, plan.calls);
-      await recorder.send('kms', 'EnableKey', client, new EnableKeyCommand({ KeyId: keyId }));
-      const after = await describe();
-      if (after !== 'Enabled') return { kind: 'failed', reason: `verification: key state is ${after}, expected Enabled`, calls: recorder.calls, prior, after: { keyState: after ?? null } };
-      return {
-        kind: 'applied',
-        calls: recorder.calls,
-        prior,
-        after: { keyState: after },
-        learn: (ledger, version) => ledger.update<KeyEntry>({ kind: 'key', arn: keyId }, { state: 'Enabled' }, version),
-      };
-    } catch (error) {
-      return failed(error, recorder, prior);
-    }
+    return checkAndAct<string | undefined>({
+      read: (recorder) => readKeyState(recorder, client, keyId),
+      record: recordKeyState,
+      needed: (state) => {
+        if (state === 'Enabled') return { calls: [], compliant: 'already compliant (key state Enabled)' };
+        if (state !== 'Disabled') return { calls: [], compliant: `key state is ${state}: only a Disabled key is enabled` };
+        return { calls: plan.calls };
+      },
+      send: async (recorder) => {
+        await recorder.send('kms', 'EnableKey', client, new EnableKeyCommand({ KeyId: keyId }));
+      },
+      verify: (after) => (after === 'Enabled' ? undefined : `key state is ${after}, expected Enabled`),
+      learn: () => (ledger, version) => ledger.update<KeyEntry>({ kind: 'key', arn: keyId }, { state: 'Enabled' }, version),
+    }, dryRun);
   },
 };

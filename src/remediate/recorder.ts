@@ -43,11 +43,3 @@ export function failed(error: unknown, recorder: CallRecorder, prior?: unknown):
     ...(prior !== undefined ? { prior } : {}),
   };
 }
-
-export function alreadyCompliant(recorder: CallRecorder, prior: unknown, detail?: string): ExecutionResult {
-  return { kind: 'skipped', reason: `already compliant${detail ? ` (${detail})` : ''}`, calls: recorder.calls, prior };
-}
-
-export function dryRun(recorder: CallRecorder, prior: unknown, wouldCall: ApiCall[]): ExecutionResult {
-  return { kind: 'dry-run', calls: recorder.calls, prior, wouldCall };
-}

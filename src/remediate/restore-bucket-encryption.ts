@@ -3,7 +3,8 @@ import { parseS3Arn } from '../correlate/arn.js';
 import { ACTION_CATALOG } from './catalog.js';
 import type { BucketEncryption, BucketEntry } from '../correlate/ledger-entries.js';
 import { isKms } from '../correlate/s3tables.js';
-import { alreadyCompliant, CallRecorder, dryRun, errorName, failed } from './recorder.js';
+import { checkAndAct } from './check-and-act.js';
+import { errorName } from './recorder.js';
 import { acceptableKey, NO_RESTORE_KEY, restoreKeyFor } from './restore-key.js';
 import type { RemediationAction } from './types.js';
 
@@ -53,56 +54,43 @@ export const restoreBucketEncryption: RemediationAction = {
     };
   },
 
-  async execute(plan, clients, { dryRun: isDryRun, policy }) {
+  execute(plan, clients, { dryRun, policy }) {
     const client = clients.s3(plan.region);
-    const recorder = new CallRecorder();
     const requirements = policy.forBucket(plan.resource);
     const put = plan.calls[0]!;
     const target = { Bucket: put.input['Bucket'] as string, ExpectedBucketOwner: put.input['ExpectedBucketOwner'] as string };
-    const read = async (): Promise<ServerSideEncryptionRule | undefined> => {
-      try {
-        return ruleOf(await recorder.send<GetBucketEncryptionCommandOutput>('s3', 'GetBucketEncryption', client, new GetBucketEncryptionCommand(target)));
-      } catch (error) {
-        if (errorName(error) === NO_CONFIGURATION) return undefined;
-        throw error;
-      }
-    };
-    let prior: unknown;
-    try {
-      const current = await read();
-      prior = current ?? null;
-      const byDefault = current?.ApplyServerSideEncryptionByDefault;
-      if (isKms({ sseAlgorithm: byDefault?.SSEAlgorithm }) && acceptableKey(byDefault?.KMSMasterKeyID, plan.account, requirements, policy) && current?.BucketKeyEnabled === true) {
-        return alreadyCompliant(recorder, prior, `SSE-KMS with ${byDefault?.KMSMasterKeyID} and Bucket Keys`);
-      }
-      const rule = (put.input['ServerSideEncryptionConfiguration'] as { Rules: ServerSideEncryptionRule[] }).Rules[0]!;
-      const wanted: ServerSideEncryptionRule = { ...rule, ...(current?.BlockedEncryptionTypes ? { BlockedEncryptionTypes: current.BlockedEncryptionTypes } : {}) };
-      const call = { ...put, input: { ...put.input, ServerSideEncryptionConfiguration: { Rules: [wanted] } } };
-      if (isDryRun) return dryRun(recorder, prior, [call]);
-      await recorder.send('s3', 'PutBucketEncryption', client, new PutBucketEncryptionCommand(call.input as never));
-      const after = await read();
-      const keyArn = rule.ApplyServerSideEncryptionByDefault!.KMSMasterKeyID!;
-      if (after?.ApplyServerSideEncryptionByDefault?.KMSMasterKeyID !== keyArn || after.BucketKeyEnabled !== true) {
-        return { kind: 'failed', reason: `verification: the bucket reads back ${JSON.stringify(after ?? null)}`, calls: recorder.calls, prior, after: after ?? null };
-      }
-      return {
-        kind: 'applied',
-        calls: recorder.calls,
-        prior,
-        after,
-        learn: (ledger, version) => {
-          const blocked = after.BlockedEncryptionTypes?.EncryptionType;
-          const encryption: BucketEncryption = {
-            sseAlgorithm: after.ApplyServerSideEncryptionByDefault!.SSEAlgorithm!,
-            kmsKeyArn: keyArn,
-            bucketKeyEnabled: true,
-            ...(blocked?.length ? { blockedEncryptionTypes: blocked.map(String) } : {}),
-          };
-          ledger.update<BucketEntry>({ kind: 'bucket', arn: plan.resource }, { encryption, encryptionSource: 'request' }, version);
-        },
-      };
-    } catch (error) {
-      return failed(error, recorder, prior);
-    }
+    const rule = (put.input['ServerSideEncryptionConfiguration'] as { Rules: ServerSideEncryptionRule[] }).Rules[0]!;
+    const keyArn = rule.ApplyServerSideEncryptionByDefault!.KMSMasterKeyID!;
+    return checkAndAct<ServerSideEncryptionRule | undefined>({
+      read: async (recorder) => {
+        try {
+          return ruleOf(await recorder.send<GetBucketEncryptionCommandOutput>('s3', 'GetBucketEncryption', client, new GetBucketEncryptionCommand(target)));
+        } catch (error) {
+          if (errorName(error) === NO_CONFIGURATION) return undefined;
+          throw error;
+        }
+      },
+      record: (state) => state ?? null,
+      needed: (state) => {
+        const byDefault = state?.ApplyServerSideEncryptionByDefault;
+        if (isKms({ sseAlgorithm: byDefault?.SSEAlgorithm }) && acceptableKey(byDefault?.KMSMasterKeyID, plan.account, requirements, policy) && state?.BucketKeyEnabled === true) {
+          return { calls: [], compliant: `already compliant (SSE-KMS with ${byDefault?.KMSMasterKeyID} and Bucket Keys)` };
+        }
+        const wanted: ServerSideEncryptionRule = { ...rule, ...(state?.BlockedEncryptionTypes ? { BlockedEncryptionTypes: state.BlockedEncryptionTypes } : {}) };
+        return { calls: [{ ...put, input: { ...put.input, ServerSideEncryptionConfiguration: { Rules: [wanted] } } }] };
+      },
+      send: (recorder, call) => recorder.send('s3', call.operation, client, new PutBucketEncryptionCommand(call.input as never)),
+      verify: (after) => (after?.ApplyServerSideEncryptionByDefault?.KMSMasterKeyID === keyArn && after.BucketKeyEnabled === true ? undefined : `the bucket reads back ${JSON.stringify(after ?? null)}`),
+      learn: (after) => (ledger, version) => {
+        const blocked = after!.BlockedEncryptionTypes?.EncryptionType;
+        const encryption: BucketEncryption = {
+          sseAlgorithm: after!.ApplyServerSideEncryptionByDefault!.SSEAlgorithm!,
+          kmsKeyArn: keyArn,
+          bucketKeyEnabled: true,
+          ...(blocked?.length ? { blockedEncryptionTypes: blocked.map(String) } : {}),
+        };
+        ledger.update<BucketEntry>({ kind: 'bucket', arn: plan.resource }, { encryption, encryptionSource: 'request' }, version);
+      },
+    }, dryRun);
   },
 };

@@ -4,7 +4,8 @@ import { ACTION_CATALOG } from './catalog.js';
 import type { PolicyEnforcementEntry } from '../correlate/ledger-entries.js';
 import { s3SseEnforcement } from '../correlate/policy-analysis.js';
 import { parsePolicyDocument, type PolicyDocument, type PolicyStatement } from '../events/policy-document.js';
-import { alreadyCompliant, CallRecorder, dryRun, errorName, failed } from './recorder.js';
+import { checkAndAct } from './check-and-act.js';
+import { errorName } from './recorder.js';
 import { isKeyArn } from './restore-key.js';
 import type { RemediationAction } from './types.js';
 
@@ -82,53 +83,41 @@ export const restoreBucketSsePolicy: RemediationAction = {
     };
   },
 
-  async execute(plan, clients, { dryRun: isDryRun }) {
+  execute(plan, clients, { dryRun }) {
     const client = clients.s3(plan.region);
-    const recorder = new CallRecorder();
     const put = plan.calls[0]!;
     const target = { Bucket: put.input['Bucket'] as string, ExpectedBucketOwner: put.input['ExpectedBucketOwner'] as string };
     const ours = (JSON.parse(put.input['Policy'] as string) as PolicyDocument).Statement;
-    const read = async (): Promise<PolicyDocument | undefined> => {
-      try {
-        const output = await recorder.send<GetBucketPolicyCommandOutput>('s3', 'GetBucketPolicy', client, new GetBucketPolicyCommand(target));
-        const parsed = parsePolicyDocument(output.Policy);
-        if (!parsed.ok) throw new Error(`the current bucket policy cannot be read: ${parsed.reason}`);
-        return parsed.document;
-      } catch (error) {
-        if (errorName(error) === 'NoSuchBucketPolicy') return undefined;
-        throw error;
-      }
-    };
     const requiredKeys = ours.flatMap((s) => Object.values(s.Condition?.['StringNotEquals'] ?? {})).flat().filter(isKeyArn);
     const enforces = (document: PolicyDocument | undefined): boolean => {
       const enforcement = s3SseEnforcement(document);
       return enforcement.enforced && requiredKeys.every((key) => enforcement.requiredKeys.includes(key));
     };
-    let prior: unknown;
-    try {
-      const current = await read();
-      prior = current ?? null;
-      if (enforces(current)) return alreadyCompliant(recorder, prior, `statements ${s3SseEnforcement(current).statements.join(', ')}`);
-      const call = { ...put, input: { ...put.input, Policy: JSON.stringify(withSseStatements(current, ours)) } };
-      if (isDryRun) return dryRun(recorder, prior, [call]);
-      await recorder.send('s3', 'PutBucketPolicy', client, new PutBucketPolicyCommand(call.input as never));
-      const after = await read();
-      if (!enforces(after)) return { kind: 'failed', reason: 'verification: the policy read back does not enforce SSE-KMS', calls: recorder.calls, prior, after: after ?? null };
-      return {
-        kind: 'applied',
-        calls: recorder.calls,
-        prior,
-        after,
-        learn: (ledger, version) => {
-          ledger.update<PolicyEnforcementEntry>(
-            { kind: 'bucket-policy', arn: plan.resource, enforced: false, requiredKeys: [], statements: [] },
-            { ...s3SseEnforcement(after), deleted: false },
-            version,
-          );
-        },
-      };
-    } catch (error) {
-      return failed(error, recorder, prior);
-    }
+    return checkAndAct<PolicyDocument | undefined>({
+      read: async (recorder) => {
+        try {
+          const output = await recorder.send<GetBucketPolicyCommandOutput>('s3', 'GetBucketPolicy', client, new GetBucketPolicyCommand(target));
+          const parsed = parsePolicyDocument(output.Policy);
+          if (!parsed.ok) throw new Error(`the current bucket policy cannot be read: ${parsed.reason}`);
+          return parsed.document;
+        } catch (error) {
+          if (errorName(error) === 'NoSuchBucketPolicy') return undefined;
+          throw error;
+        }
+      },
+      record: (state) => state ?? null,
+      needed: (state) => (enforces(state)
+        ? { calls: [], compliant: `already compliant (statements ${s3SseEnforcement(state).statements.join(', ')})` }
+        : { calls: [{ ...put, input: { ...put.input, Policy: JSON.stringify(withSseStatements(state, ours)) } }] }),
+      send: (recorder, call) => recorder.send('s3', call.operation, client, new PutBucketPolicyCommand(call.input as never)),
+      verify: (after) => (enforces(after) ? undefined : 'the policy read back does not enforce SSE-KMS'),
+      learn: (after) => (ledger, version) => {
+        ledger.update<PolicyEnforcementEntry>(
+          { kind: 'bucket-policy', arn: plan.resource, enforced: false, requiredKeys: [], statements: [] },
+          { ...s3SseEnforcement(after), deleted: false },
+          version,
+        );
+      },
+    }, dryRun);
   },
 };

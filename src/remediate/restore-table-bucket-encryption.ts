@@ -1,9 +1,9 @@
-import { GetTableBucketEncryptionCommand, PutTableBucketEncryptionCommand, type GetTableBucketEncryptionCommandOutput } from '@aws-sdk/client-s3tables';
+import { GetTableBucketEncryptionCommand, PutTableBucketEncryptionCommand, type EncryptionConfiguration, type GetTableBucketEncryptionCommandOutput } from '@aws-sdk/client-s3tables';
 import { parseS3TablesArn } from '../correlate/arn.js';
-import { ACTION_CATALOG } from './catalog.js';
 import type { TableBucketEntry } from '../correlate/ledger-entries.js';
 import { isKms } from '../correlate/s3tables.js';
-import { alreadyCompliant, CallRecorder, dryRun, failed } from './recorder.js';
+import { ACTION_CATALOG } from './catalog.js';
+import { checkAndAct } from './check-and-act.js';
 import { acceptableKey, NO_RESTORE_KEY, restoreKeyFor } from './restore-key.js';
 import type { RemediationAction } from './types.js';
 
@@ -39,39 +39,23 @@ export const restoreTableBucketEncryption: RemediationAction = {
     };
   },
 
-  async execute(plan, clients, { dryRun: isDryRun, policy }) {
+  execute(plan, clients, { dryRun, policy }) {
     const client = clients.s3tables(plan.region);
-    const recorder = new CallRecorder();
     const requirements = policy.forTableBucket(plan.resource);
-    const read = () => recorder.send<GetTableBucketEncryptionCommandOutput>('s3tables', 'GetTableBucketEncryption', client, new GetTableBucketEncryptionCommand({ tableBucketARN: plan.resource }));
-    let prior: unknown;
-    try {
-      const current = (await read()).encryptionConfiguration;
-      prior = current ?? null;
-      if (current && isKms(current) && acceptableKey(current.kmsKeyArn, plan.account, requirements, policy)) {
-        return alreadyCompliant(recorder, prior, `SSE-KMS with ${current.kmsKeyArn}`);
-      }
-      if (isDryRun) return dryRun(recorder, prior, plan.calls);
-      const put = plan.calls[0]!;
-      await recorder.send('s3tables', 'PutTableBucketEncryption', client, new PutTableBucketEncryptionCommand(put.input as never));
-      const after = (await read()).encryptionConfiguration;
-      const wanted = (put.input['encryptionConfiguration'] as { kmsKeyArn: string }).kmsKeyArn;
-      if (!after || !isKms(after) || after.kmsKeyArn !== wanted) {
-        return { kind: 'failed', reason: `verification: the table bucket reads back ${JSON.stringify(after ?? null)}`, calls: recorder.calls, prior, after: after ?? null };
-      }
-      return {
-        kind: 'applied',
-        calls: recorder.calls,
-        prior,
-        after,
-        learn: (ledger, version) => {
-          const encryption = { sseAlgorithm: after.sseAlgorithm!, kmsKeyArn: wanted };
-          ledger.update<TableBucketEntry>({ kind: 'table-bucket', arn: plan.resource }, { encryption, encryptionSource: 'request' }, version);
-          ledger.recordBucketDefault(plan.resource, { ...version, encryption });
-        },
-      };
-    } catch (error) {
-      return failed(error, recorder, prior);
-    }
+    const wanted = (plan.calls[0]!.input['encryptionConfiguration'] as { kmsKeyArn: string }).kmsKeyArn;
+    return checkAndAct<EncryptionConfiguration | undefined>({
+      read: async (recorder) => (await recorder.send<GetTableBucketEncryptionCommandOutput>('s3tables', 'GetTableBucketEncryption', client, new GetTableBucketEncryptionCommand({ tableBucketARN: plan.resource }))).encryptionConfiguration,
+      record: (state) => state ?? null,
+      needed: (state) => (isKms(state) && acceptableKey(state?.kmsKeyArn, plan.account, requirements, policy)
+        ? { calls: [], compliant: `already compliant (SSE-KMS with ${state?.kmsKeyArn})` }
+        : { calls: plan.calls }),
+      send: (recorder, call) => recorder.send('s3tables', call.operation, client, new PutTableBucketEncryptionCommand(call.input as never)),
+      verify: (after) => (isKms(after) && after?.kmsKeyArn === wanted ? undefined : `the table bucket reads back ${JSON.stringify(after ?? null)}`),
+      learn: (after) => (ledger, version) => {
+        const encryption = { sseAlgorithm: after!.sseAlgorithm!, kmsKeyArn: wanted };
+        ledger.update<TableBucketEntry>({ kind: 'table-bucket', arn: plan.resource }, { encryption, encryptionSource: 'request' }, version);
+        ledger.recordBucketDefault(plan.resource, { ...version, encryption });
+      },
+    }, dryRun);
   },
 };
