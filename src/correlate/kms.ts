@@ -28,6 +28,17 @@ export function keyMetadataOf(event: CloudTrailEvent): JsonObject | undefined {
  * (management calls can only name keys of the caller's account by id). Falls back to the raw text.
  */
 export function keyOf(event: CloudTrailEvent): string | undefined {
+  // rules and the ledger ask each data-key event for its key several times: read it once
+  if (keyCache.has(event)) return keyCache.get(event);
+  const key = readKeyOf(event);
+  keyCache.set(event, key);
+  return key;
+}
+
+const keyCache = new WeakMap<CloudTrailEvent, string | undefined>();
+const contextCache = new WeakMap<CloudTrailEvent, readonly string[]>();
+
+function readKeyOf(event: CloudTrailEvent): string | undefined {
   const context = { region: event.awsRegion, accountId: event.account };
   const candidates = [
     ...event.resources.map((r) => r.arn),
@@ -54,7 +65,13 @@ export function encryptionContextOf(event: CloudTrailEvent): JsonObject {
  * The resources a data-key call served, from its encryption context: `aws:s3:arn` is an object ARN (S3 without
  * Bucket Keys), a bucket ARN (with Bucket Keys) or an S3 Tables ARN with a path; `aws:cloudtrail:arn` names a trail.
  */
-export function contextResources(event: CloudTrailEvent): string[] {
+export function contextResources(event: CloudTrailEvent): readonly string[] {
+  let resources = contextCache.get(event);
+  if (!resources) contextCache.set(event, (resources = readContextResources(event)));
+  return resources;
+}
+
+function readContextResources(event: CloudTrailEvent): string[] {
   const context = encryptionContextOf(event);
   const out: string[] = [];
   const s3 = context['aws:s3:arn'];

@@ -80,12 +80,42 @@ export class Ledger implements LedgerWriter {
   private readonly inheritors = new Map<string, Set<string>>();
   private readonly historyRefs = new Map<string, Set<string>>();
   private readonly indexed = new Map<string, { ref?: string; inheritFrom?: string }>();
+  /**
+   * key → resource → principal → operation → window → counter: the same counters as `entries`, reached without
+   * building their long string keys (every data-key event reads and writes several of them).
+   */
+  private readonly usageIndex = new Map<string, Map<string, Map<string, Map<string, Map<number, UsageEntry>>>>>();
+
+  private usageWindows(keyArn: string, resource: string, principal: string, operation: string, create: boolean): Map<number, UsageEntry> | undefined {
+    let byResource = this.usageIndex.get(keyArn);
+    if (!byResource) {
+      if (!create) return undefined;
+      this.usageIndex.set(keyArn, (byResource = new Map()));
+    }
+    let byPrincipal = byResource.get(resource);
+    if (!byPrincipal) {
+      if (!create) return undefined;
+      byResource.set(resource, (byPrincipal = new Map()));
+    }
+    let byOperation = byPrincipal.get(principal);
+    if (!byOperation) {
+      if (!create) return undefined;
+      byPrincipal.set(principal, (byOperation = new Map()));
+    }
+    let windows = byOperation.get(operation);
+    if (!windows) {
+      if (!create) return undefined;
+      byOperation.set(operation, (windows = new Map()));
+    }
+    return windows;
+  }
 
   load(entries: Iterable<LedgerEntry>): void {
     for (const entry of entries) {
       const key = entryKey(entry);
       this.entries.set(key, entry);
       if (entry.kind === 'usage') {
+        this.usageWindows(entry.keyArn, entry.resource, entry.principal, entry.operation, true)!.set(entry.windowStart, entry);
         this.loadedCounts.set(key, entry.count);
         this.noteUsage(entry.keyArn, entry.resource, entry.principal, entry.lastSeen);
       }
@@ -262,19 +292,25 @@ export class Ledger implements LedgerWriter {
   }
 
   usage(keyArn: string, resource: string, principal: string, operation: string, windowStart: number): number {
-    const entry = this.entries.get(usageKey(keyArn, resource, principal, operation, windowStart));
-    return entry?.kind === 'usage' ? entry.count : 0;
+    return this.usageWindows(keyArn, resource, principal, operation, false)?.get(windowStart)?.count ?? 0;
   }
 
   countUsage(keyArn: string, resource: string, principal: string, operation: string, eventTimeMs: number): void {
     const windowStart = Math.floor(eventTimeMs / USAGE_WINDOW_MS) * USAGE_WINDOW_MS;
-    const key = usageKey(keyArn, resource, principal, operation, windowStart);
-    const existing = this.entries.get(key);
-    const entry: UsageEntry = existing?.kind === 'usage'
-      ? { ...existing, count: existing.count + 1, lastSeen: Math.max(existing.lastSeen, eventTimeMs) }
-      : { kind: 'usage', key, keyArn, resource, principal, operation, windowStart, count: 1, lastSeen: eventTimeMs };
-    this.entries.set(key, entry);
-    this.dirty.add(key);
+    const windows = this.usageWindows(keyArn, resource, principal, operation, true)!;
+    const existing = windows.get(windowStart);
+    if (existing) {
+      // in place: the hottest write of a replay; stores get copies (takeDirty) and loaded entries are the ledger's own
+      existing.count++;
+      if (existing.lastSeen < eventTimeMs) existing.lastSeen = eventTimeMs;
+      this.dirty.add(existing.key);
+    } else {
+      const key = usageKey(keyArn, resource, principal, operation, windowStart);
+      const entry: UsageEntry = { kind: 'usage', key, keyArn, resource, principal, operation, windowStart, count: 1, lastSeen: eventTimeMs };
+      this.entries.set(key, entry);
+      windows.set(windowStart, entry);
+      this.dirty.add(key);
+    }
     this.noteUsage(keyArn, resource, principal, eventTimeMs);
   }
 
@@ -285,6 +321,7 @@ export class Ledger implements LedgerWriter {
     for (const [key, entry] of this.entries) {
       if (entry.kind === 'usage' && entry.windowStart < horizon) {
         this.entries.delete(key);
+        this.usageWindows(entry.keyArn, entry.resource, entry.principal, entry.operation, false)?.delete(entry.windowStart);
         this.dirty.delete(key);
         this.removed.add(key);
         removed++;

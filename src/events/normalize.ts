@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { parseCloudTrailDate, toIsoSeconds } from './dates.js';
 import { normalizePrincipal } from './principal.js';
-import { cloudTrailRecordSchema, describeIssues, eventBridgeEnvelopeSchema } from './schema.js';
+import { cloudTrailRecordSchema, describeIssues, eventBridgeEnvelopeSchema, isCloudTrailRecord } from './schema.js';
 import type { CloudTrailEvent, InputLocation, JsonObject, ReadItem, ResourceRef } from './types.js';
 
 const CANONICAL_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
@@ -60,15 +60,28 @@ function toReadOnly(value: unknown): boolean | undefined {
   return undefined;
 }
 
+/** The last record time read: records of one log file or burst mostly share their second. */
+let lastTimeText = '';
+let lastTimeMs: number | undefined;
+
+function recordTime(text: string): number | undefined {
+  if (text !== lastTimeText) {
+    lastTimeMs = parseCloudTrailDate(text);
+    lastTimeText = text;
+  }
+  return lastTimeMs;
+}
+
 /** One CloudTrail record (the `detail` of an envelope, or an element of `Records`) → event or error. */
 export function normalizeRecord(value: unknown, location: InputLocation, envelope?: EnvelopeContext): ReadItem {
-  const parsed = cloudTrailRecordSchema.safeParse(value);
-  if (!parsed.success) {
-    return { kind: 'error', error: { location, reason: `not a CloudTrail record: ${describeIssues(parsed.error)}` } };
+  if (!isCloudTrailRecord(value)) {
+    const parsed = cloudTrailRecordSchema.safeParse(value);
+    const reason = parsed.success ? 'the record guard and schema disagree (a bug: please report it)' : describeIssues(parsed.error);
+    return { kind: 'error', error: { location, reason: `not a CloudTrail record: ${reason}` } };
   }
-  const record = parsed.data;
+  const record = value;
   const timeText = record.eventTime ?? envelope?.time;
-  const parsedTime = timeText === undefined ? undefined : parseCloudTrailDate(timeText);
+  const parsedTime = timeText === undefined ? undefined : recordTime(timeText);
   if (timeText !== undefined && parsedTime === undefined) {
     return { kind: 'error', error: { location, reason: `not a CloudTrail record: eventTime "${timeText}" is not a date` } };
   }

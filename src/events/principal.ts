@@ -31,33 +31,28 @@ export function normalizePrincipal(userIdentity: Record<string, unknown> | null 
   const principalId = str(userIdentity['principalId']);
 
   if (!type && invokedBy === 'AWS Internal') {
-    return compact({ kind: 'AWSInternal', id: 'AWS Internal', accountId, invokedBy });
+    return withOptional({ kind: 'AWSInternal', id: 'AWS Internal' }, { accountId, invokedBy });
   }
   if (type === 'AWSService') {
-    return compact({ kind: 'AWSService', id: invokedBy ?? principalId ?? 'AWSService', accountId, invokedBy });
+    return withOptional({ kind: 'AWSService', id: invokedBy ?? principalId ?? 'AWSService' }, { accountId, invokedBy });
   }
   const kind: IdentityKind = type && KNOWN_KINDS.has(type as IdentityKind) ? (type as IdentityKind) : 'Unknown';
-
-  const principal: Principal = {
-    kind,
-    id: arn ?? principalId ?? invokedBy ?? accountId ?? 'unknown',
-    arn,
-    accountId,
-    invokedBy,
-  };
+  const optional: Partial<Principal> = { arn, accountId, invokedBy };
   if (kind === 'AssumedRole') {
     const sessionContext = userIdentity['sessionContext'] as Record<string, unknown> | undefined;
     const issuer = sessionContext?.['sessionIssuer'] as Record<string, unknown> | undefined;
     const fromArn = arn ? splitAssumedRoleArn(arn) : {};
-    principal.roleArn = str(issuer?.['arn']) ?? fromArn.roleArn;
-    principal.sessionName = fromArn.sessionName ?? principalId?.split(':')[1];
+    optional.roleArn = str(issuer?.['arn']) ?? fromArn.roleArn;
+    optional.sessionName = fromArn.sessionName ?? principalId?.split(':')[1];
   }
-  return compact(principal);
+  return withOptional({ kind, id: arn ?? principalId ?? invokedBy ?? accountId ?? 'unknown' }, optional);
 }
 
-function compact(principal: Principal): Principal {
-  for (const key of Object.keys(principal) as (keyof Principal)[]) {
-    if (principal[key] === undefined) delete principal[key];
+/** Sets only the fields that have a value (never `delete`: it turns objects into slow dictionaries). */
+function withOptional(principal: Principal, optional: Partial<Principal>): Principal {
+  for (const key of ['arn', 'accountId', 'roleArn', 'sessionName', 'invokedBy'] as const) {
+    const value = optional[key];
+    if (value !== undefined) principal[key] = value;
   }
   return principal;
 }

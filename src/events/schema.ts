@@ -4,7 +4,12 @@ import { z } from 'zod';
  * Loose schemas: only what the core relies on is checked, everything else is kept as it is
  * (CloudTrail adds fields with every minor eventVersion).
  */
-const jsonObjectOrNull = z.record(z.string(), z.unknown()).nullish();
+/**
+ * A JSON object taken as it is: `z.record` would copy every member of every request (the hot path of a replay runs
+ * this for each record), and nothing below the top level is validated anyway.
+ */
+const jsonObject = z.custom<Record<string, unknown>>((value) => typeof value === 'object' && value !== null && !Array.isArray(value), { message: 'expected an object' });
+const jsonObjectOrNull = jsonObject.nullish();
 
 export const cloudTrailRecordSchema = z.looseObject({
   eventVersion: z.string().optional(),
@@ -21,7 +26,7 @@ export const cloudTrailRecordSchema = z.looseObject({
   errorCode: z.string().optional(),
   errorMessage: z.string().optional(),
   readOnly: z.union([z.boolean(), z.string()]).optional(),
-  userIdentity: z.record(z.string(), z.unknown()).nullish(),
+  userIdentity: jsonObjectOrNull,
   requestParameters: jsonObjectOrNull,
   responseElements: jsonObjectOrNull,
   additionalEventData: jsonObjectOrNull,
@@ -29,6 +34,39 @@ export const cloudTrailRecordSchema = z.looseObject({
   resources: z.array(z.unknown()).nullish(),
 });
 export type CloudTrailRecord = z.infer<typeof cloudTrailRecordSchema>;
+
+const OPTIONAL_STRINGS = [
+  'eventVersion', 'eventTime', 'eventID', 'eventType', 'awsRegion', 'recipientAccountId', 'sourceIPAddress', 'userAgent', 'errorCode', 'errorMessage',
+] as const;
+const OPTIONAL_OBJECTS = ['userIdentity', 'requestParameters', 'responseElements', 'additionalEventData', 'serviceEventDetails'] as const;
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Exactly what cloudTrailRecordSchema accepts, without building a copy: the hot path of every replay and invocation.
+ * The schema stays the source of the error messages (it runs only when this says no), and a property test holds the
+ * two to the same verdict on arbitrary JSON.
+ */
+export function isCloudTrailRecord(value: unknown): value is CloudTrailRecord {
+  if (!isPlainObject(value)) return false;
+  const name = value['eventName'];
+  const source = value['eventSource'];
+  if (typeof name !== 'string' || name.length === 0 || typeof source !== 'string' || source.length === 0) return false;
+  for (const key of OPTIONAL_STRINGS) {
+    const field = value[key];
+    if (field !== undefined && typeof field !== 'string') return false;
+  }
+  for (const key of OPTIONAL_OBJECTS) {
+    const field = value[key];
+    if (field !== undefined && field !== null && !isPlainObject(field)) return false;
+  }
+  const readOnly = value['readOnly'];
+  if (readOnly !== undefined && typeof readOnly !== 'boolean' && typeof readOnly !== 'string') return false;
+  const resources = value['resources'];
+  return resources === undefined || resources === null || Array.isArray(resources);
+}
 
 export const eventBridgeEnvelopeSchema = z.looseObject({
   version: z.string().optional(),
@@ -39,7 +77,7 @@ export const eventBridgeEnvelopeSchema = z.looseObject({
   time: z.string().optional(),
   region: z.string().optional(),
   resources: z.array(z.unknown()).optional(),
-  detail: z.record(z.string(), z.unknown()),
+  detail: jsonObject,
 });
 export type EventBridgeEnvelope = z.infer<typeof eventBridgeEnvelopeSchema>;
 
