@@ -34,7 +34,16 @@ function countDataKeyUsage(event: CloudTrailEvent, keyArn: string, ledger: Ledge
   if (served.objectLevel) ledger.countUsage(keyArn, served.resource, '*', 'per-object', event.eventTimeMs);
 }
 
+const servedCache = new WeakMap<CloudTrailEvent, { resource: string; objectLevel: boolean }>();
+
+/** The resource a data-key call served; four usage rules and the ledger ask each event, so it is read once. */
 export function servedResource(event: CloudTrailEvent): { resource: string; objectLevel: boolean } {
+  let served = servedCache.get(event);
+  if (!served) servedCache.set(event, (served = readServedResource(event)));
+  return served;
+}
+
+function readServedResource(event: CloudTrailEvent): { resource: string; objectLevel: boolean } {
   const [first, second] = contextResources(event);
   if (first && second && parseS3Arn(first)?.objectArn) return { resource: second, objectLevel: true };
   if (first && second) return { resource: first, objectLevel: false }; // a table, then its table bucket

@@ -108,7 +108,25 @@ export function s3BucketArn(bucket: string, partition = 'aws'): string {
   return `arn:${partition}:s3:::${bucket}`;
 }
 
+/**
+ * S3 ARNs have no region or account (`arn:aws:s3:::bucket/key`): object ARNs are nearly all distinct, so they would
+ * only churn parseArn's cache; this one shape is matched directly.
+ */
+const S3_ARN = /^arn:(aws[a-z-]*):s3:::([^/]+)(?:\/(.*))?$/s;
+
 export function parseS3Arn(text: unknown): S3Arn | undefined {
+  if (typeof text === 'string') {
+    const match = S3_ARN.exec(text);
+    if (match) {
+      const [, partition, bucket, key] = match;
+      const result: S3Arn = { bucket: bucket!, bucketArn: s3BucketArn(bucket!, partition) };
+      if (key) {
+        result.key = key;
+        result.objectArn = `${result.bucketArn}/${key}`;
+      }
+      return result;
+    }
+  }
   const arn = parseArn(text);
   if (!arn || arn.service !== 's3') return undefined;
   const slash = arn.resource.indexOf('/');

@@ -75,14 +75,15 @@ function readContextResources(event: CloudTrailEvent): string[] {
   const context = encryptionContextOf(event);
   const out: string[] = [];
   const s3 = context['aws:s3:arn'];
-  const tables = parseS3TablesArn(s3);
-  if (tables) {
-    if (tables.tableArn) out.push(tables.tableArn);
-    out.push(tables.bucketArn);
+  // S3 first: its ARNs are matched without the generic parser, and they are most of the data-key traffic
+  const object = parseS3Arn(s3);
+  if (object) {
+    if (object.objectArn) out.push(object.objectArn);
+    out.push(object.bucketArn);
   } else {
-    const object = parseS3Arn(s3);
-    if (object?.objectArn) out.push(object.objectArn);
-    if (object) out.push(object.bucketArn);
+    const tables = parseS3TablesArn(s3);
+    if (tables?.tableArn) out.push(tables.tableArn);
+    if (tables) out.push(tables.bucketArn);
   }
   const trail = context['aws:cloudtrail:arn'];
   if (typeof trail === 'string' && parseArn(trail)) out.push(trail);
