@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { policyFromInput } from '../src/policy/load.js';
 import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
@@ -26,7 +27,7 @@ export async function dynamoWriteAmplification(count: number): Promise<{ events:
     return next(args);
   }, { step: 'initialize', name: 'countRequests' });
   await client.send(new CreateTableCommand({ TableName: 'bench', AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }], BillingMode: 'PAY_PER_REQUEST' }));
-  const pipeline = await Pipeline.create({ policy: Policy.fromInput(), store: new DynamoDbStateStore({ tableName: 'bench', client }) });
+  const pipeline = await Pipeline.create({ policy: policyFromInput(), store: new DynamoDbStateStore({ tableName: 'bench', client }) });
   const start = performance.now();
   for (let i = 0; i < count; i++) {
     for (const item of normalizeValue(generateRecord(i), { source: 'bench' })) {

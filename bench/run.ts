@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { policyFromInput } from '../src/policy/load.js';
 import { cpus, totalmem } from 'node:os';
 import { JsonSplitter } from '../src/events/json-splitter.js';
 import { normalizeValue } from '../src/events/normalize.js';
@@ -46,7 +47,7 @@ function ledgerOnly(text: string): number {
 }
 
 async function fullPipeline(text: string): Promise<{ events: number; findings: number }> {
-  const pipeline = await Pipeline.create({ policy: Policy.fromInput(), store: new MemoryStateStore() });
+  const pipeline = await Pipeline.create({ policy: policyFromInput(), store: new MemoryStateStore() });
   let events = 0;
   let findings = 0;
   let rendered = 0;

@@ -3,11 +3,11 @@ import { INVENTORY_SERVICES, inventoryClients, runInventory } from '../src/inven
 import type { SweepReport } from '../src/inventory/sweep.js';
 import { deployedStore } from '../src/lambda/store.js';
 
-const store = deployedStore();
+const storeReady = deployedStore();
 
 /** Scheduled: re-reads the posture from AWS so the ledger stays right even when events were missed (best-effort delivery). */
 export async function handler(_event: ScheduledEvent, context?: Context): Promise<SweepReport> {
-  const report = await runInventory(inventoryClients(INVENTORY_SERVICES), store);
+  const report = await runInventory(inventoryClients(INVENTORY_SERVICES), await storeReady);
   console.log(JSON.stringify({ level: report.errors.length ? 'WARN' : 'INFO', message: 'inventory', requestId: context?.awsRequestId, ...report }));
   return report;
 }

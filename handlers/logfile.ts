@@ -9,7 +9,7 @@ import { handOffRemediations } from '../src/lambda/remediation-handoff.js';
 import { Pipeline } from '../src/pipeline.js';
 
 const policyReady = loadDeployedPolicy();
-const store = deployedStore();
+const storeReady = deployedStore();
 let s3: S3Client | undefined;
 
 /**
@@ -20,11 +20,12 @@ let s3: S3Client | undefined;
 export async function handler(event: EventBridgeEvent<'Object Created', { bucket?: { name?: string }; object?: { key?: string } }>, context?: Context): Promise<LogFileResult[]> {
   s3 ??= new S3Client({ followRegionRedirects: true });
   const policy = await policyReady;
+  const store = await storeReady;
   const results: LogFileResult[] = [];
   for (const object of objectsOf(event)) {
     const pipeline = await Pipeline.create({ policy, store });
     const result = await processLogObject(s3, object, pipeline);
-    result.findings = await handOffRemediations(result.findings, policy, store, deployedRemediationQueue(context));
+    result.findings = await handOffRemediations(result.findings, policy, store, await deployedRemediationQueue(context));
     await publishFindings(result.findings, await deployedSinks(alertTopicArn(process.env, context)), store, policy);
     results.push(result);
     console.log(JSON.stringify({ level: result.errors.length ? 'ERROR' : 'INFO', message: 'log object', requestId: context?.awsRequestId, object: result.object, records: result.records, findings: result.findings.length, duplicates: result.duplicates, errors: result.errors.slice(0, 10), skipped: result.skipped }));

@@ -10,15 +10,18 @@ import { handOffRemediations } from '../src/lambda/remediation-handoff.js';
 // Cold start: the policy is validated once. The store is the DynamoDB state table (memory under invoke local):
 // every invocation loads the ledger, so findings see what other execution environments learnt.
 const policyReady = loadDeployedPolicy();
-const store = deployedStore();
+const storeReady = deployedStore();
 
 /** One EventBridge event per invocation: throw to have Lambda retry it and then send it to the failure destination. */
 export async function handler(event: EventBridgeEvent<string, unknown>, context?: Context): Promise<EnvelopeResult> {
   const policy = await policyReady;
+  const store = await storeReady;
   const pipeline = await Pipeline.create({ policy, store });
   const result = await processEnvelope(event, pipeline);
-  result.findings = await handOffRemediations(result.findings, policy, store, deployedRemediationQueue(context));
-  if (result.findings.length) await publishFindings(result.findings, await deployedSinks(alertTopicArn(process.env, context)), store, policy);
+  if (result.findings.length) {
+    result.findings = await handOffRemediations(result.findings, policy, store, await deployedRemediationQueue(context));
+    await publishFindings(result.findings, await deployedSinks(alertTopicArn(process.env, context)), store, policy);
+  }
   // log ids and classification only: event payloads can carry policies, key ids and IPs
   console.log(JSON.stringify({
     level: 'INFO',

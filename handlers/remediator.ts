@@ -10,7 +10,7 @@ import { outcomeFinding } from '../src/remediate/outcome-finding.js';
 import { onceKey, remediate } from '../src/remediate/remediate.js';
 
 const policyReady = loadDeployedPolicy();
-const store = deployedStore();
+const storeReady = deployedStore();
 const clients = regionalClients();
 let ssm: SSMClient | undefined;
 
@@ -21,6 +21,7 @@ let ssm: SSMClient | undefined;
  */
 export async function handler(event: SQSEvent, context?: Context): Promise<SQSBatchResponse> {
   const policy = await policyReady;
+  const store = await storeReady;
   ssm ??= new SSMClient({ requestHandler: { requestTimeout: 3000, connectionTimeout: 2000 } });
   const killSwitch = await readKillSwitch(ssm, process.env['REMEDIATION_KILL_SWITCH_PARAMETER']);
   const sinks = await deployedSinks(alertTopicArn(process.env, context));

@@ -7,7 +7,7 @@ import { Pipeline } from '../src/pipeline.js';
 import { deployedStore } from '../src/lambda/store.js';
 
 const policyReady = loadDeployedPolicy();
-const store = deployedStore();
+const storeReady = deployedStore();
 
 /**
  * KMS data-key events, buffered through SQS and handled in batches: each message is one EventBridge event. A message
@@ -15,6 +15,7 @@ const store = deployedStore();
  * (and, after the queue's maxReceiveCount, dead-lettered); the rest of the batch completes.
  */
 export async function handler(event: SQSEvent, context?: Context): Promise<SQSBatchResponse> {
+  const store = await storeReady;
   const pipeline = await Pipeline.create({ policy: await policyReady, store });
   const sinks = await deployedSinks(alertTopicArn(process.env, context));
   const policy = await policyReady;

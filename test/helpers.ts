@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Finding } from '../src/alerts/finding.js';
 import { readInputs } from '../src/events/reader.js';
 import type { ReadItem } from '../src/events/types.js';
-import { loadPolicyFile } from '../src/policy/load.js';
+import { loadPolicyFile, policyFromInput } from '../src/policy/load.js';
 import { Policy } from '../src/policy/policy.js';
 import { Pipeline } from '../src/pipeline.js';
 import { RULE_IDS } from '../src/rules/index.js';
@@ -23,7 +23,7 @@ export function examplePolicy(): Promise<Policy> {
 }
 
 /** Replays files through a fresh pipeline; returns the findings and the pipeline (for its ledger). */
-export async function replayFiles(paths: string[], policy: Policy = Policy.fromInput()): Promise<{ findings: Finding[]; pipeline: Pipeline; items: ReadItem[] }> {
+export async function replayFiles(paths: string[], policy: Policy = policyFromInput()): Promise<{ findings: Finding[]; pipeline: Pipeline; items: ReadItem[] }> {
   const pipeline = await Pipeline.create({ policy, store: new MemoryStateStore() });
   const findings: Finding[] = [];
   const items = await collect(paths);

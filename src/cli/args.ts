@@ -30,6 +30,8 @@ Commands:
                       [--format text|json]. Exit 3 when the ledger knows nothing about it.
   validate [FILE]     Check a policy file (default config/policy.yaml, the deployed one): exit 0 valid, 2 not,
                       with file:line and key path for each problem; warns about expired suppressions.
+                      --out FILE.json also writes the compiled form the Lambda functions load (serverless
+                      package does this itself).
   rules               List the rules with their id, default severity and title.
   help                Show this text.
 

@@ -1,4 +1,8 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
 import { Suppressions } from '../alerts/suppress.js';
+import { policyTextHash, type CompiledPolicy } from '../policy/compiled.js';
+import type { Policy } from '../policy/policy.js';
 import { loadPolicyFile, PolicyError } from '../policy/load.js';
 import { RULE_IDS, RULES } from '../rules/index.js';
 import { StateFileError } from '../state/file.js';
@@ -16,9 +20,9 @@ export async function main(argv: string[], io: ReplayIo): Promise<number> {
       case 'inventory':
         return await inventoryCommand(rest, io);
       case 'validate': {
-        const path = rest[0] === '--policy' ? rest[1] : rest[0] ?? 'config/policy.yaml';
-        if (!path) throw new UsageError('validate [--policy] FILE');
+        const { path, out } = parseValidateArgs(rest);
         const policy = await loadPolicyFile(path, RULE_IDS);
+        if (out) await writeCompiledPolicy(path, out, policy);
         const expired = new Suppressions(policy, Date.now()).expired;
         for (const warning of expired) io.stderr.write(`warning: ${warning}\n`);
         io.stdout.write(`${path}: valid (${policy.document.tableBuckets.length} table bucket rules, ${policy.document.buckets.length} bucket rules, ${policy.document.suppressions.length} suppressions)\n`);
@@ -51,6 +55,18 @@ export async function main(argv: string[], io: ReplayIo): Promise<number> {
     }
     throw error;
   }
+}
+
+function parseValidateArgs(args: string[]): { path: string; out?: string } {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { policy: { type: 'string' }, out: { type: 'string' } } });
+  const path = values.policy ?? positionals[0] ?? 'config/policy.yaml';
+  return values.out ? { path, out: values.out } : { path };
+}
+
+/** The packaged form the Lambda functions load (see src/policy/compiled.ts). */
+async function writeCompiledPolicy(path: string, out: string, policy: Policy): Promise<void> {
+  const compiled: CompiledPolicy = { compiledFrom: path, sha256: policyTextHash(await readFile(path, 'utf8')), document: policy.document };
+  await writeFile(out, `${JSON.stringify(compiled, null, 2)}\n`);
 }
 
 export async function run(): Promise<void> {

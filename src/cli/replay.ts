@@ -4,7 +4,7 @@ import type { Finding } from '../alerts/finding.js';
 import { renderFindingText, renderPostureText } from '../alerts/render-text.js';
 import { readInputs } from '../events/reader.js';
 import { formatLocation, type InputError, type InputSkip } from '../events/types.js';
-import { loadPolicyFile } from '../policy/load.js';
+import { loadPolicyFile, policyFromInput } from '../policy/load.js';
 import { Policy } from '../policy/policy.js';
 import { Pipeline } from '../pipeline.js';
 import { RULE_IDS, RULES } from '../rules/index.js';
@@ -47,7 +47,7 @@ const PROGRESS_EVERY_MS = 250;
 
 /** The local main job: every input through the same pipeline the Lambda functions run. */
 export async function replay(options: ReplayOptions, io: ReplayIo): Promise<number> {
-  const policy = options.policy ? await loadPolicyFile(options.policy, RULE_IDS) : Policy.fromInput();
+  const policy = options.policy ? await loadPolicyFile(options.policy, RULE_IDS) : policyFromInput();
   const store: StateStore = options.state ? await FileStateStore.open(options.state) : new MemoryStateStore();
   const pipeline = await Pipeline.create({
     policy,

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { parseCloudTrailDate, toIsoSeconds } from './dates.js';
 import { normalizePrincipal } from './principal.js';
-import { cloudTrailRecordSchema, describeIssues, eventBridgeEnvelopeSchema, isCloudTrailRecord } from './schema.js';
+import { envelopeProblem, recordProblem, type CloudTrailRecord, type EventBridgeEnvelope } from './schema.js';
 import type { CloudTrailEvent, InputLocation, JsonObject, ReadItem, ResourceRef } from './types.js';
 
 const CANONICAL_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
@@ -74,12 +74,9 @@ function recordTime(text: string): number | undefined {
 
 /** One CloudTrail record (the `detail` of an envelope, or an element of `Records`) → event or error. */
 export function normalizeRecord(value: unknown, location: InputLocation, envelope?: EnvelopeContext): ReadItem {
-  if (!isCloudTrailRecord(value)) {
-    const parsed = cloudTrailRecordSchema.safeParse(value);
-    const reason = parsed.success ? 'the record guard and schema disagree (a bug: please report it)' : describeIssues(parsed.error);
-    return { kind: 'error', error: { location, reason: `not a CloudTrail record: ${reason}` } };
-  }
-  const record = value;
+  const problem = recordProblem(value);
+  if (problem) return { kind: 'error', error: { location, reason: `not a CloudTrail record: ${problem}` } };
+  const record = value as CloudTrailRecord;
   const timeText = record.eventTime ?? envelope?.time;
   const parsedTime = timeText === undefined ? undefined : recordTime(timeText);
   if (timeText !== undefined && parsedTime === undefined) {
@@ -168,23 +165,22 @@ export function normalizeValue(value: unknown, location: InputLocation): ReadIte
     return [{ kind: 'skip', skip: { location, reason: 'CloudTrail digest file: holds hashes of log files, no events' } }];
   }
   if ('detail' in value && 'detail-type' in value) {
-    const envelope = eventBridgeEnvelopeSchema.safeParse(value);
-    if (!envelope.success) {
-      return [{ kind: 'error', error: { location, reason: `not an EventBridge event: ${describeIssues(envelope.error)}` } }];
-    }
-    const detailType = envelope.data['detail-type'];
-    if (envelope.data.source === 'aws.kms' && KMS_NATIVE_DETAIL_TYPES.has(detailType)) {
+    const problem = envelopeProblem(value);
+    if (problem) return [{ kind: 'error', error: { location, reason: `not an EventBridge event: ${problem}` } }];
+    const envelope = value as EventBridgeEnvelope;
+    const detailType = envelope['detail-type'];
+    if (envelope.source === 'aws.kms' && KMS_NATIVE_DETAIL_TYPES.has(detailType)) {
       return [normalizeKmsNativeEvent(value, location)];
     }
     if (!detailType.includes('via CloudTrail')) {
-      return [{ kind: 'skip', skip: { location, reason: `EventBridge "${detailType}" event from ${envelope.data.source} is not a CloudTrail event` } }];
+      return [{ kind: 'skip', skip: { location, reason: `EventBridge "${detailType}" event from ${envelope.source} is not a CloudTrail event` } }];
     }
     const context: EnvelopeContext = { detailType };
-    if (envelope.data.id) context.id = envelope.data.id;
-    if (envelope.data.time) context.time = envelope.data.time;
-    if (envelope.data.account) context.account = envelope.data.account;
-    if (envelope.data.region) context.region = envelope.data.region;
-    return [normalizeRecord(envelope.data.detail, location, context)];
+    if (envelope.id) context.id = envelope.id;
+    if (envelope.time) context.time = envelope.time;
+    if (envelope.account) context.account = envelope.account;
+    if (envelope.region) context.region = envelope.region;
+    return [normalizeRecord(envelope.detail, location, context)];
   }
   return [normalizeRecord(value, location)];
 }

@@ -1,90 +1,105 @@
-import { z } from 'zod';
-
 /**
- * Loose schemas: only what the core relies on is checked, everything else is kept as it is
- * (CloudTrail adds fields with every minor eventVersion).
+ * What the core relies on in a CloudTrail record and an EventBridge envelope, checked loosely: only those fields, with
+ * everything else kept as it is (CloudTrail adds fields with every minor eventVersion). Hand-written rather than zod:
+ * this runs for every record of every replay and invocation, without copying it, and keeps zod off the Lambda cold
+ * start. test/events/reference-schema.ts states the same shapes in zod, and a property test holds both to the same
+ * verdict on arbitrary JSON.
  */
-/**
- * A JSON object taken as it is: `z.record` would copy every member of every request (the hot path of a replay runs
- * this for each record), and nothing below the top level is validated anyway.
- */
-const jsonObject = z.custom<Record<string, unknown>>((value) => typeof value === 'object' && value !== null && !Array.isArray(value), { message: 'expected an object' });
-const jsonObjectOrNull = jsonObject.nullish();
-
-export const cloudTrailRecordSchema = z.looseObject({
-  eventVersion: z.string().optional(),
-  eventName: z.string().min(1),
-  eventSource: z.string().min(1),
+export interface CloudTrailRecord {
+  eventVersion?: string;
+  eventName: string;
+  eventSource: string;
   /** Absent in trimmed excerpts; the envelope's time stands in, else the event sorts as oldest. */
-  eventTime: z.string().optional(),
-  eventID: z.string().optional(),
-  eventType: z.string().optional(),
-  awsRegion: z.string().optional(),
-  recipientAccountId: z.string().optional(),
-  sourceIPAddress: z.string().optional(),
-  userAgent: z.string().optional(),
-  errorCode: z.string().optional(),
-  errorMessage: z.string().optional(),
-  readOnly: z.union([z.boolean(), z.string()]).optional(),
-  userIdentity: jsonObjectOrNull,
-  requestParameters: jsonObjectOrNull,
-  responseElements: jsonObjectOrNull,
-  additionalEventData: jsonObjectOrNull,
-  serviceEventDetails: jsonObjectOrNull,
-  resources: z.array(z.unknown()).nullish(),
-});
-export type CloudTrailRecord = z.infer<typeof cloudTrailRecordSchema>;
+  eventTime?: string;
+  eventID?: string;
+  eventType?: string;
+  awsRegion?: string;
+  recipientAccountId?: string;
+  sourceIPAddress?: string;
+  userAgent?: string;
+  errorCode?: string;
+  errorMessage?: string;
+  readOnly?: boolean | string;
+  userIdentity?: Record<string, unknown> | null;
+  requestParameters?: Record<string, unknown> | null;
+  responseElements?: Record<string, unknown> | null;
+  additionalEventData?: Record<string, unknown> | null;
+  serviceEventDetails?: Record<string, unknown> | null;
+  resources?: unknown[] | null;
+  [field: string]: unknown;
+}
 
-const OPTIONAL_STRINGS = [
+export interface EventBridgeEnvelope {
+  version?: string;
+  id?: string;
+  'detail-type': string;
+  source: string;
+  account?: string;
+  time?: string;
+  region?: string;
+  resources?: unknown[];
+  detail: Record<string, unknown>;
+  [field: string]: unknown;
+}
+
+const RECORD_OPTIONAL_STRINGS = [
   'eventVersion', 'eventTime', 'eventID', 'eventType', 'awsRegion', 'recipientAccountId', 'sourceIPAddress', 'userAgent', 'errorCode', 'errorMessage',
 ] as const;
-const OPTIONAL_OBJECTS = ['userIdentity', 'requestParameters', 'responseElements', 'additionalEventData', 'serviceEventDetails'] as const;
+const RECORD_OPTIONAL_OBJECTS = ['userIdentity', 'requestParameters', 'responseElements', 'additionalEventData', 'serviceEventDetails'] as const;
+const ENVELOPE_OPTIONAL_STRINGS = ['version', 'id', 'account', 'time', 'region'] as const;
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/**
- * Exactly what cloudTrailRecordSchema accepts, without building a copy: the hot path of every replay and invocation.
- * The schema stays the source of the error messages (it runs only when this says no), and a property test holds the
- * two to the same verdict on arbitrary JSON.
- */
-export function isCloudTrailRecord(value: unknown): value is CloudTrailRecord {
-  if (!isPlainObject(value)) return false;
-  const name = value['eventName'];
-  const source = value['eventSource'];
-  if (typeof name !== 'string' || name.length === 0 || typeof source !== 'string' || source.length === 0) return false;
-  for (const key of OPTIONAL_STRINGS) {
-    const field = value[key];
-    if (field !== undefined && typeof field !== 'string') return false;
-  }
-  for (const key of OPTIONAL_OBJECTS) {
-    const field = value[key];
-    if (field !== undefined && field !== null && !isPlainObject(field)) return false;
-  }
-  const readOnly = value['readOnly'];
-  if (readOnly !== undefined && typeof readOnly !== 'boolean' && typeof readOnly !== 'string') return false;
-  const resources = value['resources'];
-  return resources === undefined || resources === null || Array.isArray(resources);
+function kindOf(value: unknown): string {
+  return value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
 }
 
-export const eventBridgeEnvelopeSchema = z.looseObject({
-  version: z.string().optional(),
-  id: z.string().optional(),
-  'detail-type': z.string().min(1),
-  source: z.string().min(1),
-  account: z.string().optional(),
-  time: z.string().optional(),
-  region: z.string().optional(),
-  resources: z.array(z.unknown()).optional(),
-  detail: jsonObject,
-});
-export type EventBridgeEnvelope = z.infer<typeof eventBridgeEnvelopeSchema>;
+function requiredString(object: Record<string, unknown>, key: string): string | undefined {
+  const value = object[key];
+  if (typeof value !== 'string') return `${key}: expected a string, found ${kindOf(value)}`;
+  return value.length === 0 ? `${key}: must not be empty` : undefined;
+}
 
-/** Turns a zod error into one line a person can act on: `eventName: expected string, received undefined`. */
-export function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .slice(0, 3)
-    .map((issue) => `${issue.path.length ? issue.path.join('.') : '(root)'}: ${issue.message}`)
-    .join('; ');
+function optionalStrings(object: Record<string, unknown>, keys: readonly string[]): string | undefined {
+  for (const key of keys) {
+    const value = object[key];
+    if (value !== undefined && typeof value !== 'string') return `${key}: expected a string, found ${kindOf(value)}`;
+  }
+  return undefined;
+}
+
+/** Why a value is not a CloudTrail record (the first problem, as `field: what is wrong`), or undefined when it is one. */
+export function recordProblem(value: unknown): string | undefined {
+  if (!isPlainObject(value)) return `(root): expected an object, found ${kindOf(value)}`;
+  const problem = requiredString(value, 'eventName') ?? requiredString(value, 'eventSource') ?? optionalStrings(value, RECORD_OPTIONAL_STRINGS);
+  if (problem) return problem;
+  for (const key of RECORD_OPTIONAL_OBJECTS) {
+    const field = value[key];
+    if (field !== undefined && field !== null && !isPlainObject(field)) return `${key}: expected an object, found ${kindOf(field)}`;
+  }
+  const readOnly = value['readOnly'];
+  if (readOnly !== undefined && typeof readOnly !== 'boolean' && typeof readOnly !== 'string') return `readOnly: expected a boolean, found ${kindOf(readOnly)}`;
+  const resources = value['resources'];
+  if (resources !== undefined && resources !== null && !Array.isArray(resources)) return `resources: expected an array, found ${kindOf(resources)}`;
+  return undefined;
+}
+
+export function isCloudTrailRecord(value: unknown): value is CloudTrailRecord {
+  return recordProblem(value) === undefined;
+}
+
+/** Why a value is not an EventBridge envelope, or undefined when it is one. */
+export function envelopeProblem(value: unknown): string | undefined {
+  if (!isPlainObject(value)) return `(root): expected an object, found ${kindOf(value)}`;
+  const problem = requiredString(value, 'detail-type') ?? requiredString(value, 'source') ?? optionalStrings(value, ENVELOPE_OPTIONAL_STRINGS);
+  if (problem) return problem;
+  const resources = value['resources'];
+  if (resources !== undefined && !Array.isArray(resources)) return `resources: expected an array, found ${kindOf(resources)}`;
+  return isPlainObject(value['detail']) ? undefined : `detail: expected an object, found ${kindOf(value['detail'])}`;
+}
+
+export function isEventBridgeEnvelope(value: unknown): value is EventBridgeEnvelope {
+  return envelopeProblem(value) === undefined;
 }

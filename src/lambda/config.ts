@@ -1,14 +1,34 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadPolicyFile } from '../policy/load.js';
+import { policyTextHash, type CompiledPolicy } from '../policy/compiled.js';
 import { Policy } from '../policy/policy.js';
-import { RULE_IDS } from '../rules/index.js';
 
-/** The packaged policy file; a missing file means defaults, an invalid one fails the cold start (fail closed). */
+export const COMPILED_POLICY = join('config', 'policy.compiled.json');
+
+/**
+ * The packaged policy. Its compiled form (validated when `serverless package` ran, see scripts/serverless-policy.cjs)
+ * loads without YAML or zod; without one, or when it does not match the YAML next to it, the YAML is validated here.
+ * A missing file means defaults; an invalid one fails the cold start (fail closed).
+ */
 export async function loadDeployedPolicy(env: NodeJS.ProcessEnv = process.env): Promise<Policy> {
-  const path = env['SSE_SENTINEL_POLICY_FILE'] ?? join(env['LAMBDA_TASK_ROOT'] ?? process.cwd(), 'config', 'policy.yaml');
-  if (!existsSync(path)) return Policy.fromInput();
+  const root = env['LAMBDA_TASK_ROOT'] ?? process.cwd();
+  const explicit = env['SSE_SENTINEL_POLICY_FILE'];
+  const path = explicit ?? join(root, 'config', 'policy.yaml');
+  if (!explicit) {
+    const compiled = readCompiled(join(root, COMPILED_POLICY));
+    const text = existsSync(path) ? readFileSync(path, 'utf8') : undefined;
+    if (compiled && (text === undefined || policyTextHash(text) === compiled.sha256)) return new Policy(compiled.document);
+  }
+  const { loadPolicyFile, policyFromInput } = await import('../policy/load.js');
+  const { RULE_IDS } = await import('../rules/index.js');
+  if (!existsSync(path)) return policyFromInput();
   return loadPolicyFile(path, RULE_IDS);
+}
+
+function readCompiled(path: string): CompiledPolicy | undefined {
+  if (!existsSync(path)) return undefined;
+  const compiled = JSON.parse(readFileSync(path, 'utf8')) as Partial<CompiledPolicy>;
+  return compiled.document && typeof compiled.sha256 === 'string' ? (compiled as CompiledPolicy) : undefined;
 }
 
 /**

@@ -1,15 +1,12 @@
-import { SNSClient } from '@aws-sdk/client-sns';
 import { buildAlert, type Alert } from '../alerts/alert.js';
 import { dedupWindowMs, routes, type AlertSink } from '../alerts/deliver.js';
 import type { Finding } from '../alerts/finding.js';
-import { SlackSink } from '../alerts/slack-sink.js';
-import { SNS_CLIENT_TIMEOUTS, SnsSink } from '../alerts/sns.js';
 import type { Policy } from '../policy/policy.js';
 import { RULES } from '../rules/index.js';
 import { DEDUP_TTL_MS, type StateStore } from '../state/store.js';
 import { slackWebhookUrl } from './secrets.js';
 
-let sns: SNSClient | undefined;
+let sns: import('@aws-sdk/client-sns').SNSClient | undefined;
 const RULES_BY_ID = new Map(RULES.map((rule) => [rule.id, rule]));
 
 export class DeliveryError extends Error {
@@ -19,12 +16,17 @@ export class DeliveryError extends Error {
 /** The sinks configured for this function: the alert topic, and Slack when its webhook parameter holds a URL. */
 export async function deployedSinks(topicArn: string | undefined): Promise<AlertSink[]> {
   const sinks: AlertSink[] = [];
+  // loaded on first use: an invocation without findings never pays for the SNS client
   if (topicArn) {
+    const [{ SNSClient }, { SNS_CLIENT_TIMEOUTS, SnsSink }] = await Promise.all([import('@aws-sdk/client-sns'), import('../alerts/sns.js')]);
     sns ??= new SNSClient({ ...SNS_CLIENT_TIMEOUTS });
     sinks.push(new SnsSink(sns, topicArn));
   }
   const webhook = await slackWebhookUrl();
-  if (webhook) sinks.push(new SlackSink(webhook, { timeoutMs: 5000, attempts: 3 }));
+  if (webhook) {
+    const { SlackSink } = await import('../alerts/slack-sink.js');
+    sinks.push(new SlackSink(webhook, { timeoutMs: 5000, attempts: 3 }));
+  }
   return sinks;
 }
 

@@ -1,4 +1,4 @@
-import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { Finding } from '../alerts/finding.js';
 import type { Policy } from '../policy/policy.js';
 import { isOwnEvent } from '../remediate/guard.js';
@@ -37,6 +37,7 @@ export class RemediationQueue {
    */
   async send(requests: readonly Finding[], store: StateStore): Promise<void> {
     try {
+      const { SendMessageCommand } = await import('@aws-sdk/client-sqs');
       for (const finding of requests) {
         const body: RemediationRequest = { version: REMEDIATION_MESSAGE_VERSION, finding };
         await this.sqs.send(new SendMessageCommand({ QueueUrl: this.queueUrl, MessageBody: JSON.stringify(body) }));

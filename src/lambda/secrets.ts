@@ -1,4 +1,4 @@
-import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import type { SSMClient } from '@aws-sdk/client-ssm';
 
 const DEFAULT_TTL_MS = 5 * 60 * 1000;
 
@@ -20,6 +20,7 @@ export class CachedSecret {
   async get(): Promise<string | undefined> {
     if (this.now() - this.fetchedAt < this.ttlMs) return this.value;
     try {
+      const { GetParameterCommand } = await import('@aws-sdk/client-ssm');
       const result = await this.client.send(new GetParameterCommand({ Name: this.name, WithDecryption: true }));
       this.value = result.Parameter?.Value || undefined;
     } catch (error) {
@@ -37,6 +38,9 @@ let slackSecret: CachedSecret | undefined;
 export async function slackWebhookUrl(env: NodeJS.ProcessEnv = process.env): Promise<string | undefined> {
   const name = env['SLACK_WEBHOOK_PARAMETER'];
   if (!name || env['IS_LOCAL']) return undefined;
-  slackSecret ??= new CachedSecret(new SSMClient({}), name);
+  if (!slackSecret) {
+    const { SSMClient } = await import('@aws-sdk/client-ssm');
+    slackSecret = new CachedSecret(new SSMClient({}), name);
+  }
   return slackSecret.get();
 }

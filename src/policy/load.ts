@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { isMap, isNode, isScalar, LineCounter, parseDocument } from 'yaml';
 import { Policy } from './policy.js';
 import { REMEDIABLE_RULE_IDS } from '../remediate/catalog.js';
-import { policySchema } from './schema.js';
+import { policySchema, type PolicyInput } from './schema.js';
 
 export class PolicyError extends Error {
   constructor(
@@ -12,6 +12,11 @@ export class PolicyError extends Error {
     super(`invalid policy ${path}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     this.name = 'PolicyError';
   }
+}
+
+/** A policy from a plain object (defaults applied), for tests and tools; throws a zod error when it is invalid. */
+export function policyFromInput(input: PolicyInput = {}): Policy {
+  return new Policy(policySchema.parse(input));
 }
 
 /** Parses and validates policy text; every problem names its place (`file:line` and the key path). */

@@ -1,5 +1,5 @@
 import { keyAccount, parseS3Arn, parseS3TablesArn } from '../correlate/arn.js';
-import { policySchema, type PolicyDocument, type PolicyInput, type RemediationMode, type resourceRuleSchema, type Severity } from './schema.js';
+import type { PolicyDocument, RemediationMode, resourceRuleSchema, Severity } from './schema.js';
 import type { z } from 'zod';
 
 type ResourceRule = z.infer<typeof resourceRuleSchema>;
@@ -68,10 +68,6 @@ export class Policy {
     this.trusted = new Set(document.trustedAccounts);
     this.protectedKeys = document.remediation.protectedKeys.map(globToRegExp);
     this.selfRoles = document.remediation.selfRoles.map(globToRegExp);
-  }
-
-  static fromInput(input: PolicyInput = {}): Policy {
-    return new Policy(policySchema.parse(input));
   }
 
   ruleEnabled(ruleId: string): boolean {

@@ -1,4 +1,5 @@
 import { mkdtemp } from 'node:fs/promises';
+import { policyFromInput } from '../../src/policy/load.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -53,7 +54,7 @@ describe('sse-sentinel ledger', () => {
   it('reads the DynamoDB state table, resolving an alias', async () => {
     await dynamo.createTable('ledger-cli');
     const store = new DynamoDbStateStore({ tableName: 'ledger-cli', client: dynamo.client });
-    const pipeline = await Pipeline.create({ policy: Policy.fromInput(), store });
+    const pipeline = await Pipeline.create({ policy: policyFromInput(), store });
     for (const item of await collect([join(EVENTS, 'scenarios/key-blast-radius')])) if (item.kind === 'event') await pipeline.process(item.event);
     const alias = { eventVersion: '1.11', eventTime: '2025-01-10T13:00:00Z', eventSource: 'kms.amazonaws.com', eventName: 'CreateAlias', awsRegion: 'us-east-1', recipientAccountId: '111122223333', eventID: 'alias-1', userIdentity: { type: 'IAMUser', arn: 'arn:aws:iam::111122223333:user/a', accountId: '111122223333' }, requestParameters: { aliasName: 'alias/risk', targetKeyId: 'c0ffee00-1111-4222-8333-444455556666' } };
     const [item] = (await import('../../src/events/normalize.js')).normalizeValue(alias, { source: 'test' });

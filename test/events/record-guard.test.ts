@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { cloudTrailRecordSchema, isCloudTrailRecord } from '../../src/events/schema.js';
+import { envelopeProblem, isCloudTrailRecord, recordProblem } from '../../src/events/schema.js';
+import { cloudTrailRecordSchema, eventBridgeEnvelopeSchema } from './reference-schema.js';
 import { record } from '../helpers.js';
 
 const FIELDS = [
@@ -21,6 +22,23 @@ describe('the fast record guard', () => {
       const value = withNames ? { eventName: 'PutObject', eventSource: 's3.amazonaws.com', ...fields } : fields;
       expect(isCloudTrailRecord(value)).toBe(cloudTrailRecordSchema.safeParse(value).success);
     }), { numRuns: 3000 });
+  });
+
+  it('accepts and refuses exactly the envelopes the zod reference does', () => {
+    const keys = ['version', 'id', 'detail-type', 'source', 'account', 'time', 'region', 'resources', 'detail', 'other'];
+    fc.assert(fc.property(fc.dictionary(fc.constantFrom(...keys), anyValue, { maxKeys: 9 }), fc.boolean(), (fields, complete) => {
+      const value = complete ? { 'detail-type': 'AWS API Call via CloudTrail', source: 'aws.kms', detail: {}, ...fields } : fields;
+      expect(envelopeProblem(value) === undefined).toBe(eventBridgeEnvelopeSchema.safeParse(value).success);
+    }), { numRuns: 3000 });
+  });
+
+  it('names the field and what is wrong with it', () => {
+    expect(recordProblem({ eventSource: 's3.amazonaws.com' })).toBe('eventName: expected a string, found undefined');
+    expect(recordProblem({ eventName: '', eventSource: 'x' })).toBe('eventName: must not be empty');
+    expect(recordProblem({ eventName: 'A', eventSource: 'x', requestParameters: 'text' })).toBe('requestParameters: expected an object, found string');
+    expect(recordProblem({ eventName: 'A', eventSource: 'x', resources: {} })).toBe('resources: expected an array, found object');
+    expect(recordProblem([1])).toBe('(root): expected an object, found array');
+    expect(envelopeProblem({ 'detail-type': 'x', source: 'aws.s3', detail: [] })).toBe('detail: expected an object, found array');
   });
 
   it('agrees on non-objects and on a real record', () => {

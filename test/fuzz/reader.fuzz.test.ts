@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { policyFromInput } from '../../src/policy/load.js';
 import { describe, expect, it } from 'vitest';
 import { JsonSplitter } from '../../src/events/json-splitter.js';
 import { normalizeValue } from '../../src/events/normalize.js';
@@ -10,7 +11,7 @@ import { Ledger } from '../../src/correlate/ledger.js';
 import { record } from '../helpers.js';
 
 const index = new RuleIndex(RULES);
-const policy = Policy.fromInput({ kms: { required: true } });
+const policy = policyFromInput({ kms: { required: true } });
 
 /** Every rule and the ledger, on one event: nothing may throw. */
 function runAll(value: unknown): void {

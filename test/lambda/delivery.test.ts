@@ -1,4 +1,5 @@
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { policyFromInput } from '../../src/policy/load.js';
 import { mockClient } from 'aws-sdk-client-mock';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -40,7 +41,7 @@ describe('delivery from Lambda', () => {
     const { findings } = await replayFiles([join(EVENTS, 's3tables/GetTableBucketEncryption.json')]);
     const slack = new RecordingSink('slack');
     const sns = new RecordingSink('sns');
-    await publishFindings(findings, [slack, sns], new MemoryStateStore(), Policy.fromInput({ alerts: { sinks: { slack: { minSeverity: 'MEDIUM' } } } }));
+    await publishFindings(findings, [slack, sns], new MemoryStateStore(), policyFromInput({ alerts: { sinks: { slack: { minSeverity: 'MEDIUM' } } } }));
     expect(slack.sent).toHaveLength(0);
     expect(sns.sent).toHaveLength(1);
   });

@@ -1,4 +1,5 @@
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { policyFromInput } from '../../src/policy/load.js';
 import { mockClient } from 'aws-sdk-client-mock';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -15,7 +16,7 @@ const SPIKE = join(EVENTS, 'scenarios/decrypt-spike/111122223333_CloudTrail_us-e
 function chunked(bytes: Buffer, size = 1024): Readable {
   return Readable.from(Array.from({ length: Math.ceil(bytes.length / size) }, (_, i) => bytes.subarray(i * size, (i + 1) * size)));
 }
-const pipeline = () => Pipeline.create({ policy: Policy.fromInput(), store: new MemoryStateStore() });
+const pipeline = () => Pipeline.create({ policy: policyFromInput(), store: new MemoryStateStore() });
 
 describe('CloudTrail log objects from S3', () => {
   it('streams a gzip log object through the pipeline', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parsePolicy, PolicyError } from '../../src/policy/load.js';
+import { parsePolicy, PolicyError, policyFromInput } from '../../src/policy/load.js';
 import { Policy } from '../../src/policy/policy.js';
 import { RULE_IDS } from '../../src/rules/index.js';
 import { examplePolicy } from '../helpers.js';
@@ -47,7 +47,7 @@ describe('policy loading', () => {
 describe('key verdicts', () => {
   const OWN = '111122223333';
   it('approves own-account keys and trusted accounts by default, and flags the rest as untrusted', () => {
-    const policy = Policy.fromInput({ trustedAccounts: ['777788889999'] });
+    const policy = policyFromInput({ trustedAccounts: ['777788889999'] });
     const requirements = policy.forTableBucket(`arn:aws:s3tables:us-east-1:${OWN}:bucket/x`);
     expect(policy.judgeKey(`arn:aws:kms:us-east-1:${OWN}:key/k`, OWN, requirements).approved).toBe(true);
     expect(policy.judgeKey('arn:aws:kms:us-east-1:777788889999:key/k', OWN, requirements).approved).toBe(true);
@@ -55,7 +55,7 @@ describe('key verdicts', () => {
   });
 
   it('with approved keys, only matching keys pass', () => {
-    const policy = Policy.fromInput({ tableBuckets: [{ match: 'prod-*', approvedKeys: [`arn:aws:kms:*:${OWN}:key/approved-*`] }] });
+    const policy = policyFromInput({ tableBuckets: [{ match: 'prod-*', approvedKeys: [`arn:aws:kms:*:${OWN}:key/approved-*`] }] });
     const requirements = policy.forTableBucket(`arn:aws:s3tables:us-east-1:${OWN}:bucket/prod-x`);
     expect(policy.judgeKey(`arn:aws:kms:us-east-1:${OWN}:key/approved-1`, OWN, requirements).approved).toBe(true);
     expect(policy.judgeKey(`arn:aws:kms:us-east-1:${OWN}:key/other`, OWN, requirements)).toMatchObject({ approved: false, untrustedAccount: false });

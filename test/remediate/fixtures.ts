@@ -1,4 +1,5 @@
 import type { Finding } from '../../src/alerts/finding.js';
+import { policyFromInput } from '../../src/policy/load.js';
 import { Policy } from '../../src/policy/policy.js';
 import type { PolicyInput } from '../../src/policy/schema.js';
 
@@ -48,7 +49,7 @@ export function keyFinding(ruleId: 'kms.key-deletion-scheduled' | 'kms.key-disab
 }
 
 export function policy(input: PolicyInput = {}): Policy {
-  return Policy.fromInput(input);
+  return policyFromInput(input);
 }
 
 export function awsError(name: string, message: string, extra: Record<string, unknown> = {}): Error {

@@ -1,4 +1,5 @@
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { policyFromInput } from '../../src/policy/load.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -26,26 +27,26 @@ describe('S3 Tables rules in detail', () => {
   it('a key of an untrusted account is CRITICAL; trusting the account silences it', async () => {
     const { findings } = await replayFiles([fixture('PutTableBucketEncryption.foreign-key.json')]);
     expect(findings.map((f) => [f.ruleId, f.severity])).toEqual([['s3tables.bucket-key-unapproved', 'CRITICAL']]);
-    const trusted = await replayFiles([fixture('PutTableBucketEncryption.foreign-key.json')], Policy.fromInput({ trustedAccounts: ['444455556666'] }));
+    const trusted = await replayFiles([fixture('PutTableBucketEncryption.foreign-key.json')], policyFromInput({ trustedAccounts: ['444455556666'] }));
     expect(trusted.findings).toEqual([]);
   });
 
   it('a same-account key outside the approved set is HIGH', async () => {
-    const policy = Policy.fromInput({ kms: { approvedKeys: ['arn:aws:kms:*:111122223333:key/0987dcba-*'] } });
+    const policy = policyFromInput({ kms: { approvedKeys: ['arn:aws:kms:*:111122223333:key/0987dcba-*'] } });
     const { findings } = await replayFiles([fixture('CreateTableBucket.kms.json')], policy);
     expect(findings.map((f) => [f.ruleId, f.severity])).toEqual([['s3tables.bucket-key-unapproved', 'HIGH']]);
   });
 
   it('table-created-without-kms is MEDIUM when the bucket default is unknown and KMS is required', async () => {
-    const policy = Policy.fromInput({ kms: { required: true } });
+    const policy = policyFromInput({ kms: { required: true } });
     const { findings } = await replayFiles([fixture('CreateTable.conflict.json'), join(EVENTS, 'scenarios/table-bucket-lifecycle/05-CreateTable.after-removal.json')], policy);
     expect(findings.map((f) => [f.ruleId, f.severity])).toEqual([['s3tables.table-created-without-kms', 'MEDIUM']]);
   });
 
   it('per-rule settings from the policy turn rules off and override severity', async () => {
-    const off = Policy.fromInput({ rules: { 's3tables.encryption-config-read': { enabled: false } } });
+    const off = policyFromInput({ rules: { 's3tables.encryption-config-read': { enabled: false } } });
     expect((await replayFiles([fixture('GetTableBucketEncryption.json')], off)).findings).toEqual([]);
-    const louder = Policy.fromInput({ rules: { 's3tables.encryption-config-read': { severity: 'LOW' } } });
+    const louder = policyFromInput({ rules: { 's3tables.encryption-config-read': { severity: 'LOW' } } });
     expect((await replayFiles([fixture('GetTableBucketEncryption.json')], louder)).findings[0]?.severity).toBe('LOW');
   });
 
