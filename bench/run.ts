@@ -11,11 +11,36 @@ import { renderFindingText } from '../src/alerts/render-text.js';
 import { generateRecord } from './corpus.js';
 import { dynamoWriteAmplification } from './dynamo.js';
 import { logFileReplay } from './logfile.js';
+import { coldStart } from './cold-start.js';
+import { usageBatchIntake } from './usage-batch.js';
 
 const EVENTS = Number(process.env['BENCH_EVENTS'] ?? 200_000);
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
 /** Size of the gzip log set replayed in its own process (0 skips it). */
 const LOGFILE_MB = Number(process.env['BENCH_LOGFILE_MB'] ?? 1024);
+/** Interleaved cold-start rounds (0 skips it: it runs `serverless package`). */
+const COLD_ROUNDS = Number(process.env['BENCH_COLD_ROUNDS'] ?? 10);
+/** SQS records through the usage function (0 skips it). */
+const USAGE_RECORDS = Number(process.env['BENCH_USAGE_RECORDS'] ?? 10_000);
+
+/** The targets of the deployment issue: each is checked and the run fails when one is missed. */
+const TARGETS = {
+  pipelineRatioToBaseline: { min: 0.7 },
+  logFilePeakRssMB: { max: 256 },
+  coldStartClassifiedRatio: { max: 1.5 },
+  coldStartAlertRatio: { max: 2.2 },
+} as const;
+
+function checkTargets(measured: Partial<Record<keyof typeof TARGETS, number>>): string[] {
+  const missed: string[] = [];
+  for (const [name, target] of Object.entries(TARGETS) as [keyof typeof TARGETS, { min?: number; max?: number }][]) {
+    const value = measured[name];
+    if (value === undefined) continue;
+    if (target.min !== undefined && value < target.min) missed.push(`${name} ${value} < ${target.min}`);
+    if (target.max !== undefined && value > target.max) missed.push(`${name} ${value} > ${target.max}`);
+  }
+  return missed;
+}
 
 function buildText(count: number): string {
   const parts: string[] = [];
@@ -89,6 +114,10 @@ async function main(): Promise<void> {
   const pipeline = await best('pipeline: read + normalize + classify + correlate + render', () => fullPipeline(text));
   const dynamo = await dynamoWriteAmplification(2_000);
   const logFiles = await logFileReplay(LOGFILE_MB);
+  process.stderr.write(USAGE_RECORDS > 0 ? `usage function over ${USAGE_RECORDS} SQS records…\n` : '');
+  const usage = USAGE_RECORDS > 0 ? await usageBatchIntake(USAGE_RECORDS) : undefined;
+  process.stderr.write(COLD_ROUNDS > 0 ? `cold start (${COLD_ROUNDS} interleaved rounds, after serverless package)…\n` : '');
+  const cold = COLD_ROUNDS > 0 ? await coldStart(COLD_ROUNDS) : undefined;
   const rate = (ms: number) => Math.round(EVENTS / (ms / 1000));
   const results = {
     machine: { cpus: cpus().length, model: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
@@ -99,8 +128,19 @@ async function main(): Promise<void> {
     pipeline: { ms: Math.round(pipeline.ms), eventsPerSecond: rate(pipeline.ms), ratioToBaseline: Number((parse.ms / pipeline.ms).toFixed(3)), findings: pipeline.value.findings },
     dynamodb: dynamo,
     ...(logFiles ? { logFileReplay: logFiles } : {}),
+    ...(usage ? { usageBatchIntake: usage } : {}),
+    ...(cold ? { coldStart: cold } : {}),
   };
-  process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+  const missed = checkTargets({
+    pipelineRatioToBaseline: results.pipeline.ratioToBaseline,
+    ...(typeof logFiles?.['peakRssMB'] === 'number' ? { logFilePeakRssMB: logFiles['peakRssMB'] } : {}),
+    ...(cold ? { coldStartClassifiedRatio: cold['classifiedRatio'] as number, coldStartAlertRatio: cold['alertRatio'] as number } : {}),
+  });
+  process.stdout.write(`${JSON.stringify({ ...results, targets: TARGETS, missed }, null, 2)}\n`);
+  if (missed.length > 0) {
+    process.stderr.write(`targets missed: ${missed.join('; ')}\n`);
+    process.exitCode = 1;
+  }
 }
 
 await main();

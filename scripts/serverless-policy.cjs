@@ -1,8 +1,9 @@
 'use strict';
-// A local serverless plugin: before functions are packaged (or invoked locally), validate config/policy.yaml and write
-// config/policy.compiled.json, which the functions load without YAML or zod. An invalid policy stops the deployment
-// here, with file:line and key path, instead of failing every cold start.
+// A local serverless plugin: before functions are packaged (or invoked locally), clean the bundle directory, validate
+// config/policy.yaml and write config/policy.compiled.json, which the functions load without YAML or zod. An invalid
+// policy stops the deployment here, with file:line and key path, instead of failing every cold start.
 const { spawnSync } = require('node:child_process');
+const { rmSync } = require('node:fs');
 const { join } = require('node:path');
 
 class CompilePolicyPlugin {
@@ -18,6 +19,8 @@ class CompilePolicyPlugin {
 
   compile() {
     const root = this.serverless.config.servicePath;
+    // code-split chunks have content-hashed names: without a clean build directory, old ones pile up in every zip
+    rmSync(join(root, '.esbuild'), { recursive: true, force: true });
     const result = spawnSync(process.execPath, [join(root, 'bin/sse-sentinel.mjs'), 'validate', 'config/policy.yaml', '--out', 'config/policy.compiled.json'], { cwd: root, encoding: 'utf8' });
     if (result.status !== 0) {
       throw new this.serverless.classes.Error(`config/policy.yaml is not a valid sse-sentinel policy:\n${result.stderr || result.stdout}`);

@@ -1,0 +1,93 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+
+const FUNCTIONS = ['processor', 'usage', 'logfile', 'remediator', 'inventory'] as const;
+const SAMPLE = 'events/kms/DisableKey.json';
+
+/** Imports the bundled handler as Lambda does, hands it one event and exits as soon as it returns. */
+const HARNESS = `
+import { readFileSync } from 'node:fs';
+const { handler } = await import('./handlers/processor.js');
+handler(JSON.parse(readFileSync(process.argv[2], 'utf8'))).then((r) => { process.stderr.write('findings=' + r.findings.length + '\\n'); process.exit(0); }, (e) => { process.stderr.write(String(e) + '\\n'); process.exit(1); });
+`;
+
+function run(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<{ ms: number; stderr: string; code: number | null }> {
+  return new Promise((resolve) => {
+    const start = performance.now();
+    const child = spawn(process.execPath, args, { cwd, env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('close', (code) => resolve({ ms: performance.now() - start, stderr, code }));
+  });
+}
+
+const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+/**
+ * `serverless package`, then, interleaved in one run: an empty node process, the bundled processor to its first
+ * classified event (memory store, nothing published), and the processor to its first alert published to an SNS
+ * endpoint on loopback. Ratios are to the empty process, so the noise of a shared machine cancels out.
+ */
+export async function coldStart(rounds: number): Promise<Record<string, unknown>> {
+  const dir = await mkdtemp(join(tmpdir(), 'sse-sentinel-coldstart-'));
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      const json = String(req.headers['content-type']).includes('json');
+      res.writeHead(200, { 'content-type': json ? 'application/x-amz-json-1.0' : 'text/xml' });
+      res.end(json ? '{"MessageId":"m-1"}' : '<PublishResponse><PublishResult><MessageId>m-1</MessageId></PublishResult></PublishResponse>');
+    });
+  });
+  try {
+    const packaged = spawnSync(join('node_modules', '.bin', 'serverless'), ['package', '--package', join(dir, 'package'), '--stage', 'bench'], { encoding: 'utf8', env: { ...process.env, SLS_TELEMETRY_DISABLED: '1' } });
+    if (packaged.status !== 0) throw new Error(`serverless package failed: ${packaged.stderr}`);
+    const bundles: Record<string, { zipKB: number; entryKB: number }> = {};
+    for (const name of FUNCTIONS) {
+      const target = join(dir, name);
+      spawnSync('unzip', ['-q', '-o', join(dir, 'package', `${name}.zip`), '-d', target]);
+      bundles[name] = {
+        zipKB: Math.round((await stat(join(dir, 'package', `${name}.zip`))).size / 1024),
+        // what a cold start loads first; the rest are chunks imported on the paths that need them
+        entryKB: Math.round((await stat(join(target, 'handlers', `${name}.js`))).size / 1024),
+      };
+    }
+    const processorDir = join(dir, 'processor');
+    await writeFile(join(processorDir, 'harness.mjs'), HARNESS);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    const port = (server.address() as AddressInfo).port;
+    const base: NodeJS.ProcessEnv = { PATH: process.env['PATH'], AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'bench', AWS_SECRET_ACCESS_KEY: 'bench', LAMBDA_TASK_ROOT: processorDir };
+    const withSns = { ...base, ALERT_TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:bench', AWS_ENDPOINT_URL_SNS: `http://127.0.0.1:${port}` };
+    const event = join(process.cwd(), SAMPLE);
+    const empty: number[] = [];
+    const classified: number[] = [];
+    const alerted: number[] = [];
+    for (let round = 0; round < rounds + 1; round++) {
+      const a = await run(['-e', ''], processorDir, base);
+      const b = await run(['harness.mjs', event], processorDir, base);
+      const c = await run(['harness.mjs', event], processorDir, withSns);
+      for (const result of [b, c]) if (result.code !== 0 || !result.stderr.includes('findings=1')) throw new Error(`the bundled processor failed: ${result.stderr}`);
+      if (round === 0) continue; // the first round warms the file cache
+      empty.push(a.ms);
+      classified.push(b.ms);
+      alerted.push(c.ms);
+    }
+    return {
+      rounds,
+      emptyNodeMs: Math.round(median(empty)),
+      toFirstClassifiedMs: Math.round(median(classified)),
+      toFirstAlertMs: Math.round(median(alerted)),
+      classifiedRatio: Number((median(classified) / median(empty)).toFixed(2)),
+      alertRatio: Number((median(alerted) / median(empty)).toFixed(2)),
+      bundles,
+    };
+  } finally {
+    server.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
