@@ -10,25 +10,42 @@ const policyReady = loadDeployedPolicy();
 const storeReady = deployedStore();
 
 /**
- * KMS data-key events, buffered through SQS and handled in batches: each message is one EventBridge event. A message
- * that cannot be read or whose alerts cannot be published is reported in batchItemFailures, so only it is retried
- * (and, after the queue's maxReceiveCount, dead-lettered); the rest of the batch completes.
+ * KMS data-key events, buffered through SQS and handled in batches: each message is one EventBridge event. The batch's
+ * counters are saved once (one atomic ADD per counter, however many of the batch's events it counted). A message that
+ * cannot be read or whose alerts cannot be published is reported in batchItemFailures, so only it is retried (and,
+ * after the queue's maxReceiveCount, dead-lettered); if the save fails, every message of the batch is.
  */
 export async function handler(event: SQSEvent, context?: Context): Promise<SQSBatchResponse> {
   const store = await storeReady;
-  const pipeline = await Pipeline.create({ policy: await policyReady, store });
-  const sinks = await deployedSinks(alertTopicArn(process.env, context));
   const policy = await policyReady;
+  const pipeline = await Pipeline.create({ policy, store });
   const failures: { itemIdentifier: string }[] = [];
-  const findings: Finding[] = [];
+  const processed: { messageId: string; findings: Finding[] }[] = [];
+  const fail = (messageId: string, reason: string): void => {
+    failures.push({ itemIdentifier: messageId });
+    console.log(JSON.stringify({ level: 'ERROR', message: 'usage record failed', messageId, reason }));
+  };
   for (const record of event.Records) {
     try {
-      const result = await processEnvelope(JSON.parse(record.body), pipeline);
-      await publishFindings(result.findings, sinks, store, policy);
-      findings.push(...result.findings);
+      processed.push({ messageId: record.messageId, findings: (await processEnvelope(JSON.parse(record.body), pipeline, { save: false })).findings });
     } catch (error) {
-      failures.push({ itemIdentifier: record.messageId });
-      console.log(JSON.stringify({ level: 'ERROR', message: 'usage record failed', messageId: record.messageId, reason: (error as Error).message }));
+      fail(record.messageId, (error as Error).message);
+    }
+  }
+  try {
+    await pipeline.save();
+  } catch (error) {
+    for (const { messageId } of processed) fail(messageId, `state not saved: ${(error as Error).message}`);
+    return { batchItemFailures: failures };
+  }
+  const findings = processed.flatMap((p) => p.findings);
+  const sinks = findings.length ? await deployedSinks(alertTopicArn(process.env, context)) : [];
+  for (const { messageId, findings: some } of processed) {
+    if (some.length === 0) continue;
+    try {
+      await publishFindings(some, sinks, store, policy);
+    } catch (error) {
+      fail(messageId, (error as Error).message);
     }
   }
   console.log(JSON.stringify({

@@ -30,6 +30,8 @@ export class Pipeline {
   private readonly now: () => number;
   /** Usage retention is measured in event time, so replaying old log files keeps their counters. */
   private latestEventTime = 0;
+  /** Events claimed since the last save: if the save fails, their claims are released so a retry counts them. */
+  private unsaved: string[] = [];
 
   private constructor(private readonly options: PipelineOptions) {
     this.index = options.index ?? new RuleIndex(RULES);
@@ -44,17 +46,29 @@ export class Pipeline {
 
   async process(event: CloudTrailEvent): Promise<EventOutcome> {
     if (!(await this.options.store.claimEvent(event.eventId, this.now()))) return { findings: [], duplicate: true };
+    this.unsaved.push(event.eventId);
     const findings = classify(event, this.index, { ledger: this.ledger, policy: this.options.policy }, this.options.onRuleError);
     this.ledger.apply(event);
     this.latestEventTime = Math.max(this.latestEventTime, event.eventTimeMs);
     return { findings, duplicate: false };
   }
 
-  /** Persists what the ledger learnt, after dropping usage windows past the retention horizon. */
+  /**
+   * Persists what the ledger learnt, after dropping usage windows past the retention horizon. When the store fails,
+   * the claims of the events since the last save are released and the error is thrown: the retry of those events is
+   * then processed again instead of being dropped as a duplicate whose counts were never stored.
+   */
   async save(): Promise<void> {
-    if (this.latestEventTime > 0) this.ledger.pruneUsage(this.latestEventTime);
-    await this.options.store.deleteEntries(this.ledger.takeRemoved());
-    await this.options.store.saveEntries(this.ledger.takeDirty());
-    await this.options.store.flush();
+    try {
+      if (this.latestEventTime > 0) this.ledger.pruneUsage(this.latestEventTime);
+      await this.options.store.deleteEntries(this.ledger.takeRemoved());
+      await this.options.store.saveEntries(this.ledger.takeDirty());
+      await this.options.store.flush();
+    } catch (error) {
+      for (const eventId of this.unsaved) await this.options.store.releaseEvent(eventId).catch(() => undefined);
+      this.unsaved = [];
+      throw error;
+    }
+    this.unsaved = [];
   }
 }

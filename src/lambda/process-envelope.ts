@@ -17,7 +17,7 @@ export interface EnvelopeResult {
  * One EventBridge delivery → findings. An event that cannot be read throws, so that Lambda retries it and
  * finally hands it to the on-failure destination: nothing is dropped silently.
  */
-export async function processEnvelope(envelope: unknown, pipeline: Pipeline): Promise<EnvelopeResult> {
+export async function processEnvelope(envelope: unknown, pipeline: Pipeline, options: { save?: boolean } = {}): Promise<EnvelopeResult> {
   const result: EnvelopeResult = { findings: [], duplicates: 0, skipped: [] };
   const errors: string[] = [];
   for (const item of normalizeValue(envelope, { source: '<lambda>' })) {
@@ -29,7 +29,8 @@ export async function processEnvelope(envelope: unknown, pipeline: Pipeline): Pr
       result.findings.push(...outcome.findings);
     }
   }
-  await pipeline.save();
+  // a batch (the usage function) saves once for all its records
+  if (options.save !== false) await pipeline.save();
   if (errors.length > 0) throw new InvalidEventError(`unreadable event: ${errors.join('; ')}`);
   return result;
 }

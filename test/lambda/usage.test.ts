@@ -3,7 +3,8 @@ import type { SQSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { MemoryStateStore } from '../../src/state/memory.js';
 import { handler } from '../../handlers/usage.js';
 import { EVENTS } from '../helpers.js';
 
@@ -29,6 +30,25 @@ afterEach(() => {
 });
 
 describe('usage handler', () => {
+  it('saves the batch\'s counters once, and fails the whole batch (releasing its claims) when the save fails', async () => {
+    const body = JSON.parse(await readFile(join(EVENTS, 'kms/GenerateDataKey.s3tables-maintenance-ok.json'), 'utf8'));
+    const bodies = Array.from({ length: 5 }, (_, i) => JSON.stringify({ ...body, id: `b-${i}`, detail: { ...body.detail, eventID: `batch-save-${i}` } }));
+    const saves = vi.spyOn(MemoryStateStore.prototype, 'saveEntries');
+    try {
+      saves.mockRejectedValueOnce(new Error('throttled'));
+      const failed = await handler(sqsEvent(bodies));
+      expect(failed.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(['m-0', 'm-1', 'm-2', 'm-3', 'm-4']);
+      const retried = await handler(sqsEvent(bodies));
+      expect(retried.batchItemFailures).toEqual([]);
+      expect(saves).toHaveBeenCalledTimes(2);
+      // the retry was counted, not dropped as duplicates: five data-key calls in one saved usage counter
+      const saved = saves.mock.calls[1]![0].filter((e) => e.kind === 'usage');
+      expect(saved.map((e) => (e as { delta?: number }).delta).reduce((a, b) => a! + b!, 0)).toBe(5);
+    } finally {
+      saves.mockRestore();
+    }
+  });
+
   it('processes a batch and reports only the unreadable message as failed', async () => {
     const crossAccount = await readFile(join(EVENTS, 'kms/Decrypt.cross-account.json'), 'utf8');
     const ok = await readFile(join(EVENTS, 'kms/GenerateDataKey.s3tables-maintenance-ok.json'), 'utf8');

@@ -1,0 +1,78 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { normalizeValue } from '../../src/events/normalize.js';
+import { policyFromInput } from '../../src/policy/load.js';
+import { Pipeline } from '../../src/pipeline.js';
+import { DynamoDbStateStore } from '../../src/state/dynamodb.js';
+import { envelope, record } from '../helpers.js';
+import { startLocalDynamo, type LocalDynamo } from './dynalite-server.js';
+
+let dynamo: LocalDynamo;
+beforeAll(async () => {
+  dynamo = await startLocalDynamo();
+});
+afterAll(async () => {
+  await dynamo.close();
+});
+
+const KEY = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+const decrypt = (n: number) => envelope(record({
+  eventSource: 'kms.amazonaws.com', eventName: 'Decrypt', eventID: `f0000000-0000-4000-8000-${String(n).padStart(12, '0')}`, readOnly: true,
+  requestParameters: { keyId: KEY, encryptionContext: { 'aws:s3:arn': 'arn:aws:s3:::payroll-exports' } },
+  resources: [{ ARN: KEY, type: 'AWS::KMS::Key', accountId: '111122223333' }],
+}), { source: 'aws.kms' });
+
+/** A client to the loopback server that answers the next `failures` writes with throttling, as DynamoDB does under load. */
+function throttlingClient(failures: { count: number }): DynamoDBClient {
+  const client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials: { accessKeyId: 't', secretAccessKey: 't' }, maxAttempts: 2, retryStrategy: undefined });
+  client.middlewareStack.add((next, context) => async (args) => {
+    if (failures.count > 0 && /UpdateItem|PutItem/.test(String(context.commandName)) && !String(JSON.stringify((args.input as { Item?: unknown }).Item ?? '')).includes('dedup')) {
+      failures.count--;
+      throw Object.assign(new Error('Rate of requests exceeds the allowed throughput'), { name: 'ProvisionedThroughputExceededException', $metadata: { httpStatusCode: 400 }, $retryable: { throttling: true } });
+    }
+    return next(args);
+  }, { step: 'deserialize', name: 'injectThrottling' }); // inside the retry loop, like a real throttled response
+  return client;
+}
+
+async function deliver(pipeline: Pipeline, n: number): Promise<boolean> {
+  let duplicate = false;
+  for (const item of normalizeValue(decrypt(n), { source: 'fault' })) if (item.kind === 'event') duplicate = (await pipeline.process(item.event)).duplicate;
+  return duplicate;
+}
+
+describe('fault injection: DynamoDB throttling', () => {
+  it('a save that fails after the SDK\'s retries releases the claims, so the retried event is counted exactly once', async () => {
+    await dynamo.createTable('faults');
+    const failures = { count: 10 };
+    const store = new DynamoDbStateStore({ tableName: 'faults', client: throttlingClient(failures) });
+    const policy = policyFromInput();
+    const first = await Pipeline.create({ policy, store });
+    expect(await deliver(first, 1)).toBe(false);
+    await expect(first.save()).rejects.toThrow('Rate of requests exceeds the allowed throughput');
+    // the invocation failed; Lambda retries the same event once the throttling has passed
+    failures.count = 0;
+    const retry = await Pipeline.create({ policy, store });
+    expect(await deliver(retry, 1)).toBe(false);
+    await retry.save();
+    // a third delivery of the same event id is a duplicate: nothing is counted twice
+    const again = await Pipeline.create({ policy, store });
+    expect(await deliver(again, 1)).toBe(true);
+    const reader = await Pipeline.create({ policy, store: new DynamoDbStateStore({ tableName: 'faults', client: dynamo.client }) });
+    const window = Math.floor(Date.parse('2025-01-10T10:00:00Z') / 3600_000) * 3600_000;
+    expect(reader.ledger.usage(KEY, 'arn:aws:s3:::payroll-exports', 'arn:aws:iam::111122223333:user/alice', 'Decrypt', window)).toBe(1);
+  });
+
+  it('short throttling is absorbed by the SDK\'s retries without losing or doubling counts', async () => {
+    await dynamo.createTable('faults-short');
+    const failures = { count: 1 };
+    const store = new DynamoDbStateStore({ tableName: 'faults-short', client: throttlingClient(failures) });
+    const pipeline = await Pipeline.create({ policy: policyFromInput(), store });
+    for (let n = 10; n < 15; n++) await deliver(pipeline, n);
+    await pipeline.save();
+    expect(failures.count).toBe(0);
+    const reader = await Pipeline.create({ policy: policyFromInput(), store: new DynamoDbStateStore({ tableName: 'faults-short', client: dynamo.client }) });
+    const window = Math.floor(Date.parse('2025-01-10T10:00:00Z') / 3600_000) * 3600_000;
+    expect(reader.ledger.usage(KEY, 'arn:aws:s3:::payroll-exports', 'arn:aws:iam::111122223333:user/alice', 'Decrypt', window)).toBe(5);
+  });
+});
