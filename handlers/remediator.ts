@@ -26,10 +26,11 @@ export async function handler(event: SQSEvent, context?: Context): Promise<SQSBa
   const killSwitch = await readKillSwitch(ssm, process.env['REMEDIATION_KILL_SWITCH_PARAMETER']);
   const sinks = await deployedSinks(alertTopicArn(process.env, context));
   const failures: { itemIdentifier: string }[] = [];
+  const ownAccount = context?.invokedFunctionArn?.split(':')[4];
   for (const record of event.Records) {
     try {
       const finding = parseRemediationRequest(record.body);
-      const outcome = await remediate(finding, { policy, store, clients, killSwitch: killSwitch.on });
+      const outcome = await remediate(finding, { policy, store, clients, killSwitch: killSwitch.on, ...(ownAccount ? { ownAccount } : {}) });
       // ids, calls and outcome only: the finding's event fields stay out of the log
       console.log(JSON.stringify({
         level: outcome?.kind === 'failed' ? 'ERROR' : 'INFO',

@@ -15,6 +15,8 @@ export interface RemediationDeps {
   clients?: RemediationClients;
   /** The global kill switch (SSM parameter or policy): every action becomes a dry run. */
   killSwitch?: boolean;
+  /** The account the remediator runs in: resources of other accounts (organization members) are only alerted. */
+  ownAccount?: string;
   now?: () => number;
 }
 
@@ -70,6 +72,9 @@ export async function remediate(finding: Finding, deps: RemediationDeps): Promis
   if ('skip' in planned) return { ...base, kind: 'skipped', outcome: `skipped: ${planned.skip}` };
   const { plan } = planned;
   const described = { ...base, resource: plan.resource, intent: plan.intent };
+  if (deps.ownAccount && plan.account !== deps.ownAccount) {
+    return { ...described, kind: 'skipped', outcome: `skipped: the resource is in account ${plan.account}; the remediator acts in its own account (${deps.ownAccount}) only` };
+  }
 
   if (!(await deps.store.claimEvent(onceKey(finding, action.id), now()))) return undefined;
   const budget = await takeBudget(deps.store, deps.policy, { mode, actionId: action.id, resource: plan.resource, account: plan.account }, now());

@@ -8,6 +8,7 @@ import { matchesPattern, type Pattern } from '../../src/deploy/event-pattern.js'
 import { isKmsNativeEvent, isReadOnlyManagementEvent, isServiceEvent } from '../../src/events/catalog.js';
 import { RULES } from '../../src/rules/index.js';
 import { REMEDIATION_PERMISSIONS } from '../../src/remediate/catalog.js';
+import { memberTemplate } from '../../src/deploy/member-template.js';
 import { collect, EVENTS, ROOT } from '../helpers.js';
 
 interface CfnResource { Type: string; Properties: Record<string, any> }
@@ -279,6 +280,50 @@ describe('remediation deployment', () => {
       service.detail.userIdentity = { type: 'AWSService', invokedBy: 'cloudformation.amazonaws.com' };
       expect(rules().some((rule) => matchesPattern(rule.pattern, service) && deliverable(rule, service)), `${file} from a service`).toBe(true);
     }
+  });
+});
+
+describe('organizations', () => {
+  it('ships a member-account template that is current with the hub\'s rules (npm run member-template)', async () => {
+    const committed = JSON.parse(await readFile(join(ROOT, 'deploy', 'member-account.json'), 'utf8'));
+    expect(committed).toEqual(memberTemplate({ Resources: resources }));
+  });
+
+  it('forwards every sample event a hub rule delivers, in the same rule state, through a role and a DLQ', async () => {
+    const member = memberTemplate({ Resources: resources }) as { Resources: Record<string, CfnResource> };
+    const forwarding = Object.values(member.Resources).filter((r) => r.Type === 'AWS::Events::Rule').map((r) => ({ state: r.Properties.State, pattern: r.Properties.EventPattern as Pattern, target: r.Properties.Targets[0] }));
+    for (const { target } of forwarding) {
+      expect(target.RoleArn).toEqual({ 'Fn::GetAtt': ['ForwardingRole', 'Arn'] });
+      expect(target.DeadLetterConfig).toEqual({ Arn: { 'Fn::GetAtt': ['ForwardingDeadLetterQueue', 'Arn'] } });
+      expect(target.RetryPolicy.MaximumRetryAttempts).toBeGreaterThan(0);
+      expect(JSON.stringify(target.Arn)).toContain(':event-bus/default');
+    }
+    const role = member.Resources['ForwardingRole']!.Properties.Policies[0].PolicyDocument.Statement;
+    expect(role.map((st: any) => st.Action)).toEqual(['events:PutEvents']);
+    const items = await collect([EVENTS]);
+    let forwarded = 0;
+    for (const event of items.flatMap((item) => (item.kind === 'event' && item.event.detailType ? [item.event] : []))) {
+      const value = JSON.parse(await readFile(event.location.source, 'utf8'));
+      const envelope = Array.isArray(value) ? value[event.location.index ?? 0] : value;
+      const atHub = rules().filter((rule) => !JSON.stringify(rule.pattern).includes('Object Created')).some((rule) => matchesPattern(rule.pattern, envelope) && deliverable(rule, envelope));
+      if (!atHub) continue;
+      const fromMember = forwarding.some((rule) => matchesPattern(rule.pattern, envelope) && deliverable({ state: rule.state } as never, envelope));
+      expect(fromMember, `${envelope.detail?.eventName} (${envelope.id})`).toBe(true);
+      forwarded++;
+    }
+    expect(forwarded).toBeGreaterThan(50);
+  });
+
+  it('accepts member events on the default bus only with an organization id, and only from that organization', () => {
+    expect(resources['OrganizationEventsPolicy']).toMatchObject({ Condition: 'AcceptOrganizationEvents' });
+    const conditions = spawnSync(join(ROOT, 'node_modules/.bin/serverless'), ['print', '--stage', 'test', '--param=organizationId=o-abcd1234', '--format', 'json'], {
+      cwd: ROOT, encoding: 'utf8', env: { ...process.env, CI: 'true', SLS_TELEMETRY_DISABLED: '1' }, timeout: 120_000,
+    });
+    expect(conditions.status, conditions.stderr).toBe(0);
+    const printed = JSON.parse(conditions.stdout.slice(conditions.stdout.indexOf('{')));
+    expect(printed.resources.Conditions.AcceptOrganizationEvents).toEqual({ 'Fn::Not': [{ 'Fn::Equals': ['o-abcd1234', ''] }] });
+    expect(printed.resources.Resources.OrganizationEventsPolicy.Properties.Statement.Condition).toEqual({ StringEquals: { 'aws:PrincipalOrgID': 'o-abcd1234' } });
+    expect(resources['OrganizationEventsPolicy']!.Properties.Statement.Condition.StringEquals['aws:PrincipalOrgID']).toBe('');
   });
 });
 

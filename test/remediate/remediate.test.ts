@@ -141,6 +141,13 @@ describe('remediate', () => {
     expect(kms.calls()).toHaveLength(0);
   });
 
+  it('only alerts for resources of other accounts (organization members): its role can act in its own account only', async () => {
+    const member = keyFinding('kms.key-disabled', undefined, { keyArn: 'arn:aws:kms:us-east-1:999988887777:key/1234abcd-12ab-34cd-56ef-1234567890ab', resources: ['arn:aws:kms:us-east-1:999988887777:key/1234abcd-12ab-34cd-56ef-1234567890ab'] });
+    const outcome = await remediate(member, { policy: policy({ rules: { 'kms.key-disabled': { mode: 'enforce' } } }), store: new MemoryStateStore(), clients, ownAccount: ACCOUNT });
+    expect(outcome?.outcome).toBe(`skipped: the resource is in account 999988887777; the remediator acts in its own account (${ACCOUNT}) only`);
+    expect(kms.calls()).toHaveLength(0);
+  });
+
   it('budget: a bucket stripped 20 times in an hour is remediated once, then alerted only; again after the hour', async () => {
     const store = new MemoryStateStore();
     await deliver(putKms(T0), store, enforcing());
