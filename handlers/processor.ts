@@ -6,6 +6,8 @@ import { Pipeline } from '../src/pipeline.js';
 import { deployedStore } from '../src/lambda/store.js';
 import { deployedRemediationQueue } from '../src/lambda/remediation-config.js';
 import { handOffRemediations } from '../src/lambda/remediation-handoff.js';
+import { isHeartbeat, recordHeartbeat } from '../src/doctor/heartbeat.js';
+import { emfLine } from '../src/doctor/metrics.js';
 
 // Cold start: the policy is validated once. The store is the DynamoDB state table (memory under invoke local):
 // every invocation loads the ledger, so findings see what other execution environments learnt.
@@ -16,6 +18,11 @@ const storeReady = deployedStore();
 export async function handler(event: EventBridgeEvent<string, unknown>, context?: Context): Promise<EnvelopeResult> {
   const policy = await policyReady;
   const store = await storeReady;
+  if (isHeartbeat(event, process.env['HEARTBEAT_PARAMETER'])) {
+    await recordHeartbeat(store, Date.now());
+    console.log(emfLine('HeartbeatsReceived', 1, process.env['SSE_SENTINEL_STAGE'] ?? 'dev', { level: 'INFO', message: 'heartbeat', requestId: context?.awsRequestId }));
+    return { findings: [], duplicates: 0, skipped: ['sse-sentinel heartbeat'] };
+  }
   const pipeline = await Pipeline.create({ policy, store });
   const result = await processEnvelope(event, pipeline);
   if (result.findings.length) {

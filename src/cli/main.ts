@@ -8,6 +8,7 @@ import { RULE_IDS, RULES } from '../rules/index.js';
 import { StateFileError } from '../state/file.js';
 import { parseReplayArgs, USAGE, UsageError } from './args.js';
 import { inventoryCommand } from './inventory.js';
+import { doctorCommand } from './doctor.js';
 import { ledgerCommand } from './ledger.js';
 import { EXIT_OK, EXIT_USAGE, replay, type ReplayIo } from './replay.js';
 
@@ -30,6 +31,8 @@ export async function main(argv: string[], io: ReplayIo): Promise<number> {
       }
       case 'ledger':
         return await ledgerCommand(rest, io);
+      case 'doctor':
+        return await doctorCommand(rest, io);
       case 'rules':
         for (const rule of RULES) io.stdout.write(`${rule.severity.padEnd(8)} ${rule.id.padEnd(40)} ${rule.title}\n`);
         return EXIT_OK;

@@ -32,12 +32,13 @@ function withoutRemediatorGuard(value: unknown): unknown {
   return out;
 }
 
-/** Rules of the hub that read CloudTrail or KMS events (the log-file rule reads the hub's own trail bucket: not forwarded). */
+/** Rules of the hub that read CloudTrail or KMS events of any account. */
 function forwardedRules(hub: CfnTemplate): { id: string; state: string; pattern: Record<string, unknown> }[] {
   return Object.entries(hub.Resources)
     .filter(([, r]) => r.Type === 'AWS::Events::Rule' && r.Properties?.['EventPattern'])
     .map(([id, r]) => ({ id, state: String(r.Properties!['State'] ?? 'ENABLED'), pattern: withoutRemediatorGuard(r.Properties!['EventPattern']) as Record<string, unknown> }))
-    .filter(({ pattern }) => !JSON.stringify(pattern['detail-type'] ?? []).includes('Object Created'))
+    // not the hub's trail-bucket objects, nor its own heartbeat parameter
+    .filter(({ pattern }) => !JSON.stringify(pattern['detail-type'] ?? []).includes('Object Created') && !JSON.stringify(pattern).includes('/heartbeat'))
     .sort((a, b) => a.id.localeCompare(b.id));
 }
 

@@ -9,6 +9,7 @@ import { isKmsNativeEvent, isReadOnlyManagementEvent, isServiceEvent } from '../
 import { RULES } from '../../src/rules/index.js';
 import { REMEDIATION_PERMISSIONS } from '../../src/remediate/catalog.js';
 import { memberTemplate } from '../../src/deploy/member-template.js';
+import { EXPECTED_RULE_COUNT } from '../../src/doctor/expected.js';
 import { collect, EVENTS, ROOT } from '../helpers.js';
 
 interface CfnResource { Type: string; Properties: Record<string, any> }
@@ -171,7 +172,7 @@ describe('serverless package', () => {
 
   it('alarms on every function\'s errors and throttles, the raw rules\' failed invocations and the DLQ depth', () => {
     const alarms = ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
-    for (const fn of ['ProcessorLambdaFunction', 'UsageLambdaFunction', 'LogfileLambdaFunction', 'InventoryLambdaFunction']) {
+    for (const fn of ['ProcessorLambdaFunction', 'UsageLambdaFunction', 'LogfileLambdaFunction', 'InventoryLambdaFunction', 'RemediatorLambdaFunction', 'DoctorLambdaFunction']) {
       for (const metric of ['Errors', 'Throttles']) {
         expect(alarms.some((a) => a.MetricName === metric && JSON.stringify(a.Dimensions).includes(fn)), `${fn} ${metric}`).toBe(true);
       }
@@ -181,10 +182,23 @@ describe('serverless package', () => {
     for (const alarm of alarms) expect(alarm.AlarmActions).toEqual([{ Ref: 'AlertTopic' }]);
   });
 
-  it('runs the inventory sweep daily', () => {
-    const schedule = ofType('AWS::Events::Rule').find(([, r]) => r.Properties.ScheduleExpression)![1];
-    expect(schedule.Properties.ScheduleExpression).toBe('rate(1 day)');
-    expect(JSON.stringify(schedule.Properties.Targets)).toContain('InventoryLambdaFunction');
+  it('runs the inventory sweep daily and the doctor every 15 minutes', () => {
+    const schedules = ofType('AWS::Events::Rule').filter(([, r]) => r.Properties.ScheduleExpression).map(([, r]) => [JSON.stringify(r.Properties.Targets).match(/(\w+)LambdaFunction/)![1], r.Properties.ScheduleExpression]);
+    expect(Object.fromEntries(schedules)).toEqual({ Inventory: 'rate(1 day)', Doctor: 'rate(15 minutes)' });
+  });
+
+  it('sends the heartbeat back to the processor, alarms when it stops coming, and counts as many rules as the doctor expects', () => {
+    const heartbeat = { version: '0', id: 'h', 'detail-type': 'AWS API Call via CloudTrail', source: 'aws.ssm', account: '111122223333', time: '2025-01-10T10:00:00Z', region: 'us-east-1', resources: [],
+      detail: { eventSource: 'ssm.amazonaws.com', eventName: 'PutParameter', readOnly: false, requestParameters: { name: '/sse-sentinel/test/heartbeat', type: 'String', overwrite: true } } };
+    const matched = rules().filter((rule) => matchesPattern(rule.pattern, heartbeat) && deliverable(rule, heartbeat));
+    expect(matched.map((r) => JSON.stringify(r.targets[0].Arn))).toEqual([JSON.stringify({ 'Fn::GetAtt': ['ProcessorLambdaFunction', 'Arn'] })]);
+    expect(rules().some((rule) => matchesPattern(rule.pattern, { ...heartbeat, detail: { ...heartbeat.detail, requestParameters: { name: '/other/parameter' } } }))).toBe(false);
+    expect(resources['HeartbeatParameter']!.Properties.Name).toBe('/sse-sentinel/test/heartbeat');
+    for (const fn of ['ProcessorLambdaFunction', 'DoctorLambdaFunction']) expect(resources[fn]!.Properties.Environment.Variables.HEARTBEAT_PARAMETER).toBe('/sse-sentinel/test/heartbeat');
+    const alarm = resources['HeartbeatMissingAlarm']!.Properties;
+    expect(alarm).toMatchObject({ Namespace: 'SseSentinel', MetricName: 'HeartbeatsReceived', ComparisonOperator: 'LessThanThreshold', Threshold: 1, TreatMissingData: 'breaching' });
+    expect(resources['SelfCheckFailuresAlarm']!.Properties).toMatchObject({ MetricName: 'SelfCheckFailures', ComparisonOperator: 'GreaterThanThreshold' });
+    expect(ofType('AWS::Events::Rule')).toHaveLength(EXPECTED_RULE_COUNT);
   });
 
   it('gives each function its own role with exactly the actions its code calls', () => {
@@ -205,7 +219,12 @@ describe('serverless package', () => {
     for (const [fn, role] of [['Processor', 'ProcessorRole'], ['Usage', 'UsageRole'], ['Inventory', 'InventoryRole']]) {
       expect(resources[`${fn}LambdaFunction`]!.Properties.Role).toEqual({ 'Fn::GetAtt': [role, 'Arn'] });
     }
-    expect(ofType('AWS::IAM::Role').map(([id]) => id).sort()).toEqual(['InventoryRole', 'LogfileRole', 'ProcessorRole', 'RemediatorRole', 'UsageRole']);
+    expect(ofType('AWS::IAM::Role').map(([id]) => id).sort()).toEqual(['DoctorRole', 'InventoryRole', 'LogfileRole', 'ProcessorRole', 'RemediatorRole', 'UsageRole']);
+    expect(grants('DoctorRole').actions).toEqual([
+      'cloudtrail:DescribeTrails', 'cloudtrail:GetEventSelectors', 'cloudtrail:GetTrailStatus', 'dynamodb:GetItem', 'events:ListRules', 'kms:Decrypt',
+      'logs:CreateLogStream', 'logs:PutLogEvents', 'ssm:GetParameter', 'ssm:PutParameter',
+    ]);
+    expect(JSON.stringify(grants('DoctorRole').statements.find((st: any) => [st.Action].flat().includes('ssm:PutParameter')).Resource)).toContain(':parameter/sse-sentinel/test/heartbeat');
     expect(grants('LogfileRole').actions).toEqual([...common, 'kms:Decrypt', 's3:GetObject', 'sqs:SendMessage', 'sqs:SendMessage'].sort());
     const objectRead = grants('LogfileRole').statements.find((st: any) => [st.Action].flat().includes('s3:GetObject'));
     expect(objectRead.Resource).toMatch(/^arn:aws:s3:::[^*]+\/\*$/);

@@ -1,0 +1,135 @@
+import type { AdvancedEventSelector, EventSelector } from '@aws-sdk/client-cloudtrail';
+import { globToRegExp } from '../policy/policy.js';
+
+/** One self-check: what was checked, whether it holds, and what to do when it does not. */
+export interface CheckResult {
+  id: string;
+  ok: boolean;
+  detail: string;
+}
+
+export interface TrailFacts {
+  arn: string;
+  multiRegion: boolean;
+  logging: boolean;
+  basic: EventSelector[];
+  advanced: AdvancedEventSelector[];
+}
+
+const READ_ONLY_STATE = 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS';
+
+/** A multi-Region trail that is logging: without one, events of other Regions and of stopped trails never arrive. */
+export function checkTrail(trails: readonly TrailFacts[]): CheckResult {
+  const good = trails.filter((t) => t.multiRegion && t.logging);
+  if (good.length > 0) return { id: 'trail', ok: true, detail: `logging multi-Region trail: ${good.map((t) => t.arn).join(', ')}` };
+  const seen = trails.map((t) => `${t.arn} (${t.multiRegion ? 'multi-Region' : 'single-Region'}, ${t.logging ? 'logging' : 'not logging'})`);
+  return { id: 'trail', ok: false, detail: `no multi-Region trail is logging${seen.length ? `: ${seen.join('; ')}` : ': no trail'}; create one or start logging (aws cloudtrail start-logging --name <trail>)` };
+}
+
+/** The resource types of data events a trail records, with the ARN prefixes it limits them to (undefined: all). */
+function dataScopes(trail: TrailFacts): Map<string, string[] | undefined> {
+  const scopes = new Map<string, string[] | undefined>();
+  const add = (type: string, prefixes: string[] | undefined): void => {
+    if (scopes.has(type) && scopes.get(type) === undefined) return;
+    scopes.set(type, prefixes === undefined ? undefined : [...(scopes.get(type) ?? []), ...prefixes]);
+  };
+  for (const selector of trail.basic) {
+    for (const resource of selector.DataResources ?? []) {
+      if (!resource.Type) continue;
+      const values = resource.Values ?? [];
+      // classic selectors: "arn:aws:s3" (or "arn:aws:s3:::") means every bucket, else bucket/prefix ARNs
+      add(resource.Type, values.some((v) => /^arn:[^:]+:s3(:::)?$/.test(v)) ? undefined : values);
+    }
+  }
+  for (const selector of trail.advanced) {
+    const fields = selector.FieldSelectors ?? [];
+    if (!fields.some((f) => f.Field === 'eventCategory' && f.Equals?.includes('Data'))) continue;
+    if (fields.some((f) => f.Field === 'readOnly' && f.Equals?.includes('true'))) continue; // reads only: writes unrecorded
+    const arn = fields.find((f) => f.Field === 'resources.ARN');
+    const prefixes = arn ? [...(arn.StartsWith ?? []), ...(arn.Equals ?? [])] : undefined;
+    for (const type of fields.find((f) => f.Field === 'resources.type')?.Equals ?? []) add(type, prefixes);
+  }
+  return scopes;
+}
+
+/** The literal start of a policy glob (`prod-*` → `prod-`), which a selector's ARN prefix must cover. */
+function literalPrefix(glob: string): string {
+  const wildcard = glob.search(/[*?]/);
+  return wildcard === -1 ? glob : glob.slice(0, wildcard);
+}
+
+function covers(prefixes: string[] | undefined, arnPrefix: string): boolean {
+  return prefixes === undefined || prefixes.some((p) => arnPrefix.startsWith(p) || globToRegExp(`${p}*`).test(arnPrefix));
+}
+
+/**
+ * Object writes (S3) and table data access (S3 Tables) are data events: for the buckets and table buckets the policy
+ * protects, some logging trail must record them, or the object and table rules never see an event.
+ */
+export function checkDataEvents(trails: readonly TrailFacts[], protectedPatterns: { buckets: string[]; tableBuckets: string[] }, partition = 'aws'): CheckResult {
+  const scopes = trails.filter((t) => t.logging).map(dataScopes);
+  const gaps: string[] = [];
+  for (const pattern of protectedPatterns.buckets) {
+    const arnPrefix = pattern.startsWith('arn:') ? literalPrefix(pattern) : `arn:${partition}:s3:::${literalPrefix(pattern)}`;
+    if (!scopes.some((s) => s.has('AWS::S3::Object') && covers(s.get('AWS::S3::Object'), arnPrefix))) gaps.push(`S3 object data events for ${pattern}`);
+  }
+  for (const pattern of protectedPatterns.tableBuckets) {
+    const literal = literalPrefix(pattern);
+    // a selector prefix covers the pattern when it is a prefix of the pattern's ARN (or of its bucket name part)
+    const coversPattern = (prefix: string): boolean => (pattern.startsWith('arn:')
+      ? literal.startsWith(prefix)
+      : prefix.includes(':bucket/') && `bucket/${literal}`.startsWith(prefix.slice(prefix.indexOf('bucket/'))));
+    const recorded = scopes.some((s) => ['AWS::S3Tables::Table', 'AWS::S3Tables::TableBucket'].some((type) => {
+      if (!s.has(type)) return false;
+      const prefixes = s.get(type);
+      return prefixes === undefined || prefixes.some(coversPattern);
+    }));
+    if (!recorded) gaps.push(`S3 Tables data events for ${pattern}`);
+  }
+  if (protectedPatterns.buckets.length + protectedPatterns.tableBuckets.length === 0) return { id: 'data-events', ok: true, detail: 'the policy protects no bucket or table bucket by name' };
+  return gaps.length === 0
+    ? { id: 'data-events', ok: true, detail: 'data events are recorded for every bucket and table bucket the policy protects' }
+    : { id: 'data-events', ok: false, detail: `no logging trail records ${gaps.join(', ')}; add advanced event selectors (eventCategory Data, resources.type AWS::S3::Object / AWS::S3Tables::Table)` };
+}
+
+export interface RuleFacts {
+  name: string;
+  state: string;
+}
+
+/**
+ * The deployment's EventBridge rules: all present, none disabled, the read-only ones in the state that receives
+ * read-only management events (in ENABLED they silently receive nothing of it).
+ */
+export function checkRules(rules: readonly RuleFacts[], prefix: string, expectedCount: number, readOnlyRules: readonly string[]): CheckResult {
+  const ours = rules.filter((r) => r.name.startsWith(prefix));
+  const problems: string[] = [];
+  if (ours.length < expectedCount) problems.push(`${ours.length} rules named ${prefix}*, ${expectedCount} expected`);
+  for (const rule of ours) if (rule.state === 'DISABLED') problems.push(`${rule.name} is DISABLED`);
+  for (const name of readOnlyRules) {
+    const rule = ours.find((r) => r.name === name);
+    if (!rule) problems.push(`${name} is missing`);
+    else if (rule.state !== READ_ONLY_STATE) problems.push(`${name} is ${rule.state}, not ${READ_ONLY_STATE}: it receives no read-only events`);
+  }
+  return problems.length === 0
+    ? { id: 'rules', ok: true, detail: `${ours.length} rules enabled, read-only ones in ${READ_ONLY_STATE}` }
+    : { id: 'rules', ok: false, detail: `${problems.join('; ')}; redeploy (npx serverless deploy)` };
+}
+
+/** The Slack webhook secret: configured and readable, or not configured (then Slack is simply off). */
+export function checkSecret(name: string | undefined, read: { found: boolean } | { error: string }): CheckResult {
+  if (!name) return { id: 'slack-secret', ok: true, detail: 'no Slack webhook parameter configured (Slack alerts off)' };
+  if ('error' in read) return { id: 'slack-secret', ok: false, detail: `${name} cannot be read: ${read.error}` };
+  return read.found
+    ? { id: 'slack-secret', ok: true, detail: `${name} is readable` }
+    : { id: 'slack-secret', ok: true, detail: `${name} does not exist (Slack alerts off); create it as a SecureString to turn them on` };
+}
+
+/** The heartbeat: the doctor's own harmless API call came back through CloudTrail, EventBridge and the processor. */
+export function checkHeartbeat(lastSeenMs: number | undefined, nowMs: number, maxAgeMs: number): CheckResult {
+  if (lastSeenMs === undefined) return { id: 'heartbeat', ok: false, detail: `no heartbeat came back through CloudTrail → EventBridge → processor in the last ${Math.round(maxAgeMs / 60_000)} minutes` };
+  const age = nowMs - lastSeenMs;
+  return age <= maxAgeMs
+    ? { id: 'heartbeat', ok: true, detail: `last heartbeat processed ${Math.round(age / 60_000)} minutes ago` }
+    : { id: 'heartbeat', ok: false, detail: `last heartbeat processed ${Math.round(age / 60_000)} minutes ago (more than ${Math.round(maxAgeMs / 60_000)}): events are not getting through` };
+}

@@ -1,0 +1,100 @@
+import { CloudTrailClient, DescribeTrailsCommand, GetEventSelectorsCommand, GetTrailStatusCommand } from '@aws-sdk/client-cloudtrail';
+import { EventBridgeClient, ListRulesCommand } from '@aws-sdk/client-eventbridge';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import type { Policy } from '../policy/policy.js';
+import type { StateStore } from '../state/store.js';
+import { checkDataEvents, checkHeartbeat, checkRules, checkSecret, checkTrail, type CheckResult, type RuleFacts, type TrailFacts } from './checks.js';
+import { lastHeartbeat } from './heartbeat.js';
+
+export interface DoctorClients {
+  cloudtrail: CloudTrailClient;
+  events: EventBridgeClient;
+  ssm: SSMClient;
+}
+
+export interface DoctorOptions {
+  stage: string;
+  policy: Policy;
+  /** The state table, for the heartbeat; without it the heartbeat is not checked. */
+  store?: StateStore;
+  slackParameter?: string;
+  expectedRules: number;
+  heartbeatMaxAgeMs: number;
+  nowMs: number;
+}
+
+export function doctorClients(config: { region?: string } = {}): DoctorClients {
+  const common = { ...(config.region ? { region: config.region } : {}), maxAttempts: 5 };
+  return { cloudtrail: new CloudTrailClient(common), events: new EventBridgeClient(common), ssm: new SSMClient(common) };
+}
+
+/** An AWS error as a failed check, rather than a crash: the doctor reports everything it could not see. */
+async function guarded(id: string, check: () => Promise<CheckResult>): Promise<CheckResult> {
+  try {
+    return await check();
+  } catch (error) {
+    return { id, ok: false, detail: `could not check: ${(error as Error).name}: ${(error as Error).message}` };
+  }
+}
+
+async function trailFacts(client: CloudTrailClient): Promise<TrailFacts[]> {
+  const { trailList = [] } = await client.send(new DescribeTrailsCommand({ includeShadowTrails: true }));
+  const facts: TrailFacts[] = [];
+  for (const trail of trailList) {
+    if (!trail.TrailARN) continue;
+    const [status, selectors] = await Promise.all([
+      client.send(new GetTrailStatusCommand({ Name: trail.TrailARN })),
+      client.send(new GetEventSelectorsCommand({ TrailName: trail.TrailARN })),
+    ]);
+    facts.push({
+      arn: trail.TrailARN,
+      multiRegion: trail.IsMultiRegionTrail === true,
+      logging: status.IsLogging === true,
+      basic: selectors.EventSelectors ?? [],
+      advanced: selectors.AdvancedEventSelectors ?? [],
+    });
+  }
+  return facts;
+}
+
+async function ruleFacts(client: EventBridgeClient, prefix: string): Promise<RuleFacts[]> {
+  const rules: RuleFacts[] = [];
+  let NextToken: string | undefined;
+  do {
+    const page = await client.send(new ListRulesCommand({ NamePrefix: prefix, ...(NextToken ? { NextToken } : {}) }));
+    for (const rule of page.Rules ?? []) if (rule.Name) rules.push({ name: rule.Name, state: String(rule.State) });
+    NextToken = page.NextToken;
+  } while (NextToken);
+  return rules;
+}
+
+async function readSecret(client: SSMClient, name: string): Promise<{ found: boolean } | { error: string }> {
+  try {
+    const result = await client.send(new GetParameterCommand({ Name: name, WithDecryption: true }));
+    // the value is a secret: only whether it is there
+    return { found: Boolean(result.Parameter?.Value) };
+  } catch (error) {
+    if ((error as Error).name === 'ParameterNotFound') return { found: false };
+    return { error: (error as Error).name };
+  }
+}
+
+/** Runs every self-check; each failure says what to do. */
+export async function runDoctor(clients: DoctorClients, options: DoctorOptions): Promise<CheckResult[]> {
+  const prefix = `sse-sentinel-${options.stage}-`;
+  let trails: TrailFacts[] | undefined;
+  const results = [
+    await guarded('trail', async () => checkTrail((trails = await trailFacts(clients.cloudtrail)))),
+    await guarded('data-events', async () => checkDataEvents(trails ?? (await trailFacts(clients.cloudtrail)), {
+      buckets: options.policy.document.buckets.filter((b) => b.requireKms !== false).map((b) => b.match),
+      tableBuckets: options.policy.document.tableBuckets.filter((b) => b.requireKms !== false).map((b) => b.match),
+    })),
+    await guarded('rules', async () => checkRules(await ruleFacts(clients.events, prefix), prefix, options.expectedRules, [`${prefix}read-only`, `${prefix}kms-usage`])),
+    await guarded('slack-secret', async () => checkSecret(options.slackParameter, options.slackParameter ? await readSecret(clients.ssm, options.slackParameter) : { found: false })),
+  ];
+  if (options.store) {
+    const store = options.store;
+    results.push(await guarded('heartbeat', async () => checkHeartbeat(await lastHeartbeat(store, options.nowMs, options.heartbeatMaxAgeMs), options.nowMs, options.heartbeatMaxAgeMs)));
+  }
+  return results;
+}

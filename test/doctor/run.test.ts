@@ -1,0 +1,111 @@
+import { CloudTrailClient, DescribeTrailsCommand, GetEventSelectorsCommand, GetTrailStatusCommand } from '@aws-sdk/client-cloudtrail';
+import { EventBridgeClient, ListRulesCommand } from '@aws-sdk/client-eventbridge';
+import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { lastHeartbeat } from '../../src/doctor/heartbeat.js';
+import { doctorClients, runDoctor } from '../../src/doctor/run.js';
+import { policyFromInput } from '../../src/policy/load.js';
+import { MemoryStateStore } from '../../src/state/memory.js';
+import { runCli } from '../helpers.js';
+import { startLocalDynamo, type LocalDynamo } from '../state/dynalite-server.js';
+
+const cloudtrail = mockClient(CloudTrailClient);
+const events = mockClient(EventBridgeClient);
+const ssm = mockClient(SSMClient);
+const TRAIL = 'arn:aws:cloudtrail:us-east-1:111122223333:trail/org';
+const NOW = Date.parse('2025-01-10T10:00:00Z');
+const prefix = 'sse-sentinel-test-';
+
+beforeEach(() => {
+  for (const mock of [cloudtrail, events, ssm]) mock.reset();
+  cloudtrail.on(DescribeTrailsCommand).resolves({ trailList: [{ TrailARN: TRAIL, IsMultiRegionTrail: true }] });
+  cloudtrail.on(GetTrailStatusCommand).resolves({ IsLogging: true });
+  cloudtrail.on(GetEventSelectorsCommand).resolves({ AdvancedEventSelectors: [{ Name: 'data', FieldSelectors: [{ Field: 'eventCategory', Equals: ['Data'] }, { Field: 'resources.type', Equals: ['AWS::S3::Object'] }] }] });
+  events.on(ListRulesCommand, { NamePrefix: prefix }).resolvesOnce({ Rules: [{ Name: `${prefix}read-only`, State: 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS' }], NextToken: 'p2' })
+    .resolves({ Rules: [{ Name: `${prefix}kms-usage`, State: 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS' }, { Name: `${prefix}processor-rule-1`, State: 'ENABLED' }] });
+  ssm.on(GetParameterCommand).resolves({ Parameter: { Value: 'https://hooks.slack.com/services/T/B/secret' } });
+});
+
+describe('runDoctor', () => {
+  it('checks everything through the AWS APIs, following pagination, and never reports the secret', async () => {
+    const store = new MemoryStateStore();
+    await store.incrementCounter(`heartbeat|${NOW - 10 * 60_000}`, NOW - 10 * 60_000, 86_400_000);
+    const results = await runDoctor(doctorClients({ region: 'us-east-1' }), {
+      stage: 'test', policy: policyFromInput({ buckets: [{ match: 'prod-*', requireKms: true }] }), store, slackParameter: '/sse-sentinel/test/slack-webhook',
+      expectedRules: 3, heartbeatMaxAgeMs: 45 * 60_000, nowMs: NOW,
+    });
+    expect(results.map((r) => [r.id, r.ok])).toEqual([['trail', true], ['data-events', true], ['rules', true], ['slack-secret', true], ['heartbeat', true]]);
+    expect(JSON.stringify(results)).not.toContain('hooks.slack.com');
+    expect(events.commandCalls(ListRulesCommand)).toHaveLength(2);
+  });
+
+  it('turns an AWS error into a failed check instead of a crash', async () => {
+    cloudtrail.on(DescribeTrailsCommand).rejects(Object.assign(new Error('User is not authorized'), { name: 'AccessDeniedException' }));
+    const results = await runDoctor(doctorClients({ region: 'us-east-1' }), { stage: 'test', policy: policyFromInput(), expectedRules: 3, heartbeatMaxAgeMs: 1, nowMs: NOW });
+    expect(results.find((r) => r.id === 'trail')).toEqual({ id: 'trail', ok: false, detail: 'could not check: AccessDeniedException: User is not authorized' });
+    expect(results.find((r) => r.id === 'rules')?.ok).toBe(true);
+  });
+
+  it('sse-sentinel doctor prints each check and exits 1 on a failure', async () => {
+    cloudtrail.on(GetTrailStatusCommand).resolves({ IsLogging: false });
+    const { code, stdout, stderr } = await runCli(['doctor', '--stage', 'test', '--region', 'us-east-1', '--no-heartbeat', '--policy', 'policy.example.yaml']);
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/^FAIL trail +no multi-Region trail is logging/m);
+    expect(stdout).toMatch(/^ok {3}slack-secret +\/sse-sentinel\/test\/slack-webhook is readable$/m);
+    expect(stderr).toMatch(/checks passed/);
+  });
+});
+
+describe('heartbeat', () => {
+  let processor: (event: unknown) => Promise<{ findings: unknown[]; skipped: string[] }>;
+  let doctor: () => Promise<{ id: string; ok: boolean }[]>;
+  let dynamo: LocalDynamo;
+  beforeAll(async () => {
+    // the processor and the doctor share the state table, as deployed: a DynamoDB-protocol server on loopback
+    dynamo = await startLocalDynamo();
+    await dynamo.createTable('doctor-state');
+    for (const [name, value] of Object.entries({ STATE_TABLE_NAME: 'doctor-state', AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' })) vi.stubEnv(name, value);
+    vi.stubEnv('HEARTBEAT_PARAMETER', '/sse-sentinel/test/heartbeat');
+    vi.stubEnv('SSE_SENTINEL_STAGE', 'test');
+    vi.resetModules();
+    processor = (await import('../../handlers/processor.js')).handler as never;
+    doctor = (await import('../../handlers/doctor.js')).handler as never;
+  });
+  afterAll(async () => {
+    vi.unstubAllEnvs();
+    vi.resetModules();
+    await dynamo.close();
+  });
+
+  it('the doctor writes the heartbeat; its CloudTrail event, through the processor, makes the next check pass', async () => {
+    ssm.on(PutParameterCommand).resolves({ Version: 2 });
+    const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    try {
+      const first = await doctor();
+      expect(first.find((r) => r.id === 'heartbeat')?.ok).toBe(false);
+      const put = ssm.commandCalls(PutParameterCommand)[0]!.args[0].input;
+      expect(put).toMatchObject({ Name: '/sse-sentinel/test/heartbeat', Type: 'String', Overwrite: true });
+      // what CloudTrail then delivers through EventBridge (PutParameter records the name, never the value)
+      const result = await processor({ version: '0', id: 'hb', 'detail-type': 'AWS API Call via CloudTrail', source: 'aws.ssm', account: '111122223333', time: new Date().toISOString(), region: 'us-east-1', resources: [],
+        detail: { eventSource: 'ssm.amazonaws.com', eventName: 'PutParameter', eventTime: new Date().toISOString(), eventID: 'hb-1', requestParameters: { name: '/sse-sentinel/test/heartbeat', type: 'String', overwrite: true }, responseElements: { version: 2, tier: 'Standard' } } });
+      expect(result).toEqual({ findings: [], duplicates: 0, skipped: ['sse-sentinel heartbeat'] });
+      const emf = log.mock.calls.map((c) => JSON.parse(String(c[0]))).find((line) => line.HeartbeatsReceived === 1);
+      expect(emf._aws.CloudWatchMetrics[0]).toEqual({ Namespace: 'SseSentinel', Dimensions: [['stage']], Metrics: [{ Name: 'HeartbeatsReceived', Unit: 'Count' }] });
+      const second = await doctor();
+      expect(second.find((r) => r.id === 'heartbeat')?.ok).toBe(true);
+      const failures = log.mock.calls.map((c) => JSON.parse(String(c[0]))).filter((line) => 'SelfCheckFailures' in line).map((line) => line.SelfCheckFailures);
+      expect(failures[1]).toBeLessThan(failures[0]);
+    } finally {
+      log.mockRestore();
+    }
+  });
+
+  it('finds the latest heartbeat window, within the look-back only', async () => {
+    const store = new MemoryStateStore();
+    expect(await lastHeartbeat(store, NOW, 45 * 60_000)).toBeUndefined();
+    await store.incrementCounter(`heartbeat|${NOW - 30 * 60_000}`, NOW - 30 * 60_000, 86_400_000);
+    expect(await lastHeartbeat(store, NOW, 45 * 60_000)).toBe(NOW - 25 * 60_000);
+    expect(await lastHeartbeat(store, NOW, 10 * 60_000)).toBeUndefined();
+  });
+});
