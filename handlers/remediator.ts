@@ -23,14 +23,16 @@ export async function handler(event: SQSEvent, context?: Context): Promise<SQSBa
   const policy = await policyReady;
   const store = await storeReady;
   ssm ??= new SSMClient({ requestHandler: { requestTimeout: 3000, connectionTimeout: 2000 } });
-  const killSwitch = await readKillSwitch(ssm, process.env['REMEDIATION_KILL_SWITCH_PARAMETER']);
+  // invoke local never reads or changes AWS: every action is an offline dry run
+  const local = Boolean(process.env['IS_LOCAL']);
+  const killSwitch = local ? { on: true, reason: 'invoke local' } : await readKillSwitch(ssm, process.env['REMEDIATION_KILL_SWITCH_PARAMETER']);
   const sinks = await deployedSinks(alertTopicArn(process.env, context));
   const failures: { itemIdentifier: string }[] = [];
   const ownAccount = context?.invokedFunctionArn?.split(':')[4];
   for (const record of event.Records) {
     try {
       const finding = parseRemediationRequest(record.body);
-      const outcome = await remediate(finding, { policy, store, clients, killSwitch: killSwitch.on, ...(ownAccount ? { ownAccount } : {}) });
+      const outcome = await remediate(finding, { policy, store, ...(local ? {} : { clients }), killSwitch: killSwitch.on, ...(ownAccount ? { ownAccount } : {}) });
       // ids, calls and outcome only: the finding's event fields stay out of the log
       console.log(JSON.stringify({
         level: outcome?.kind === 'failed' ? 'ERROR' : 'INFO',

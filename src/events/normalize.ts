@@ -143,6 +143,17 @@ function normalizeKmsNativeEvent(envelope: JsonObject, location: InputLocation):
   return { kind: 'event', event };
 }
 
+/**
+ * SQS, SNS and S3 notification payloads also carry `Records`, whose elements have `eventSource` `aws:sqs`, `aws:sns` or
+ * `aws:s3` (the readers stream the elements of a `Records` file one by one, so either may arrive here).
+ */
+function lambdaTriggerSource(value: JsonObject): string | undefined {
+  const records = value['Records'];
+  const record = Array.isArray(records) ? (records[0] as JsonObject | null) : value;
+  const source = record && typeof record === 'object' ? (record['eventSource'] ?? record['EventSource']) : undefined;
+  return typeof source === 'string' && /^aws:(sqs|sns|s3)$/.test(source) ? source.slice(4).toUpperCase() : undefined;
+}
+
 function isDigestFile(value: JsonObject): boolean {
   return 'digestStartTime' in value && 'logFiles' in value;
 }
@@ -157,6 +168,10 @@ export function normalizeValue(value: unknown, location: InputLocation): ReadIte
   }
   if (!isObject(value)) {
     return [{ kind: 'error', error: { location, reason: `not an event: expected a JSON object, found ${value === null ? 'null' : typeof value}` } }];
+  }
+  const trigger = lambdaTriggerSource(value);
+  if (trigger) {
+    return [{ kind: 'skip', skip: { location, reason: `a Lambda trigger payload (${trigger}), not CloudTrail: a serverless invoke local input` } }];
   }
   if (Array.isArray(value['Records'])) {
     return (value['Records'] as unknown[]).flatMap((record, index) => normalizeValue(record, { ...location, index }));

@@ -347,8 +347,8 @@ describe('organizations', () => {
 });
 
 describe('serverless invoke local', () => {
-  it('runs the bundled processor on a sample event', () => {
-    const result = spawnSync(join(ROOT, 'node_modules/.bin/serverless'), ['invoke', 'local', '-f', 'processor', '-p', 'events/s3tables/DeleteTableBucketEncryption.json'], {
+  const invoke = (fn: string, file: string) => {
+    const result = spawnSync(join(ROOT, 'node_modules/.bin/serverless'), ['invoke', 'local', '-f', fn, '-p', file], {
       cwd: ROOT,
       encoding: 'utf8',
       // dummy credentials: invoke local must not look for real ones (no network here, and none needed)
@@ -356,7 +356,16 @@ describe('serverless invoke local', () => {
       timeout: 180_000,
     });
     expect(result.status, result.stderr).toBe(0);
-    const output = result.stdout.slice(result.stdout.indexOf('{\n'));
-    expect(JSON.parse(output).findings.map((f: { ruleId: string }) => f.ruleId)).toEqual(['s3tables.bucket-encryption-removed']);
+    // the handler's return value is the last JSON document printed
+    return JSON.parse(result.stdout.slice(result.stdout.lastIndexOf('\n{\n') + 1));
+  };
+
+  it('runs the bundled processor on a sample event', () => {
+    expect(invoke('processor', 'events/s3tables/DeleteTableBucketEncryption.json').findings.map((f: { ruleId: string }) => f.ruleId)).toEqual(['s3tables.bucket-encryption-removed']);
+  });
+
+  it('runs the usage function on an SQS batch and the remediator offline on a remediation request', () => {
+    expect(invoke('usage', 'events/invoke/usage.sqs.json')).toEqual({ batchItemFailures: [] });
+    expect(invoke('remediator', 'events/invoke/remediator.sqs.json')).toEqual({ batchItemFailures: [] });
   });
 });
