@@ -182,6 +182,14 @@ describe('serverless package', () => {
     for (const alarm of alarms) expect(alarm.AlarmActions).toEqual([{ Ref: 'AlertTopic' }]);
   });
 
+  it('gives every asynchronously invoked function an on-failure destination', () => {
+    const configs = ofType('AWS::Lambda::EventInvokeConfig').map(([, r]) => r.Properties);
+    for (const fn of ['processor', 'logfile', 'inventory', 'doctor']) {
+      const config = configs.find((c) => JSON.stringify(c.FunctionName).toLowerCase().includes(fn));
+      expect(config?.DestinationConfig?.OnFailure?.Destination, fn).toEqual({ 'Fn::GetAtt': ['FailedEventsQueue', 'Arn'] });
+    }
+  });
+
   it('runs the inventory sweep daily and the doctor every 15 minutes', () => {
     const schedules = ofType('AWS::Events::Rule').filter(([, r]) => r.Properties.ScheduleExpression).map(([, r]) => [JSON.stringify(r.Properties.Targets).match(/(\w+)LambdaFunction/)![1], r.Properties.ScheduleExpression]);
     expect(Object.fromEntries(schedules)).toEqual({ Inventory: 'rate(1 day)', Doctor: 'rate(15 minutes)' });
@@ -213,7 +221,7 @@ describe('serverless package', () => {
     expect(grants('UsageRole').actions).toEqual([...common, 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage'].sort());
     expect(grants('InventoryRole').actions).toEqual([
       'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'kms:DescribeKey', 'kms:ListAliases', 'kms:ListKeys', 'logs:CreateLogStream', 'logs:PutLogEvents',
-      's3:GetBucketPolicy', 's3:GetEncryptionConfiguration', 's3:ListAllMyBuckets',
+      's3:GetBucketPolicy', 's3:GetEncryptionConfiguration', 's3:ListAllMyBuckets', 'sqs:SendMessage',
       's3tables:GetTableBucketEncryption', 's3tables:GetTableEncryption', 's3tables:ListNamespaces', 's3tables:ListTableBuckets', 's3tables:ListTables',
     ].sort());
     for (const [fn, role] of [['Processor', 'ProcessorRole'], ['Usage', 'UsageRole'], ['Inventory', 'InventoryRole']]) {
@@ -222,7 +230,7 @@ describe('serverless package', () => {
     expect(ofType('AWS::IAM::Role').map(([id]) => id).sort()).toEqual(['DoctorRole', 'InventoryRole', 'LogfileRole', 'ProcessorRole', 'RemediatorRole', 'UsageRole']);
     expect(grants('DoctorRole').actions).toEqual([
       'cloudtrail:DescribeTrails', 'cloudtrail:GetEventSelectors', 'cloudtrail:GetTrailStatus', 'dynamodb:GetItem', 'events:ListRules', 'kms:Decrypt',
-      'logs:CreateLogStream', 'logs:PutLogEvents', 'ssm:GetParameter', 'ssm:PutParameter',
+      'logs:CreateLogStream', 'logs:PutLogEvents', 'sqs:SendMessage', 'ssm:GetParameter', 'ssm:PutParameter',
     ]);
     expect(JSON.stringify(grants('DoctorRole').statements.find((st: any) => [st.Action].flat().includes('ssm:PutParameter')).Resource)).toContain(':parameter/sse-sentinel/test/heartbeat');
     expect(grants('LogfileRole').actions).toEqual([...common, 'kms:Decrypt', 's3:GetObject', 'sqs:SendMessage', 'sqs:SendMessage'].sort());

@@ -8,7 +8,7 @@ import { Policy } from '../../src/policy/policy.js';
 import { RULES } from '../../src/rules/index.js';
 import { classify, RuleIndex } from '../../src/rules/engine.js';
 import { Ledger } from '../../src/correlate/ledger.js';
-import { record } from '../helpers.js';
+import { collect, CORPUS, EVENTS, record } from '../helpers.js';
 
 const index = new RuleIndex(RULES);
 const policy = policyFromInput({ kms: { required: true } });
@@ -57,5 +57,36 @@ describe('fuzzing the readers and the rules', () => {
       resources: fc.option(fc.array(fc.oneof(anything, fc.record({ ARN: fc.string() }))), { nil: undefined }),
     });
     fc.assert(fc.property(shaped, (fields) => runAll(record(fields as Record<string, unknown>))), { numRuns: 1500 });
+  });
+
+  it('real sample events with random fields removed or replaced: no exception escapes, every rejection names its reason', async () => {
+    const samples: Record<string, unknown>[] = [];
+    for (const item of await collect([EVENTS, CORPUS])) {
+      if (item.kind !== 'event') continue;
+      // the EventBridge envelope as it came, or the bare record
+      samples.push(structuredClone(item.event.detailType ? { version: '0', id: item.event.eventId, 'detail-type': item.event.detailType, source: `aws.${item.event.eventSource.split('.')[0]}`, account: item.event.account, time: item.event.eventTime, region: item.event.awsRegion, resources: [], detail: item.event.raw } : item.event.raw));
+    }
+    expect(samples.length).toBeGreaterThan(200);
+    /** Paths into a value, so a mutation can hit any depth of a real record. */
+    const paths = (value: unknown, prefix: (string | number)[] = []): (string | number)[][] => {
+      if (!value || typeof value !== 'object') return [prefix];
+      return [prefix, ...Object.entries(value as Record<string, unknown>).flatMap(([key, child]) => paths(child, [...prefix, Array.isArray(value) ? Number(key) : key]))];
+    };
+    const mutation = fc.record({ sample: fc.nat(samples.length - 1), pick: fc.nat(), remove: fc.boolean(), value: fc.jsonValue({ maxDepth: 2 }) });
+    fc.assert(fc.property(fc.array(mutation, { minLength: 1, maxLength: 4 }), (mutations) => {
+      const value = structuredClone(samples[mutations[0]!.sample]!);
+      for (const { pick, remove, value: replacement } of mutations) {
+        const all = paths(value).filter((p) => p.length > 0);
+        const path = all[pick % all.length]!;
+        const parent = path.slice(0, -1).reduce<any>((node, key) => node[key], value);
+        if (remove && !Array.isArray(parent)) delete parent[path.at(-1)!];
+        else parent[path.at(-1)!] = replacement;
+      }
+      for (const item of normalizeValue(value, { source: 'mutated' })) {
+        if (item.kind === 'error') expect(item.error.reason.length).toBeGreaterThan(10);
+        if (item.kind === 'skip') expect(item.skip.reason.length).toBeGreaterThan(10);
+      }
+      runAll(value);
+    }), { numRuns: 1500 });
   });
 });
