@@ -21,6 +21,9 @@ class CompilePolicyPlugin {
     const root = this.serverless.config.servicePath;
     // code-split chunks have content-hashed names: without a clean build directory, old ones pile up in every zip
     rmSync(join(root, '.esbuild'), { recursive: true, force: true });
+    // the CLI that compiles is built from the same sources as the functions: never a stale dist/
+    const built = spawnSync(process.execPath, [join(root, 'scripts/build.mjs')], { cwd: root, encoding: 'utf8' });
+    if (built.status !== 0) throw new this.serverless.classes.Error(`building the sse-sentinel CLI failed:\n${built.stderr}`);
     const result = spawnSync(process.execPath, [join(root, 'bin/sse-sentinel.mjs'), 'validate', 'config/policy.yaml', '--out', 'config/policy.compiled.json'], { cwd: root, encoding: 'utf8' });
     if (result.status !== 0) {
       throw new this.serverless.classes.Error(`config/policy.yaml is not a valid sse-sentinel policy:\n${result.stderr || result.stdout}`);

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hexDigest } from '../util/hash.js';
 import type { Severity } from '../policy/schema.js';
 import type { Rule } from '../rules/rule.js';
 import { SEVERITY_ORDER, type BlastRadius, type Finding } from './finding.js';
@@ -49,7 +49,7 @@ export interface Alert {
 }
 
 export function alertId(finding: Pick<Finding, 'ruleId' | 'dedupKey' | 'eventId'>): string {
-  return createHash('sha256').update(`${finding.ruleId}\u0000${finding.dedupKey}\u0000${finding.eventId}`).digest('hex').slice(0, 32);
+  return hexDigest('sha256', `${finding.ruleId}\u0000${finding.dedupKey}\u0000${finding.eventId}`).slice(0, 32);
 }
 
 export function buildAlert(finding: Finding, rule?: Pick<Rule, 'runbook'>, occurrences?: Occurrences): Alert {

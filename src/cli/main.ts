@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { Suppressions } from '../alerts/suppress.js';
-import { policyTextHash, type CompiledPolicy } from '../policy/compiled.js';
+import type { CompiledPolicy } from '../policy/compiled.js';
 import type { Policy } from '../policy/policy.js';
 import { loadPolicyFile, PolicyError } from '../policy/load.js';
 import { RULE_IDS, RULES } from '../rules/index.js';
@@ -68,7 +68,7 @@ function parseValidateArgs(args: string[]): { path: string; out?: string } {
 
 /** The packaged form the Lambda functions load (see src/policy/compiled.ts). */
 async function writeCompiledPolicy(path: string, out: string, policy: Policy): Promise<void> {
-  const compiled: CompiledPolicy = { compiledFrom: path, sha256: policyTextHash(await readFile(path, 'utf8')), document: policy.document };
+  const compiled: CompiledPolicy = { compiledFrom: path, yaml: await readFile(path, 'utf8'), document: policy.document };
   await writeFile(out, `${JSON.stringify(compiled, null, 2)}\n`);
 }
 

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hexDigest } from '../util/hash.js';
 import { parseCloudTrailDate, toIsoSeconds } from './dates.js';
 import { normalizePrincipal } from './principal.js';
 import { envelopeProblem, recordProblem, type CloudTrailRecord, type EventBridgeEnvelope } from './schema.js';
@@ -50,7 +50,7 @@ function normalizeResources(value: unknown): ResourceRef[] {
 }
 
 function syntheticEventId(record: JsonObject): string {
-  return `sha1-${createHash('sha1').update(JSON.stringify(record)).digest('hex')}`;
+  return `sha1-${hexDigest('sha1', JSON.stringify(record))}`;
 }
 
 function toReadOnly(value: unknown): boolean | undefined {

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { policyTextHash, type CompiledPolicy } from '../policy/compiled.js';
+import type { CompiledPolicy } from '../policy/compiled.js';
 import { Policy } from '../policy/policy.js';
 
 export const COMPILED_POLICY = join('config', 'policy.compiled.json');
@@ -17,7 +17,7 @@ export async function loadDeployedPolicy(env: NodeJS.ProcessEnv = process.env): 
   if (!explicit) {
     const compiled = readCompiled(join(root, COMPILED_POLICY));
     const text = existsSync(path) ? readFileSync(path, 'utf8') : undefined;
-    if (compiled && (text === undefined || policyTextHash(text) === compiled.sha256)) return new Policy(compiled.document);
+    if (compiled && (text === undefined || text === compiled.yaml)) return new Policy(compiled.document);
   }
   const { loadPolicyFile, policyFromInput } = await import('../policy/load.js');
   const { RULE_IDS } = await import('../rules/index.js');
@@ -28,7 +28,7 @@ export async function loadDeployedPolicy(env: NodeJS.ProcessEnv = process.env): 
 function readCompiled(path: string): CompiledPolicy | undefined {
   if (!existsSync(path)) return undefined;
   const compiled = JSON.parse(readFileSync(path, 'utf8')) as Partial<CompiledPolicy>;
-  return compiled.document && typeof compiled.sha256 === 'string' ? (compiled as CompiledPolicy) : undefined;
+  return compiled.document && typeof compiled.yaml === 'string' ? (compiled as CompiledPolicy) : undefined;
 }
 
 /**

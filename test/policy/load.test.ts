@@ -78,3 +78,24 @@ describe('key verdicts', () => {
     expect(policy.isSelfRole('arn:aws:iam::111122223333:role/sse-sentinel-prod-processor')).toBe(false);
   });
 });
+
+describe('the deployed policy', () => {
+  it('loads the compiled form when it matches the YAML beside it, and validates the YAML when it does not', async () => {
+    const { mkdtemp, mkdir, writeFile } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { loadDeployedPolicy } = await import('../../src/lambda/config.js');
+    const root = await mkdtemp(join(tmpdir(), 'sse-sentinel-deployed-'));
+    await mkdir(join(root, 'config'));
+    const yaml = 'kms:\n  required: true\n';
+    await writeFile(join(root, 'config', 'policy.yaml'), yaml);
+    const compiled = parsePolicy(yaml, 'config/policy.yaml', RULE_IDS).document;
+    // a compiled document that says something else, so the test sees which one was used
+    await writeFile(join(root, 'config', 'policy.compiled.json'), JSON.stringify({ compiledFrom: 'config/policy.yaml', yaml, document: { ...compiled, trustedAccounts: ['999999999999'] } }));
+    expect((await loadDeployedPolicy({ LAMBDA_TASK_ROOT: root })).document.trustedAccounts).toEqual(['999999999999']);
+    await writeFile(join(root, 'config', 'policy.yaml'), `${yaml}trustedAccounts: ["777788889999"]\n`);
+    expect((await loadDeployedPolicy({ LAMBDA_TASK_ROOT: root })).document.trustedAccounts).toEqual(['777788889999']);
+    await writeFile(join(root, 'config', 'policy.yaml'), 'kms: [not, a, map]\n');
+    await expect(loadDeployedPolicy({ LAMBDA_TASK_ROOT: root })).rejects.toThrow(PolicyError);
+  });
+});
