@@ -12,7 +12,7 @@ export interface ParsedArn {
 const ARN_CACHE_LIMIT = 10_000;
 const arnCache = new Map<string, ParsedArn | null>();
 
-export function parseArn(text: unknown): ParsedArn | undefined {
+export function parseArn(text: unknown): Readonly<ParsedArn> | undefined {
   if (typeof text !== 'string') return undefined;
   const cached = arnCache.get(text);
   if (cached !== undefined) return cached ?? undefined;
@@ -25,9 +25,10 @@ export function parseArn(text: unknown): ParsedArn | undefined {
     }
   }
   if (arnCache.size >= ARN_CACHE_LIMIT) arnCache.clear();
+  // shared by every caller (no copy per call on the hot path): frozen, so none can change it for the others
+  if (parsed) Object.freeze(parsed);
   arnCache.set(text, parsed);
-  // callers get their own copy: the cached object must never be changed through them
-  return parsed ? { ...parsed } : undefined;
+  return parsed ?? undefined;
 }
 
 export function partitionOf(region: string): string {

@@ -1,3 +1,6 @@
+/** ECMAScript dates span ±8.64e15 ms around the epoch; beyond, toISOString throws. */
+const MAX_DATE_MS = 8.64e15;
+
 const MONTHS: Record<string, number> = {
   jan: 0, feb: 1, mar: 2, apr: 3, may: 4, jun: 5, jul: 6, aug: 7, sep: 8, oct: 9, nov: 10, dec: 11,
 };
@@ -14,8 +17,9 @@ const ISO_LIKE = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))
  */
 export function parseCloudTrailDate(text: unknown): number | undefined {
   if (typeof text === 'number' && Number.isFinite(text)) {
-    // epoch seconds (as the SDK sends them) or milliseconds
-    return text < 1e11 ? text * 1000 : text;
+    // epoch seconds (as the SDK sends them) or milliseconds; a number outside the range of dates is not a date
+    const ms = text < 1e11 ? text * 1000 : text;
+    return Math.abs(ms) <= MAX_DATE_MS ? ms : undefined;
   }
   if (typeof text !== 'string') return undefined;
   const value = text.trim();

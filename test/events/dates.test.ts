@@ -24,3 +24,11 @@ describe('parseCloudTrailDate', () => {
     expect(parseCloudTrailDate(text)).toBeUndefined();
   });
 });
+
+describe('dates out of range', () => {
+  it('are not dates (toISOString would throw on them)', () => {
+    expect(parseCloudTrailDate(-8640000000000.001)).toBeUndefined();
+    expect(parseCloudTrailDate(9e15)).toBeUndefined();
+    expect(parseCloudTrailDate(8.64e15)).toBe(8.64e15);
+  });
+});

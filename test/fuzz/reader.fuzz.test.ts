@@ -87,6 +87,6 @@ describe('fuzzing the readers and the rules', () => {
         if (item.kind === 'skip') expect(item.skip.reason.length).toBeGreaterThan(10);
       }
       runAll(value);
-    }), { numRuns: 1500 });
+    }), { numRuns: Number(process.env['FUZZ_RUNS'] ?? 1500) });
   });
 });
