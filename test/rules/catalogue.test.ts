@@ -10,6 +10,8 @@ import * as sqs from '@aws-sdk/client-sqs';
 import * as kms from '@aws-sdk/client-kms';
 import * as s3 from '@aws-sdk/client-s3';
 import * as s3tables from '@aws-sdk/client-s3tables';
+import * as iam from '@aws-sdk/client-iam';
+import * as ssm from '@aws-sdk/client-ssm';
 import { describe, expect, it } from 'vitest';
 import { LEDGER_TRIGGERS } from '../../src/correlate/ledger.js';
 import { isKmsNativeEvent, isServiceEvent, LEGACY_EVENT_NAMES, operationOfEventName } from '../../src/events/catalog.js';
@@ -31,6 +33,8 @@ const CLIENTS: Record<string, Record<string, unknown>> = {
   'sns.amazonaws.com': sns,
   'sqs.amazonaws.com': sqs,
   'dynamodb.amazonaws.com': dynamodb,
+  'ssm.amazonaws.com': ssm,
+  'iam.amazonaws.com': iam,
 };
 
 describe('event names', () => {

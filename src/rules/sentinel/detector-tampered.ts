@@ -7,6 +7,15 @@ const LAMBDA_SOURCE = 'lambda.amazonaws.com';
 const SNS_SOURCE = 'sns.amazonaws.com';
 const SQS_SOURCE = 'sqs.amazonaws.com';
 const DYNAMODB_SOURCE = 'dynamodb.amazonaws.com';
+const SSM_SOURCE = 'ssm.amazonaws.com';
+const IAM_SOURCE = 'iam.amazonaws.com';
+
+/** The deployment's parameters a person may change; the heartbeat is written by the doctor every 15 minutes. */
+const WATCHED_PARAMETERS = /\/(remediation-kill-switch|slack-webhook)$/;
+/** The same parameters as an EventBridge pattern (the deployment filters with it). */
+const PARAMETER_PATTERN = [{ wildcard: '/sse-sentinel/*/remediation-kill-switch' }, { wildcard: '/sse-sentinel/*/slack-webhook' }];
+/** The functions' roles: a policy added to one (the remediator's above all) widens what the detector may do. */
+const ROLE_EVENTS = ['PutRolePolicy', 'AttachRolePolicy', 'DetachRolePolicy', 'DeleteRolePolicy', 'UpdateAssumeRolePolicy', 'DeleteRole'];
 
 /** Lambda logs versioned event names (Lambda developer guide, "Logging Lambda API calls with CloudTrail"). */
 export const LAMBDA_EVENT_OPERATIONS: Readonly<Record<string, string>> = {
@@ -19,17 +28,24 @@ export const LAMBDA_EVENT_OPERATIONS: Readonly<Record<string, string>> = {
 };
 
 /** Changes that switch the detector off outright. */
-const BLINDING = new Set(['DisableRule', 'DeleteRule', 'RemoveTargets', 'DeleteFunction20150331', 'DeleteTopic', 'DeleteQueue', 'DeleteTable', 'DeleteEventSourceMapping20150331']);
+const BLINDING = new Set(['DisableRule', 'DeleteRule', 'RemoveTargets', 'DeleteFunction20150331', 'DeleteTopic', 'DeleteQueue', 'DeleteTable', 'DeleteEventSourceMapping20150331', 'DeleteRole']);
 
 function lastSegment(text: string): string {
   return text.split(/[:/]/).pop() ?? text;
 }
 
 /** The names of the resources an event changes, from the request fields each service uses. */
-function targetNames(event: CloudTrailEvent): string[] {
+function targetNames(event: CloudTrailEvent, prefixes: readonly string[]): string[] {
   const request = event.requestParameters;
-  const fields = ['name', 'rule', 'functionName', 'topicArn', 'queueUrl', 'tableName', 'uUID'];
-  return fields.map((f) => request[f]).filter((v): v is string => typeof v === 'string' && v.length > 0).map(lastSegment);
+  if (event.eventSource === SSM_SOURCE) {
+    // SSM parameters are paths: /sse-sentinel/<stage>/<name> for the name prefix "sse-sentinel-"
+    const paths = prefixes.map((prefix) => `/${prefix.replace(/-$/, '')}/`);
+    const names = [request['name'], ...(Array.isArray(request['names']) ? request['names'] : [])].filter((v): v is string => typeof v === 'string');
+    return names.filter((name) => paths.some((path) => name.startsWith(path)) && WATCHED_PARAMETERS.test(name));
+  }
+  const fields = ['name', 'rule', 'functionName', 'topicArn', 'queueUrl', 'tableName', 'uUID', 'roleName'];
+  const names = fields.map((f) => request[f]).filter((v): v is string => typeof v === 'string' && v.length > 0).map(lastSegment);
+  return names.filter((name) => prefixes.some((prefix) => name.startsWith(prefix)));
 }
 
 export const detectorTampered: Rule = {
@@ -37,9 +53,11 @@ export const detectorTampered: Rule = {
   title: 'sse-sentinel itself was changed or disabled',
   severity: 'HIGH',
   description:
-    'A change to this deployment\'s own EventBridge rules, Lambda functions, alert topic, queues or state table (matched by the ' +
-    'name prefixes in the policy file, "sse-sentinel-" by default): disabling or deleting them, removing targets, setting reserved ' +
-    'concurrency to 0, or changing code and configuration. Someone about to tamper with encryption blinds the detector first. ' +
+    'A change to this deployment\'s own EventBridge rules, Lambda functions, alert topic, queues, state table, IAM roles or ' +
+    'SSM parameters (remediation kill switch, Slack webhook) (matched by the name prefixes in the policy file, "sse-sentinel-" by ' +
+    'default): disabling or deleting them, removing targets, setting reserved concurrency to 0, changing code, configuration or ' +
+    'role policies, turning remediation off. Someone about to tamper with encryption blinds the detector first (IAM events reach ' +
+    'EventBridge in us-east-1 only: deploy there to see them). ' +
     'CRITICAL for changes that switch it off; LOW when CloudFormation makes the change (a deployment).',
   runbook: [
     '1. If no deployment was running: redeploy with npx serverless deploy --stage <stage> to restore rules, functions and permissions.',
@@ -53,21 +71,26 @@ export const detectorTampered: Rule = {
     { eventSource: SNS_SOURCE, eventNames: ['DeleteTopic', 'SetTopicAttributes'] },
     { eventSource: SQS_SOURCE, eventNames: ['DeleteQueue', 'SetQueueAttributes', 'PurgeQueue'] },
     { eventSource: DYNAMODB_SOURCE, eventNames: ['DeleteTable', 'UpdateTimeToLive'] },
+    { eventSource: SSM_SOURCE, eventNames: ['PutParameter', 'DeleteParameter'], detailFilter: { requestParameters: { name: PARAMETER_PATTERN } } },
+    { eventSource: SSM_SOURCE, eventNames: ['DeleteParameters'], detailFilter: { requestParameters: { names: PARAMETER_PATTERN } } },
+    { eventSource: IAM_SOURCE, eventNames: ROLE_EVENTS, detailFilter: { requestParameters: { roleName: [{ prefix: 'sse-sentinel-' }] } } },
   ],
   fixtures: {
-    positive: ['sentinel/DisableRule.json', 'sentinel/PutFunctionConcurrency.zero.json'],
-    negative: ['sentinel/DisableRule.other-rule.json', 'sentinel/UpdateFunctionConfiguration.by-cloudformation-other.json'],
+    positive: ['sentinel/DisableRule.json', 'sentinel/PutFunctionConcurrency.zero.json', 'sentinel/PutParameter.kill-switch.json', 'sentinel/PutRolePolicy.remediator.json'],
+    negative: ['sentinel/DisableRule.other-rule.json', 'sentinel/UpdateFunctionConfiguration.by-cloudformation-other.json', 'sentinel/PutParameter.heartbeat.json'],
   },
   match(event, { policy }) {
     if (event.errorCode) return [];
-    const prefixes = policy.document.detector.namePrefixes;
-    const names = targetNames(event).filter((name) => prefixes.some((prefix) => name.startsWith(prefix)));
+    const names = targetNames(event, policy.document.detector.namePrefixes);
     if (names.length === 0) return [];
     const concurrency = event.requestParameters['reservedConcurrentExecutions'];
+    const killSwitch = event.eventSource === SSM_SOURCE && names.some((name) => name.endsWith('/remediation-kill-switch'));
     const switchedOff = BLINDING.has(event.eventName) || concurrency === 0;
     const viaCloudFormation = event.principal.invokedBy === 'cloudformation.amazonaws.com' || event.sourceIp === 'cloudformation.amazonaws.com';
     const severity: Severity = viaCloudFormation ? 'LOW' : switchedOff ? 'CRITICAL' : 'HIGH';
-    const what = concurrency === 0 ? 'reserved concurrency set to 0 (the function can no longer run)' : event.eventName;
+    const what = concurrency === 0
+      ? 'reserved concurrency set to 0 (the function can no longer run)'
+      : killSwitch ? `${event.eventName}: the remediation kill switch was changed (every action becomes a dry run unless it reads "off")` : event.eventName;
     return [{
       summary: `${what} on ${names.join(', ')}${viaCloudFormation ? ' (through CloudFormation: a deployment?)' : ''}`,
       resources: names,
