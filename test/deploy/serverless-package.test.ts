@@ -246,6 +246,8 @@ describe('serverless package', () => {
     const env = resources['ProcessorLambdaFunction']!.Properties.Environment.Variables;
     expect(Object.values(env).join(' ')).not.toMatch(/hooks\.slack\.com/);
     expect(env.SLACK_WEBHOOK_PARAMETER).toBe('/sse-sentinel/test/slack-webhook');
+    // source-map support would parse every map at cold start
+    expect(env.NODE_OPTIONS ?? '').not.toContain('--enable-source-maps');
   });
 });
 
