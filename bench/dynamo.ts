@@ -4,7 +4,6 @@ import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { normalizeValue } from '../src/events/normalize.js';
-import { Policy } from '../src/policy/policy.js';
 import { Pipeline } from '../src/pipeline.js';
 import { DynamoDbStateStore } from '../src/state/dynamodb.js';
 import { generateRecord } from './corpus.js';

@@ -4,7 +4,6 @@ import { cpus, totalmem } from 'node:os';
 import { JsonSplitter } from '../src/events/json-splitter.js';
 import { normalizeValue } from '../src/events/normalize.js';
 import { Ledger } from '../src/correlate/ledger.js';
-import { Policy } from '../src/policy/policy.js';
 import { Pipeline } from '../src/pipeline.js';
 import { MemoryStateStore } from '../src/state/memory.js';
 import { renderFindingText } from '../src/alerts/render-text.js';

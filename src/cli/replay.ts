@@ -5,7 +5,6 @@ import { renderFindingText, renderPostureText } from '../alerts/render-text.js';
 import { readInputs } from '../events/reader.js';
 import { formatLocation, type InputError, type InputSkip } from '../events/types.js';
 import { loadPolicyFile, policyFromInput } from '../policy/load.js';
-import { Policy } from '../policy/policy.js';
 import { Pipeline } from '../pipeline.js';
 import { RULE_IDS, RULES } from '../rules/index.js';
 import { SNSClient } from '@aws-sdk/client-sns';

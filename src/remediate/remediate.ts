@@ -43,7 +43,6 @@ export function onceKey(finding: Pick<Finding, 'eventId'>, actionId: string): st
   return `remediation|${finding.eventId}|${actionId}`;
 }
 
-
 /**
  * Decide, guard, check, act, verify, record, for one finding. Resolves undefined when there is nothing to say: the rule
  * has no action, only alerts, or this event already had its remediation (a duplicate delivery or retry).

@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Ledger } from '../../src/correlate/ledger.js';
-import { Policy } from '../../src/policy/policy.js';
 import { Pipeline } from '../../src/pipeline.js';
 import { DynamoDbStateStore } from '../../src/state/dynamodb.js';
 import { collect, EVENTS, runCli } from '../helpers.js';

@@ -4,7 +4,6 @@ import { describe, expect, it } from 'vitest';
 import { JsonSplitter } from '../../src/events/json-splitter.js';
 import { normalizeValue } from '../../src/events/normalize.js';
 import { parsePiece } from '../../src/events/reader.js';
-import { Policy } from '../../src/policy/policy.js';
 import { RULES } from '../../src/rules/index.js';
 import { classify, RuleIndex } from '../../src/rules/engine.js';
 import { Ledger } from '../../src/correlate/ledger.js';

@@ -7,7 +7,6 @@ import type { Alert } from '../../src/alerts/alert.js';
 import type { AlertSink } from '../../src/alerts/deliver.js';
 import { DeliveryError, publishFindings } from '../../src/lambda/publish.js';
 import { CachedSecret } from '../../src/lambda/secrets.js';
-import { Policy } from '../../src/policy/policy.js';
 import { MemoryStateStore } from '../../src/state/memory.js';
 import { EVENTS, replayFiles } from '../helpers.js';
 

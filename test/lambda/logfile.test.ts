@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { objectsOf, processLogObject } from '../../src/lambda/logfile.js';
-import { Policy } from '../../src/policy/policy.js';
 import { Pipeline } from '../../src/pipeline.js';
 import { MemoryStateStore } from '../../src/state/memory.js';
 import { EVENTS } from '../helpers.js';

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { parsePolicy, PolicyError, policyFromInput } from '../../src/policy/load.js';
-import { Policy } from '../../src/policy/policy.js';
 import { RULE_IDS } from '../../src/rules/index.js';
 import { examplePolicy } from '../helpers.js';
 

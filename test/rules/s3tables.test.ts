@@ -3,7 +3,6 @@ import { policyFromInput } from '../../src/policy/load.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Policy } from '../../src/policy/policy.js';
 import { EVENTS, examplePolicy, replayFiles } from '../helpers.js';
 
 const KEY_A = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { processEnvelope } from '../../src/lambda/process-envelope.js';
 import { deployedStore } from '../../src/lambda/store.js';
-import { Policy } from '../../src/policy/policy.js';
 import { Pipeline } from '../../src/pipeline.js';
 import { DynamoDbStateStore } from '../../src/state/dynamodb.js';
 import { MemoryStateStore } from '../../src/state/memory.js';

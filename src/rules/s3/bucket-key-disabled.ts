@@ -1,5 +1,5 @@
 import type { Rule } from '../rule.js';
-import { isKmsAlgorithm, plain, putBucketEncryption, S3_BUCKET_KEY_DOCS, S3_SOURCE } from './common.js';
+import { plain, putBucketEncryption, S3_BUCKET_KEY_DOCS, S3_SOURCE } from './common.js';
 
 export const s3BucketKeyDisabled: Rule = {
   id: 's3.bucket-key-disabled',
