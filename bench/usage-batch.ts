@@ -32,9 +32,12 @@ export async function usageBatchIntake(records: number, batchSize = 100): Promis
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const saved = { ...process.env };
-  Object.assign(process.env, { STATE_TABLE_NAME: 'usage-bench', AWS_ENDPOINT_URL_DYNAMODB: endpoint, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'bench', AWS_SECRET_ACCESS_KEY: 'bench' });
+  // the deployed layout: the ledger in one table, dedup markers and counters in another
+  Object.assign(process.env, { STATE_TABLE_NAME: 'usage-bench', MARKERS_TABLE_NAME: 'usage-bench-markers', AWS_ENDPOINT_URL_DYNAMODB: endpoint, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'bench', AWS_SECRET_ACCESS_KEY: 'bench' });
   const setup = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'b', secretAccessKey: 'b' } });
-  await setup.send(new CreateTableCommand({ TableName: 'usage-bench', AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }], BillingMode: 'PAY_PER_REQUEST' }));
+  for (const TableName of ['usage-bench', 'usage-bench-markers']) {
+    await setup.send(new CreateTableCommand({ TableName, AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }], BillingMode: 'PAY_PER_REQUEST' }));
+  }
   setup.destroy();
   try {
     const { handler } = await import('../handlers/usage.js');
@@ -65,7 +68,7 @@ export async function usageBatchIntake(records: number, batchSize = 100): Promis
       dynamoReadsPerEvent: Number((reads / records).toFixed(3)),
     };
   } finally {
-    for (const key of ['STATE_TABLE_NAME', 'AWS_ENDPOINT_URL_DYNAMODB', 'AWS_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY']) {
+    for (const key of ['STATE_TABLE_NAME', 'MARKERS_TABLE_NAME', 'AWS_ENDPOINT_URL_DYNAMODB', 'AWS_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY']) {
       if (saved[key] === undefined) delete process.env[key];
       else process.env[key] = saved[key];
     }

@@ -31,7 +31,8 @@ Commands:
   doctor              Check a deployment from here: a logging multi-Region trail, data events for the buckets
                       and table buckets the policy protects, the EventBridge rules and their states, the Slack
                       secret, and the heartbeat in the state table: doctor [--stage S] [--region R]
-                      [--policy FILE] [--table NAME | --no-heartbeat]. Exit 1 when a check fails.
+                      [--policy FILE] [--table NAME] [--markers-table NAME] [--no-heartbeat]. Exit 1 when
+                      a check fails.
   validate [FILE]     Check a policy file (default config/policy.yaml, the deployed one): exit 0 valid, 2 not,
                       with file:line and key path for each problem; warns about expired suppressions.
                       --out FILE.json also writes the compiled form the Lambda functions load (serverless

@@ -21,6 +21,7 @@ export async function doctorCommand(argv: string[], io: ReplayIo, makeClients: (
         region: { type: 'string' },
         policy: { type: 'string', default: 'config/policy.yaml' },
         table: { type: 'string' },
+        'markers-table': { type: 'string' },
         'no-heartbeat': { type: 'boolean', default: false },
       },
     }));
@@ -30,10 +31,12 @@ export async function doctorCommand(argv: string[], io: ReplayIo, makeClients: (
   const policy = await loadPolicyFile(values.policy, RULE_IDS);
   const region = values.region ? { region: values.region } : {};
   const table = values['no-heartbeat'] ? undefined : values.table ?? `sse-sentinel-${values.stage}-state`;
+  // heartbeats are counted in the markers table
+  const markersTableName = values['markers-table'] ?? `sse-sentinel-${values.stage}-markers`;
   const results = await runDoctor(makeClients(region), {
     stage: values.stage,
     policy,
-    ...(table ? { store: new DynamoDbStateStore({ tableName: table, clientConfig: region }) } : {}),
+    ...(table ? { store: new DynamoDbStateStore({ tableName: table, markersTableName, clientConfig: region }) } : {}),
     slackParameter: `/sse-sentinel/${values.stage}/slack-webhook`,
     expectedRules: EXPECTED_RULE_COUNT,
     heartbeatMaxAgeMs: HEARTBEAT_MAX_AGE_MS,

@@ -38,6 +38,11 @@ interface UsageItem {
 
 export interface DynamoDbStateStoreOptions {
   tableName: string;
+  /**
+   * Where dedup markers and counters live (default: the same table). Deployed, a table of their own: at one marker per
+   * event for 25 hours they are most of the items, and loading the ledger then never reads them.
+   */
+  markersTableName?: string;
   client?: DynamoDBClient;
   clientConfig?: DynamoDBClientConfig;
   dedupTtlMs?: number;
@@ -52,12 +57,14 @@ export interface DynamoDbStateStoreOptions {
 export class DynamoDbStateStore implements StateStore {
   private readonly documents: DynamoDBDocumentClient;
   private readonly tableName: string;
+  private readonly markersTableName: string;
   private readonly dedupTtlMs: number;
 
   constructor(options: DynamoDbStateStoreOptions) {
     const client = options.client ?? new DynamoDBClient(options.clientConfig ?? {});
     this.documents = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
     this.tableName = options.tableName;
+    this.markersTableName = options.markersTableName ?? options.tableName;
     this.dedupTtlMs = options.dedupTtlMs ?? DEDUP_TTL_MS;
   }
 
@@ -67,8 +74,10 @@ export class DynamoDbStateStore implements StateStore {
     do {
       const page = await this.documents.send(new ScanCommand({
         TableName: this.tableName,
-        FilterExpression: 'NOT begins_with(pk, :dedup) AND NOT begins_with(pk, :counter)',
-        ExpressionAttributeValues: { ':dedup': DEDUP_PREFIX, ':counter': COUNTER_PREFIX },
+        // with markers in the same table they are read and dropped here; with their own table they are never read
+        ...(this.markersTableName === this.tableName
+          ? { FilterExpression: 'NOT begins_with(pk, :dedup) AND NOT begins_with(pk, :counter)', ExpressionAttributeValues: { ':dedup': DEDUP_PREFIX, ':counter': COUNTER_PREFIX } }
+          : {}),
         ExclusiveStartKey: startKey,
       }));
       for (const item of page.Items ?? []) entries.push(this.toEntry(item as EntryItem | UsageItem));
@@ -154,7 +163,7 @@ export class DynamoDbStateStore implements StateStore {
   async claimEvent(eventId: string, nowMs: number, ttlMs = this.dedupTtlMs): Promise<boolean> {
     try {
       await this.documents.send(new PutCommand({
-        TableName: this.tableName,
+        TableName: this.markersTableName,
         Item: { pk: `${DEDUP_PREFIX}${eventId}`, kind: 'dedup', expiresAt: Math.ceil((nowMs + ttlMs) / 1000) },
         // TTL deletion lags by up to days: an expired marker counts as absent
         ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
@@ -168,7 +177,7 @@ export class DynamoDbStateStore implements StateStore {
   }
 
   async releaseEvent(eventId: string): Promise<void> {
-    await this.documents.send(new DeleteCommand({ TableName: this.tableName, Key: { pk: `${DEDUP_PREFIX}${eventId}` } }));
+    await this.documents.send(new DeleteCommand({ TableName: this.markersTableName, Key: { pk: `${DEDUP_PREFIX}${eventId}` } }));
   }
 
   async incrementCounter(key: string, nowMs: number, ttlMs: number): Promise<number> {
@@ -177,7 +186,7 @@ export class DynamoDbStateStore implements StateStore {
     const expiresAt = Math.ceil((nowMs + ttlMs) / 1000);
     try {
       const result = await this.documents.send(new UpdateCommand({
-        TableName: this.tableName,
+        TableName: this.markersTableName,
         Key: { pk },
         UpdateExpression: 'SET #kind = :kind, expiresAt = :expiresAt ADD #value :one',
         ConditionExpression: 'attribute_not_exists(pk) OR expiresAt >= :now',
@@ -189,13 +198,13 @@ export class DynamoDbStateStore implements StateStore {
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
       // an expired counter TTL has not removed yet: start it again
-      await this.documents.send(new PutCommand({ TableName: this.tableName, Item: { pk, kind: 'counter', value: 1, expiresAt } }));
+      await this.documents.send(new PutCommand({ TableName: this.markersTableName, Item: { pk, kind: 'counter', value: 1, expiresAt } }));
       return 1;
     }
   }
 
   async readCounter(key: string, nowMs: number): Promise<number> {
-    const item = (await this.documents.send(new GetCommand({ TableName: this.tableName, Key: { pk: `${COUNTER_PREFIX}${key}` }, ConsistentRead: true }))).Item;
+    const item = (await this.documents.send(new GetCommand({ TableName: this.markersTableName, Key: { pk: `${COUNTER_PREFIX}${key}` }, ConsistentRead: true }))).Item;
     return item && Number(item['expiresAt']) >= Math.floor(nowMs / 1000) ? Number(item['value']) : 0;
   }
 

@@ -151,11 +151,19 @@ describe('serverless package', () => {
     expect(ofType('AWS::CloudWatch::Alarm').length).toBeGreaterThan(0);
   });
 
-  it('keeps state in one DynamoDB table with TTL on expiresAt, named in the functions\' environment', () => {
-    const table = resources['StateTable']!.Properties;
-    expect(table.KeySchema).toEqual([{ AttributeName: 'pk', KeyType: 'HASH' }]);
-    expect(table.TimeToLiveSpecification).toEqual({ AttributeName: 'expiresAt', Enabled: true });
-    expect(resources['ProcessorLambdaFunction']!.Properties.Environment.Variables.STATE_TABLE_NAME).toBe(table.TableName);
+  it('keeps the ledger and the markers in two DynamoDB tables with TTL on expiresAt, named in the functions\' environment', () => {
+    for (const [id, variable] of [['StateTable', 'STATE_TABLE_NAME'], ['MarkersTable', 'MARKERS_TABLE_NAME']] as const) {
+      const table = resources[id]!.Properties;
+      expect(table.KeySchema).toEqual([{ AttributeName: 'pk', KeyType: 'HASH' }]);
+      expect(table.TimeToLiveSpecification).toEqual({ AttributeName: 'expiresAt', Enabled: true });
+      expect(resources['ProcessorLambdaFunction']!.Properties.Environment.Variables[variable]).toBe(table.TableName);
+    }
+    // only the state table is ever scanned
+    for (const [, role] of ofType('AWS::IAM::Role')) {
+      for (const statement of (role.Properties.Policies as any[]).flatMap((p) => p.PolicyDocument.Statement)) {
+        if ([statement.Action].flat().includes('dynamodb:Scan')) expect(statement.Resource).toEqual({ 'Fn::GetAtt': ['StateTable', 'Arn'] });
+      }
+    }
   });
 
   it('lets EventBridge invoke the function only from the read-only rule it declares', () => {
@@ -214,7 +222,9 @@ describe('serverless package', () => {
       const statements = (resources[roleId]!.Properties.Policies as any[]).flatMap((p) => p.PolicyDocument.Statement);
       return { statements, actions: statements.flatMap((st: any) => [st.Action].flat()).sort() };
     };
-    const state = ['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Scan', 'dynamodb:UpdateItem'];
+    const state = ['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Scan', 'dynamodb:UpdateItem',
+      // the markers table: no Scan, no batch writes
+      'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
     const common = ['kms:Decrypt', 'logs:CreateLogStream', 'logs:PutLogEvents', 'sns:Publish', 'ssm:GetParameter', ...state];
     // one SendMessage for the failed-events queue, one to hand findings to the remediator
     expect(grants('ProcessorRole').actions).toEqual([...common, 'sqs:SendMessage', 'sqs:SendMessage'].sort());

@@ -2,7 +2,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { entryKey, Ledger, type LedgerEntry } from '../../src/correlate/ledger.js';
+import { entryKey, Ledger, type BucketEntry, type LedgerEntry } from '../../src/correlate/ledger.js';
 import { normalizeValue } from '../../src/events/normalize.js';
 import type { CloudTrailEvent } from '../../src/events/types.js';
 import { DynamoDbStateStore } from '../../src/state/dynamodb.js';
@@ -48,6 +48,14 @@ const FACTORIES: [string, Factory][] = [
     const tableName = `state-${++tableCount}`;
     await dynamo.createTable(tableName);
     return [new DynamoDbStateStore({ tableName, client: dynamo.client }), new DynamoDbStateStore({ tableName, client: dynamo.client })];
+  }],
+  ['dynamodb with markers in their own table (dynalite on loopback)', async () => {
+    const tableName = `state-${++tableCount}`;
+    const markersTableName = `markers-${tableCount}`;
+    await dynamo.createTable(tableName);
+    await dynamo.createTable(markersTableName);
+    const open = () => new DynamoDbStateStore({ tableName, markersTableName, client: dynamo.client });
+    return [open(), open()];
   }],
 ];
 
@@ -169,5 +177,33 @@ describe.each(FACTORIES)('StateStore contract: %s', (_name, open) => {
     second.apply(keyEvent('DisableKeyRotation', 'k2', '2025-01-10T09:00:00Z'));
     await Promise.all([save(first, a), save(second, b)]);
     expect((await ledgerFrom(a)).key(KEY)).toMatchObject({ state: 'Disabled', rotationEnabled: false });
+  });
+});
+
+describe('markers in their own table', () => {
+  it('loading the ledger never reads a dedup marker or counter', async () => {
+    await dynamo.createTable('scan-state');
+    await dynamo.createTable('scan-markers');
+    const store = new DynamoDbStateStore({ tableName: 'scan-state', markersTableName: 'scan-markers', client: dynamo.client });
+    const now = Date.parse('2025-01-10T10:00:00Z');
+    for (let i = 0; i < 50; i++) await store.claimEvent(`evt-${i}`, now);
+    await store.incrementCounter('alert-window|x', now, 3600_000);
+    const ledger = new Ledger();
+    ledger.update<BucketEntry>({ kind: 'bucket', arn: 'arn:aws:s3:::payroll' }, { encryption: { sseAlgorithm: 'AES256' } }, { time: now, eventId: 'e' });
+    await store.saveEntries(ledger.takeDirty());
+    let scanned = 0;
+    const counting = (next: (args: unknown) => Promise<{ output: { ScannedCount?: number } }>) => async (args: unknown) => {
+      const result = await next(args);
+      scanned += result.output?.ScannedCount ?? 0;
+      return result;
+    };
+    dynamo.client.middlewareStack.add(counting as never, { step: 'initialize', name: 'countScanned' });
+    try {
+      expect((await store.loadEntries()).map((e) => e.kind)).toEqual(['bucket']);
+      expect(scanned).toBe(1);
+      expect(await store.claimEvent('evt-1', now + 1000)).toBe(false);
+    } finally {
+      dynamo.client.middlewareStack.remove('countScanned');
+    }
   });
 });
