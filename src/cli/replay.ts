@@ -14,7 +14,7 @@ import { SNS_CLIENT_TIMEOUTS, SnsSink } from '../alerts/sns.js';
 import { parseArn } from '../correlate/arn.js';
 import { FileStateStore } from '../state/file.js';
 import { MemoryStateStore } from '../state/memory.js';
-import type { StateStore } from '../state/store.js';
+import { DEDUP_TTL_MS, type StateStore } from '../state/store.js';
 import type { ReplayOptions } from './args.js';
 import { outcomeFinding, withRemediation } from '../remediate/outcome-finding.js';
 import { remediate } from '../remediate/remediate.js';
@@ -47,7 +47,7 @@ const PROGRESS_EVERY_MS = 250;
 /** The local main job: every input through the same pipeline the Lambda functions run. */
 export async function replay(options: ReplayOptions, io: ReplayIo): Promise<number> {
   const policy = options.policy ? await loadPolicyFile(options.policy, RULE_IDS) : policyFromInput();
-  const store: StateStore = options.state ? await FileStateStore.open(options.state) : new MemoryStateStore();
+  const store: StateStore = options.state ? await FileStateStore.open(options.state) : new MemoryStateStore(DEDUP_TTL_MS, { compactEventClaims: true });
   const pipeline = await Pipeline.create({
     policy,
     store,

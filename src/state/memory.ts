@@ -1,5 +1,6 @@
 import { entryKey, type LedgerEntry } from '../correlate/ledger.js';
 import { mergeEntry } from './merge.js';
+import { EventIdSet } from './event-id-set.js';
 import { DEDUP_TTL_MS, type StateStore } from './store.js';
 
 export class MemoryStateStore implements StateStore {
@@ -8,7 +9,19 @@ export class MemoryStateStore implements StateStore {
   protected readonly claims = new Map<string, number>();
   protected readonly counters = new Map<string, { value: number; expiresAt: number }>();
 
-  constructor(private readonly dedupTtlMs = DEDUP_TTL_MS) {}
+  /** Default-TTL claims kept without expiry, 16 bytes an event id (see EventIdSet): for one replay run. */
+  private readonly compactClaims: EventIdSet | undefined;
+
+  constructor(
+    private readonly dedupTtlMs = DEDUP_TTL_MS,
+    /**
+     * compactEventClaims: a replay's claims never expire within its run (their TTL is a day of wall-clock time), so
+     * they are held compactly: a replay of months of log files keeps one marker per event in a fraction of the memory.
+     */
+    options: { compactEventClaims?: boolean } = {},
+  ) {
+    this.compactClaims = options.compactEventClaims ? new EventIdSet() : undefined;
+  }
 
   async loadEntries(): Promise<LedgerEntry[]> {
     return [...this.entries.values()].map((entry) => structuredClone(entry));
@@ -32,6 +45,7 @@ export class MemoryStateStore implements StateStore {
   }
 
   async claimEvent(eventId: string, nowMs: number, ttlMs = this.dedupTtlMs): Promise<boolean> {
+    if (this.compactClaims && ttlMs === this.dedupTtlMs) return this.compactClaims.add(eventId);
     const expiry = this.claims.get(eventId);
     if (expiry !== undefined && expiry > nowMs) return false;
     this.claims.set(eventId, nowMs + ttlMs);
@@ -40,6 +54,7 @@ export class MemoryStateStore implements StateStore {
 
   async releaseEvent(eventId: string): Promise<void> {
     this.claims.delete(eventId);
+    this.compactClaims?.delete(eventId);
   }
 
   async incrementCounter(key: string, nowMs: number, ttlMs: number): Promise<number> {
