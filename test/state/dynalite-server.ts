@@ -1,4 +1,4 @@
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { AddressInfo } from 'node:net';
 // dynalite ships no types; it is a DynamoDB-protocol server backed by memory-level
 import dynalite from 'dynalite';
@@ -27,6 +27,13 @@ export async function startLocalDynamo(): Promise<LocalDynamo> {
         KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
         BillingMode: 'PAY_PER_REQUEST',
       }));
+      // dynalite answers CreateTable at once but may report the table CREATING for a moment on a loaded machine
+      for (let attempt = 0; attempt < 200; attempt++) {
+        const { Table } = await client.send(new DescribeTableCommand({ TableName: name }));
+        if (Table?.TableStatus === 'ACTIVE') return;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      throw new Error(`table ${name} did not become ACTIVE`);
     },
     async close() {
       client.destroy();
