@@ -30,7 +30,7 @@ Commands:
                       [--format text|json]. Exit 3 when the ledger knows nothing about it.
   doctor              Check a deployment from here: a logging multi-Region trail, data events for the buckets
                       and table buckets the policy protects, the EventBridge rules and their states, the Slack
-                      secret, and the heartbeat in the state table: doctor [--stage S] [--region R]
+                      secret, and the heartbeat in the markers table: doctor [--stage S] [--region R]
                       [--policy FILE] [--table NAME] [--markers-table NAME] [--no-heartbeat]. Exit 1 when
                       a check fails.
   validate [FILE]     Check a policy file (default config/policy.yaml, the deployed one): exit 0 valid, 2 not,
