@@ -18,6 +18,10 @@ export const ACTION_CATALOG = {
     ruleIds: ['s3.sse-enforcement-removed'],
     permissions: ['s3:GetBucketPolicy', 's3:PutBucketPolicy'],
   },
+  'restore-table-bucket-sse-policy': {
+    ruleIds: ['s3tables.sse-enforcement-removed'],
+    permissions: ['s3tables:GetTableBucketPolicy', 's3tables:PutTableBucketPolicy'],
+  },
   'cancel-key-deletion': {
     ruleIds: ['kms.key-deletion-scheduled'],
     permissions: ['kms:DescribeKey', 'kms:CancelKeyDeletion', 'kms:EnableKey'],

@@ -3,6 +3,7 @@ import { enableKey } from './enable-key.js';
 import { restoreBucketEncryption } from './restore-bucket-encryption.js';
 import { restoreBucketSsePolicy } from './restore-bucket-sse-policy.js';
 import { restoreTableBucketEncryption } from './restore-table-bucket-encryption.js';
+import { restoreTableBucketSsePolicy } from './restore-table-bucket-sse-policy.js';
 import type { RemediationAction } from './types.js';
 
 /** Every remediation action. Table keys cannot change after creation: for table findings the alert and runbook are the remedy. */
@@ -10,6 +11,7 @@ export const ACTIONS: readonly RemediationAction[] = [
   restoreTableBucketEncryption,
   restoreBucketEncryption,
   restoreBucketSsePolicy,
+  restoreTableBucketSsePolicy,
   cancelKeyDeletion,
   enableKey,
 ];

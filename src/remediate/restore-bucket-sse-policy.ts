@@ -7,6 +7,7 @@ import { parsePolicyDocument, type PolicyDocument, type PolicyStatement } from '
 import { checkAndAct } from './check-and-act.js';
 import { errorName } from './recorder.js';
 import { isKeyArn } from './restore-key.js';
+import { pinnedKeys, withStatements } from './policy-statements.js';
 import type { RemediationAction } from './types.js';
 
 export const SSE_STATEMENT_SIDS = ['SseSentinelDenyNonKmsEncryption', 'SseSentinelDenyOtherKmsKeys'] as const;
@@ -44,13 +45,6 @@ export function sseDenyStatements(bucket: string, partition: string, keyArns: re
   return statements;
 }
 
-/** Every statement of `current` but ours, then ours: re-running it yields the same policy. */
-export function withSseStatements(current: PolicyDocument | undefined, statements: PolicyStatement[]): PolicyDocument {
-  const ours = new Set<string>(SSE_STATEMENT_SIDS);
-  const kept = (current?.Statement ?? []).filter((statement) => !ours.has(statement.Sid ?? ''));
-  return { Version: current?.Version ?? '2012-10-17', Statement: [...kept, ...statements] };
-}
-
 /** Re-adds the Deny statements that enforce SSE-KMS (and the required key), keeping every other statement as it is. */
 export const restoreBucketSsePolicy: RemediationAction = {
   id: 'restore-bucket-sse-policy',
@@ -77,7 +71,7 @@ export const restoreBucketSsePolicy: RemediationAction = {
         calls: [{
           service: 's3',
           operation: 'PutBucketPolicy',
-          input: { Bucket: bucket.bucket, ExpectedBucketOwner: finding.account, Policy: JSON.stringify(withSseStatements(undefined, statements)) },
+          input: { Bucket: bucket.bucket, ExpectedBucketOwner: finding.account, Policy: JSON.stringify(withStatements(undefined, statements)) },
         }],
       },
     };
@@ -88,7 +82,7 @@ export const restoreBucketSsePolicy: RemediationAction = {
     const put = plan.calls[0]!;
     const target = { Bucket: put.input['Bucket'] as string, ExpectedBucketOwner: put.input['ExpectedBucketOwner'] as string };
     const ours = (JSON.parse(put.input['Policy'] as string) as PolicyDocument).Statement;
-    const requiredKeys = ours.flatMap((s) => Object.values(s.Condition?.['StringNotEquals'] ?? {})).flat().filter(isKeyArn);
+    const requiredKeys = pinnedKeys(ours, isKeyArn);
     const enforces = (document: PolicyDocument | undefined): boolean => {
       const enforcement = s3SseEnforcement(document);
       return enforcement.enforced && requiredKeys.every((key) => enforcement.requiredKeys.includes(key));
@@ -108,7 +102,7 @@ export const restoreBucketSsePolicy: RemediationAction = {
       record: (state) => state ?? null,
       needed: (state) => (enforces(state)
         ? { calls: [], compliant: `already compliant (statements ${s3SseEnforcement(state).statements.join(', ')})` }
-        : { calls: [{ ...put, input: { ...put.input, Policy: JSON.stringify(withSseStatements(state, ours)) } }] }),
+        : { calls: [{ ...put, input: { ...put.input, Policy: JSON.stringify(withStatements(state, ours)) } }] }),
       send: (recorder, call) => recorder.send('s3', call.operation, client, new PutBucketPolicyCommand(call.input as never)),
       verify: (after) => (enforces(after) ? undefined : 'the policy read back does not enforce SSE-KMS'),
       learn: (after) => (ledger, version) => {

@@ -1,10 +1,11 @@
 import { CancelKeyDeletionCommand, DescribeKeyCommand, EnableKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { GetBucketEncryptionCommand, GetBucketPolicyCommand, PutBucketEncryptionCommand, PutBucketPolicyCommand, S3Client } from '@aws-sdk/client-s3';
-import { GetTableBucketEncryptionCommand, PutTableBucketEncryptionCommand, S3TablesClient } from '@aws-sdk/client-s3tables';
+import { GetTableBucketEncryptionCommand, GetTableBucketPolicyCommand, PutTableBucketEncryptionCommand, PutTableBucketPolicyCommand, S3TablesClient } from '@aws-sdk/client-s3tables';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { Ledger } from '../../src/correlate/ledger.js';
-import { s3SseEnforcement } from '../../src/correlate/policy-analysis.js';
+import { s3SseEnforcement, s3TablesSseEnforcement } from '../../src/correlate/policy-analysis.js';
+import { restoreTableBucketSsePolicy } from '../../src/remediate/restore-table-bucket-sse-policy.js';
 import { cancelKeyDeletion } from '../../src/remediate/cancel-key-deletion.js';
 import { regionalClients } from '../../src/remediate/clients.js';
 import { enableKey } from '../../src/remediate/enable-key.js';
@@ -186,6 +187,44 @@ describe('restore-bucket-sse-policy', () => {
     expect(again.kind).toBe('skipped');
     expect(stored).toBe(first);
     expect(JSON.parse(first!).Statement).toHaveLength(2);
+  });
+});
+
+describe('restore-table-bucket-sse-policy', () => {
+  const tableFinding = finding({
+    ruleId: 's3tables.sse-enforcement-removed',
+    previous: { enforced: true, requiredKeys: [KEY], statements: ['DenyNonKmsTables'] }, current: { enforced: false, policy: 'deleted' },
+  });
+  const maintenance = { Sid: 'AllowMaintenance', Effect: 'Allow', Principal: { Service: 'maintenance.s3tables.amazonaws.com' }, Action: 's3tables:*', Resource: `${TABLE_BUCKET}/*` };
+
+  it('re-adds the Deny statements for new tables, keeps every other statement, and verifies', async () => {
+    let stored = JSON.stringify({ Version: '2012-10-17', Statement: [maintenance] });
+    s3tables.on(GetTableBucketPolicyCommand).callsFake(() => ({ resourcePolicy: stored }));
+    s3tables.on(PutTableBucketPolicyCommand).callsFake((input: { resourcePolicy: string }) => { stored = input.resourcePolicy; return {}; });
+    const result = await restoreTableBucketSsePolicy.execute(planOf(restoreTableBucketSsePolicy, tableFinding), clients, enforce);
+    expect(result.kind).toBe('applied');
+    expect(sent(s3tables)).toEqual(['GetTableBucketPolicy', 'PutTableBucketPolicy', 'GetTableBucketPolicy']);
+    const written = JSON.parse(stored);
+    expect(written.Statement[0]).toEqual(maintenance);
+    expect(s3TablesSseEnforcement(written)).toMatchObject({ enforced: true, requiredKeys: [KEY] });
+    const ledger = new Ledger();
+    result.learn!(ledger, { time: 1, eventId: 'r' });
+    expect(ledger.policyEnforcement('table-bucket-policy', TABLE_BUCKET)).toMatchObject({ enforced: true, requiredKeys: [KEY] });
+  });
+
+  it('creates the policy when the table bucket has none, does nothing when it already enforces, and reports AccessDenied', async () => {
+    s3tables.on(GetTableBucketPolicyCommand).rejects(awsError('NotFoundException', 'The specified table bucket policy does not exist'));
+    const dry = await restoreTableBucketSsePolicy.execute(planOf(restoreTableBucketSsePolicy, tableFinding), clients, { ...enforce, dryRun: true });
+    expect(dry).toMatchObject({ kind: 'dry-run', prior: null });
+    expect(JSON.parse(dry.wouldCall![0]!.input['resourcePolicy'] as string).Statement.map((st: { Sid: string }) => st.Sid)).toEqual(['SseSentinelDenyNonKmsTables', 'SseSentinelDenyOtherKmsKeys']);
+    s3tables.reset();
+    const enforcing = JSON.parse(dry.wouldCall![0]!.input['resourcePolicy'] as string);
+    s3tables.on(GetTableBucketPolicyCommand).resolves({ resourcePolicy: JSON.stringify(enforcing) });
+    expect((await restoreTableBucketSsePolicy.execute(planOf(restoreTableBucketSsePolicy, tableFinding), clients, enforce)).kind).toBe('skipped');
+    s3tables.reset();
+    s3tables.on(GetTableBucketPolicyCommand).resolves({ resourcePolicy: JSON.stringify({ Version: '2012-10-17', Statement: [maintenance] }) });
+    s3tables.on(PutTableBucketPolicyCommand).rejects(awsError('AccessDeniedException', 'not authorized'));
+    expect(await restoreTableBucketSsePolicy.execute(planOf(restoreTableBucketSsePolicy, tableFinding), clients, enforce)).toMatchObject({ kind: 'failed', retryable: false });
   });
 });
 
