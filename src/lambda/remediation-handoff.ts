@@ -13,15 +13,13 @@ export interface RemediationRequest {
 }
 
 /**
- * The findings the remediator should see, each marked with its pending remediation (the finding's alert says what
- * follows). Findings about the remediator's own changes never leave the processor.
+ * The finding marked with its pending remediation (its alert says what follows), when the remediator should see it.
+ * Findings about the remediator's own changes never leave the processor.
  */
-export function remediationRequests(findings: readonly Finding[], policy: Policy): Finding[] {
-  return findings.flatMap((finding) => {
-    const selected = remediationModeFor(finding, policy);
-    if (!selected || isOwnEvent(finding, policy)) return [];
-    return [{ ...finding, remediation: { action: selected.actionId, mode: selected.mode, outcome: 'pending' } }];
-  });
+export function pendingRemediation(finding: Finding, policy: Policy): Finding | undefined {
+  const selected = remediationModeFor(finding, policy);
+  if (!selected || isOwnEvent(finding, policy)) return undefined;
+  return { ...finding, remediation: { action: selected.actionId, mode: selected.mode, outcome: 'pending' } };
 }
 
 /** Puts the remediation requests on the remediator's queue (bounded retries there, then its dead-letter queue). */
@@ -55,8 +53,12 @@ export class RemediationQueue {
  */
 export async function handOffRemediations(findings: Finding[], policy: Policy, store: StateStore, queue: RemediationQueue | undefined): Promise<Finding[]> {
   if (!queue || findings.length === 0) return findings;
-  const marked = findings.map((finding) => remediationRequests([finding], policy)[0] ?? finding);
-  const requests = marked.filter((finding) => finding.remediation?.outcome === 'pending');
+  const requests: Finding[] = [];
+  const marked = findings.map((finding) => {
+    const request = pendingRemediation(finding, policy);
+    if (request) requests.push(request);
+    return request ?? finding;
+  });
   if (requests.length > 0) await queue.send(requests, store);
   return marked;
 }

@@ -16,10 +16,10 @@ export const ACTIONS: readonly RemediationAction[] = [
   enableKey,
 ];
 
-const BY_RULE = new Map(ACTIONS.flatMap((action) => action.ruleIds.map((ruleId) => [ruleId, action] as const)));
+const BY_ID = new Map(ACTIONS.map((action) => [action.id, action]));
 
-export function actionForRule(ruleId: string): RemediationAction | undefined {
-  return BY_RULE.get(ruleId);
+export function actionById(id: string): RemediationAction | undefined {
+  return BY_ID.get(id);
 }
 
 export { REMEDIABLE_RULE_IDS, REMEDIATION_PERMISSIONS } from './catalog.js';

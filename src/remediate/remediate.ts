@@ -4,7 +4,7 @@ import type { Policy } from '../policy/policy.js';
 import type { RemediationMode } from '../policy/schema.js';
 import type { StateStore } from '../state/store.js';
 import { isOwnEvent, takeBudget } from './guard.js';
-import { actionForRule } from './index.js';
+import { actionById } from './index.js';
 import { remediationModeFor } from './mode.js';
 import type { ApiCall, OutcomeKind, RemediationClients } from './types.js';
 
@@ -50,7 +50,7 @@ export function onceKey(finding: Pick<Finding, 'eventId'>, actionId: string): st
 export async function remediate(finding: Finding, deps: RemediationDeps): Promise<RemediationOutcome | undefined> {
   const selected = remediationModeFor(finding, deps.policy);
   if (!selected) return undefined;
-  const action = actionForRule(finding.ruleId)!;
+  const action = actionById(selected.actionId)!;
   const now = deps.now ?? Date.now;
   const notes: string[] = [];
   let mode: RemediationMode = selected.mode;
