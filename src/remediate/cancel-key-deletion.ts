@@ -5,7 +5,7 @@ import type { KeyEntry } from '../correlate/ledger-entries.js';
 import type { KeyState } from '../correlate/kms.js';
 import { checkAndAct } from './check-and-act.js';
 import { readKeyState, recordKeyState } from './key-state.js';
-import { keyAccountOf, keyProtection, keyRegion, UNPROTECTED_KEY } from './key-protection.js';
+import { keyTarget } from './targets.js';
 import type { ApiCall, RemediationAction } from './types.js';
 
 const PENDING = new Set(['PendingDeletion', 'PendingReplicaDeletion']);
@@ -31,9 +31,9 @@ export const cancelKeyDeletion: RemediationAction = {
   ...ACTION_CATALOG['cancel-key-deletion'],
 
   plan(finding, policy) {
-    const why = keyProtection(finding, policy);
-    if (!why) return { skip: UNPROTECTED_KEY };
-    const keyArn = finding.keyArn!;
+    const target = keyTarget(finding, policy);
+    if ('skip' in target) return target;
+    const { keyArn, why } = target;
     const wasEnabled = enabledBefore(finding);
     const calls: ApiCall[] = [{ service: 'kms', operation: 'CancelKeyDeletion', input: { KeyId: keyArn } }];
     if (wasEnabled) calls.push({ service: 'kms', operation: 'EnableKey', input: { KeyId: keyArn } });
@@ -41,8 +41,8 @@ export const cancelKeyDeletion: RemediationAction = {
       plan: {
         actionId: this.id,
         resource: keyArn,
-        region: keyRegion(keyArn),
-        account: keyAccountOf(keyArn, finding.account),
+        region: target.region,
+        account: target.account,
         intent: `cancel the deletion of ${keyArn} (${why})` +
           (wasEnabled ? ' and enable it again, as it was before' : '; it stays Disabled: nothing showed it Enabled before (ledger state, data-key use)'),
         calls,

@@ -3,7 +3,7 @@ import { ACTION_CATALOG } from './catalog.js';
 import type { KeyEntry } from '../correlate/ledger-entries.js';
 import { checkAndAct } from './check-and-act.js';
 import { readKeyState, recordKeyState } from './key-state.js';
-import { keyAccountOf, keyProtection, keyRegion, UNPROTECTED_KEY } from './key-protection.js';
+import { keyTarget } from './targets.js';
 import type { RemediationAction } from './types.js';
 
 /** Enables a protected key someone disabled; a key pending deletion is left to cancel-key-deletion. */
@@ -13,15 +13,15 @@ export const enableKey: RemediationAction = {
   ...ACTION_CATALOG['enable-key'],
 
   plan(finding, policy) {
-    const why = keyProtection(finding, policy);
-    if (!why) return { skip: UNPROTECTED_KEY };
-    const keyArn = finding.keyArn!;
+    const target = keyTarget(finding, policy);
+    if ('skip' in target) return target;
+    const { keyArn, why } = target;
     return {
       plan: {
         actionId: this.id,
         resource: keyArn,
-        region: keyRegion(keyArn),
-        account: keyAccountOf(keyArn, finding.account),
+        region: target.region,
+        account: target.account,
         intent: `enable ${keyArn} again (${why})`,
         calls: [{ service: 'kms', operation: 'EnableKey', input: { KeyId: keyArn } }],
       },

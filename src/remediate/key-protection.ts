@@ -1,5 +1,4 @@
 import type { Finding } from '../alerts/finding.js';
-import { parseArn } from '../correlate/arn.js';
 import type { Policy } from '../policy/policy.js';
 import { isKeyArn } from './restore-key.js';
 
@@ -16,11 +15,3 @@ export function keyProtection(finding: Finding, policy: Policy): string | undefi
 }
 
 export const UNPROTECTED_KEY = 'the key is neither in remediation.protectedKeys nor known to protect a resource';
-
-export function keyRegion(keyArn: string): string {
-  return parseArn(keyArn)?.region ?? '';
-}
-
-export function keyAccountOf(keyArn: string, fallback: string): string {
-  return parseArn(keyArn)?.accountId || fallback;
-}

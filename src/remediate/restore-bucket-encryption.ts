@@ -1,5 +1,5 @@
 import { GetBucketEncryptionCommand, PutBucketEncryptionCommand, type GetBucketEncryptionCommandOutput, type ServerSideEncryptionRule } from '@aws-sdk/client-s3';
-import { parseS3Arn } from '../correlate/arn.js';
+import { bucketTarget } from './targets.js';
 import { ACTION_CATALOG } from './catalog.js';
 import type { BucketEncryption, BucketEntry } from '../correlate/ledger-entries.js';
 import { isKms } from '../correlate/s3tables.js';
@@ -25,9 +25,9 @@ export const restoreBucketEncryption: RemediationAction = {
   ...ACTION_CATALOG['restore-bucket-encryption'],
 
   plan(finding, policy) {
-    const bucketArn = finding.resources[0];
-    const bucket = parseS3Arn(bucketArn);
-    if (!bucketArn || !bucket || bucket.key !== undefined) return { skip: `not a bucket ARN: ${bucketArn ?? '(none)'}` };
+    const target = bucketTarget(finding);
+    if ('skip' in target) return target;
+    const { bucketArn, bucket } = target;
     const previous = finding.previous as BucketEncryption | undefined;
     const key = restoreKeyFor(isKms(previous) ? previous?.kmsKeyArn : undefined, finding.account, policy.forBucket(bucketArn), policy);
     if (!key) return { skip: NO_RESTORE_KEY };

@@ -1,5 +1,5 @@
 import { GetTableBucketEncryptionCommand, PutTableBucketEncryptionCommand, type EncryptionConfiguration, type GetTableBucketEncryptionCommandOutput } from '@aws-sdk/client-s3tables';
-import { parseS3TablesArn } from '../correlate/arn.js';
+import { tableBucketTarget } from './targets.js';
 import type { TableBucketEntry } from '../correlate/ledger-entries.js';
 import { isKms } from '../correlate/s3tables.js';
 import { ACTION_CATALOG } from './catalog.js';
@@ -17,9 +17,9 @@ export const restoreTableBucketEncryption: RemediationAction = {
   ...ACTION_CATALOG['restore-table-bucket-encryption'],
 
   plan(finding, policy) {
-    const bucketArn = finding.resources[0];
-    const bucket = parseS3TablesArn(bucketArn);
-    if (!bucketArn || !bucket || bucket.tableArn) return { skip: `not a table bucket ARN: ${bucketArn ?? '(none)'}` };
+    const target = tableBucketTarget(finding);
+    if ('skip' in target) return target;
+    const { bucketArn, bucket } = target;
     const previous = finding.previous as { sseAlgorithm?: string; kmsKeyArn?: string } | undefined;
     const key = restoreKeyFor(isKms(previous) ? previous?.kmsKeyArn : undefined, bucket.accountId, policy.forTableBucket(bucketArn), policy);
     if (!key) return { skip: NO_RESTORE_KEY };

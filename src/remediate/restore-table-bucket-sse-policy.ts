@@ -1,14 +1,12 @@
 import { GetTableBucketPolicyCommand, PutTableBucketPolicyCommand, type GetTableBucketPolicyCommandOutput } from '@aws-sdk/client-s3tables';
-import { parseS3TablesArn } from '../correlate/arn.js';
-import type { PolicyEnforcementEntry } from '../correlate/ledger-entries.js';
 import { s3TablesSseEnforcement } from '../correlate/policy-analysis.js';
-import { parsePolicyDocument, type PolicyDocument, type PolicyStatement } from '../events/policy-document.js';
+import type { PolicyDocument, PolicyStatement } from '../events/policy-document.js';
 import { ACTION_CATALOG } from './catalog.js';
 import { checkAndAct } from './check-and-act.js';
-import { pinnedKeys, withStatements } from './policy-statements.js';
+import { policyIntent, policyRestoreSteps, withStatements } from './policy-statements.js';
 import { errorName } from './recorder.js';
-import { isKeyArn } from './restore-key.js';
-import type { RemediationAction } from './types.js';
+import { tableBucketTarget, requiredKeys } from './targets.js';
+import type { ApiCall, RemediationAction } from './types.js';
 
 export const TABLE_SSE_STATEMENT_SIDS = ['SseSentinelDenyNonKmsTables', 'SseSentinelDenyOtherKmsKeys'] as const;
 
@@ -47,12 +45,10 @@ export const restoreTableBucketSsePolicy: RemediationAction = {
   ...ACTION_CATALOG['restore-table-bucket-sse-policy'],
 
   plan(finding, policy) {
-    const bucketArn = finding.resources[0];
-    const bucket = parseS3TablesArn(bucketArn);
-    if (!bucketArn || !bucket || bucket.tableArn) return { skip: `not a table bucket ARN: ${bucketArn ?? '(none)'}` };
-    const known = ((finding.previous as { requiredKeys?: unknown[] } | undefined)?.requiredKeys ?? []).filter(isKeyArn);
-    const fallback = policy.forTableBucket(bucketArn).remediationKey;
-    const keys = known.length > 0 ? known : fallback ? [fallback] : [];
+    const target = tableBucketTarget(finding);
+    if ('skip' in target) return target;
+    const { bucketArn, bucket } = target;
+    const keys = requiredKeys(finding, policy.forTableBucket(bucketArn).remediationKey);
     const statements = tableSseDenyStatements(bucketArn, keys);
     return {
       plan: {
@@ -60,52 +56,34 @@ export const restoreTableBucketSsePolicy: RemediationAction = {
         resource: bucketArn,
         region: bucket.region,
         account: bucket.accountId,
-        intent: `add ${statements.map((s) => s.Sid).join(' and ')} to the policy of table bucket ${bucket.bucketName}` +
-          (keys.length ? ` (required key ${keys.join(', ')})` : ' (SSE-KMS required; no key known to pin)') + ', keeping every other statement',
-        calls: [{
-          service: 's3tables',
-          operation: 'PutTableBucketPolicy',
-          input: { tableBucketARN: bucketArn, resourcePolicy: JSON.stringify(withStatements(undefined, statements)) },
-        }],
+        intent: policyIntent(statements, keys, `table bucket ${bucket.bucketName}`),
+        calls: [putTableBucketPolicy(bucketArn, withStatements(undefined, statements))],
       },
     };
   },
 
   execute(plan, clients, { dryRun }) {
     const client = clients.s3tables(plan.region);
-    const put = plan.calls[0]!;
-    const ours = (JSON.parse(put.input['resourcePolicy'] as string) as PolicyDocument).Statement;
-    const requiredKeys = pinnedKeys(ours, isKeyArn);
-    const enforces = (document: PolicyDocument | undefined): boolean => {
-      const enforcement = s3TablesSseEnforcement(document);
-      return enforcement.enforced && requiredKeys.every((key) => enforcement.requiredKeys.includes(key));
-    };
-    return checkAndAct<PolicyDocument | undefined>({
+    return checkAndAct(policyRestoreSteps({
+      resource: plan.resource,
+      ledgerKind: 'table-bucket-policy',
+      ours: (JSON.parse(plan.calls[0]!.input['resourcePolicy'] as string) as PolicyDocument).Statement,
+      analyze: s3TablesSseEnforcement,
       read: async (recorder) => {
         try {
-          const output = await recorder.send<GetTableBucketPolicyCommandOutput>('s3tables', 'GetTableBucketPolicy', client, new GetTableBucketPolicyCommand({ tableBucketARN: plan.resource }));
-          const parsed = parsePolicyDocument(output.resourcePolicy);
-          if (!parsed.ok) throw new Error(`the current table bucket policy cannot be read: ${parsed.reason}`);
-          return parsed.document;
+          return (await recorder.send<GetTableBucketPolicyCommandOutput>('s3tables', 'GetTableBucketPolicy', client, new GetTableBucketPolicyCommand({ tableBucketARN: plan.resource }))).resourcePolicy;
         } catch (error) {
           // a table bucket without a policy
           if (errorName(error) === 'NotFoundException') return undefined;
           throw error;
         }
       },
-      record: (state) => state ?? null,
-      needed: (state) => (enforces(state)
-        ? { calls: [], compliant: `already compliant (statements ${s3TablesSseEnforcement(state).statements.join(', ')})` }
-        : { calls: [{ ...put, input: { ...put.input, resourcePolicy: JSON.stringify(withStatements(state, ours)) } }] }),
+      put: (document) => putTableBucketPolicy(plan.resource, document),
       send: (recorder, call) => recorder.send('s3tables', call.operation, client, new PutTableBucketPolicyCommand(call.input as never)),
-      verify: (after) => (enforces(after) ? undefined : 'the policy read back does not enforce SSE-KMS for new tables'),
-      learn: (after) => (ledger, version) => {
-        ledger.update<PolicyEnforcementEntry>(
-          { kind: 'table-bucket-policy', arn: plan.resource, enforced: false, requiredKeys: [], statements: [] },
-          { ...s3TablesSseEnforcement(after), deleted: false },
-          version,
-        );
-      },
-    }, dryRun);
+    }), dryRun);
   },
 };
+
+function putTableBucketPolicy(bucketArn: string, document: PolicyDocument): ApiCall {
+  return { service: 's3tables', operation: 'PutTableBucketPolicy', input: { tableBucketARN: bucketArn, resourcePolicy: JSON.stringify(document) } };
+}
