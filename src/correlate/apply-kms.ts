@@ -1,4 +1,5 @@
 import { parseCloudTrailDate } from '../events/dates.js';
+import { perEvent } from '../events/per-event.js';
 import type { CloudTrailEvent } from '../events/types.js';
 import { normalizeKeyRef, parseS3Arn } from './arn.js';
 import { contextResources, keyMetadataOf, keyOf, type KeyState } from './kms.js';
@@ -34,14 +35,8 @@ function countDataKeyUsage(event: CloudTrailEvent, keyArn: string, ledger: Ledge
   if (served.objectLevel) ledger.countUsage(keyArn, served.resource, '*', 'per-object', event.eventTimeMs);
 }
 
-const servedCache = new WeakMap<CloudTrailEvent, { resource: string; objectLevel: boolean }>();
-
 /** The resource a data-key call served; four usage rules and the ledger ask each event, so it is read once. */
-export function servedResource(event: CloudTrailEvent): { resource: string; objectLevel: boolean } {
-  let served = servedCache.get(event);
-  if (!served) servedCache.set(event, (served = readServedResource(event)));
-  return served;
-}
+export const servedResource = perEvent(readServedResource);
 
 function readServedResource(event: CloudTrailEvent): { resource: string; objectLevel: boolean } {
   const [first, second] = contextResources(event);

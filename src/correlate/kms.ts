@@ -1,4 +1,5 @@
 import type { CloudTrailEvent, JsonObject } from '../events/types.js';
+import { perEvent } from '../events/per-event.js';
 import { normalizeKeyRef, parseArn, parseS3Arn, parseS3TablesArn } from './arn.js';
 
 export const KMS_SOURCE = 'kms.amazonaws.com';
@@ -27,16 +28,7 @@ export function keyMetadataOf(event: CloudTrailEvent): JsonObject | undefined {
  * or `keyMetadata.arn`, KMS's own event resources, else the request's `keyId` resolved in the recipient account
  * (management calls can only name keys of the caller's account by id). Falls back to the raw text.
  */
-export function keyOf(event: CloudTrailEvent): string | undefined {
-  // rules and the ledger ask each data-key event for its key several times: read it once
-  if (keyCache.has(event)) return keyCache.get(event);
-  const key = readKeyOf(event);
-  keyCache.set(event, key);
-  return key;
-}
-
-const keyCache = new WeakMap<CloudTrailEvent, string | undefined>();
-const contextCache = new WeakMap<CloudTrailEvent, readonly string[]>();
+export const keyOf = perEvent(readKeyOf);
 
 function readKeyOf(event: CloudTrailEvent): string | undefined {
   const context = { region: event.awsRegion, accountId: event.account };
@@ -65,11 +57,7 @@ export function encryptionContextOf(event: CloudTrailEvent): JsonObject {
  * The resources a data-key call served, from its encryption context: `aws:s3:arn` is an object ARN (S3 without
  * Bucket Keys), a bucket ARN (with Bucket Keys) or an S3 Tables ARN with a path; `aws:cloudtrail:arn` names a trail.
  */
-export function contextResources(event: CloudTrailEvent): readonly string[] {
-  let resources = contextCache.get(event);
-  if (!resources) contextCache.set(event, (resources = readContextResources(event)));
-  return resources;
-}
+export const contextResources: (event: CloudTrailEvent) => readonly string[] = perEvent(readContextResources);
 
 function readContextResources(event: CloudTrailEvent): string[] {
   const context = encryptionContextOf(event);

@@ -1,4 +1,5 @@
 import type { CloudTrailEvent, JsonObject } from '../events/types.js';
+import { perEvent } from '../events/per-event.js';
 import { normalizeKeyRef, parseS3TablesArn, tableBucketArn, type S3TablesArn } from './arn.js';
 
 export const S3TABLES_SOURCE = 's3tables.amazonaws.com';
@@ -59,16 +60,7 @@ export interface S3TablesTarget {
 }
 
 /** Rules and the ledger all ask the same event: read it once. */
-const targets = new WeakMap<CloudTrailEvent, S3TablesTarget>();
-
-export function s3TablesTargetOf(event: CloudTrailEvent): S3TablesTarget {
-  let target = targets.get(event);
-  if (!target) {
-    target = readS3TablesTarget(event);
-    targets.set(event, target);
-  }
-  return target;
-}
+export const s3TablesTargetOf = perEvent(readS3TablesTarget);
 
 function readS3TablesTarget(event: CloudTrailEvent): S3TablesTarget {
   const request = event.requestParameters;
