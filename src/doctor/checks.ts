@@ -1,5 +1,4 @@
 import type { AdvancedEventSelector, EventSelector } from '@aws-sdk/client-cloudtrail';
-import { globToRegExp } from '../policy/policy.js';
 
 /** One self-check: what was checked, whether it holds, and what to do when it does not. */
 export interface CheckResult {
@@ -58,8 +57,9 @@ function literalPrefix(glob: string): string {
   return wildcard === -1 ? glob : glob.slice(0, wildcard);
 }
 
+/** Selector ARN prefixes are literal (StartsWith / Equals): one of them must be a prefix of the pattern's. */
 function covers(prefixes: string[] | undefined, arnPrefix: string): boolean {
-  return prefixes === undefined || prefixes.some((p) => arnPrefix.startsWith(p) || globToRegExp(`${p}*`).test(arnPrefix));
+  return prefixes === undefined || prefixes.some((p) => arnPrefix.startsWith(p));
 }
 
 /**

@@ -82,10 +82,12 @@ async function readSecret(client: SSMClient, name: string): Promise<{ found: boo
 /** Runs every self-check; each failure says what to do. */
 export async function runDoctor(clients: DoctorClients, options: DoctorOptions): Promise<CheckResult[]> {
   const prefix = `sse-sentinel-${options.stage}-`;
-  let trails: TrailFacts[] | undefined;
+  // both trail checks read the same trails: asked once (an error is reported by both)
+  const trails = trailFacts(clients.cloudtrail);
+  trails.catch(() => undefined);
   const results = [
-    await guarded('trail', async () => checkTrail((trails = await trailFacts(clients.cloudtrail)))),
-    await guarded('data-events', async () => checkDataEvents(trails ?? (await trailFacts(clients.cloudtrail)), {
+    await guarded('trail', async () => checkTrail(await trails)),
+    await guarded('data-events', async () => checkDataEvents(await trails, {
       buckets: options.policy.document.buckets.filter((b) => b.requireKms !== false).map((b) => b.match),
       tableBuckets: options.policy.document.tableBuckets.filter((b) => b.requireKms !== false).map((b) => b.match),
     })),
