@@ -63,12 +63,22 @@ export interface S3TablesArn {
 }
 
 /**
+ * `…:bucket/<name>/table/<id>/data/<file>` → `…:bucket/<name>/table/<id>`: object paths in encryption contexts are
+ * nearly all distinct, and only the first four resource segments are read, so the shorter text keeps parseArn's cache hot.
+ */
+function withoutObjectPath(text: string): string {
+  let at = text.indexOf(':bucket/');
+  for (let slash = 0; at >= 0 && slash < 4; slash++) at = text.indexOf('/', at + 1);
+  return at < 0 ? text : text.slice(0, at);
+}
+
+/**
  * Reads a table bucket or table ARN, plain or URL-encoded, with or without a trailing object path
  * (`…/table/<id>/metadata/…` in encryption contexts).
  */
 export function parseS3TablesArn(text: unknown): S3TablesArn | undefined {
   if (typeof text !== 'string') return undefined;
-  const arn = parseArn(decodeMaybe(text.trim()));
+  const arn = parseArn(withoutObjectPath(decodeMaybe(text.trim())));
   if (!arn || arn.service !== 's3tables') return undefined;
   const parts = arn.resource.split('/');
   if (parts[0] !== 'bucket' || !parts[1]) return undefined;
@@ -128,6 +138,8 @@ export function parseS3Arn(text: unknown): S3Arn | undefined {
       return result;
     }
   }
+  // other services' ARNs (S3 Tables contexts, nearly all distinct) would only churn parseArn's cache
+  if (typeof text !== 'string' || !text.includes(':s3:')) return undefined;
   const arn = parseArn(text);
   if (!arn || arn.service !== 's3') return undefined;
   const slash = arn.resource.indexOf('/');

@@ -32,8 +32,11 @@ export const keyOf = perEvent(readKeyOf);
 
 function readKeyOf(event: CloudTrailEvent): string | undefined {
   const context = { region: event.awsRegion, accountId: event.account };
+  for (const resource of event.resources) {
+    const keyArn = normalizeKeyRef(resource.arn, context)?.keyArn;
+    if (keyArn) return keyArn;
+  }
   const candidates = [
-    ...event.resources.map((r) => r.arn),
     event.responseElements['keyId'],
     keyMetadataOf(event)?.['arn'],
     event.serviceEventDetails['keyId'],
@@ -42,8 +45,8 @@ function readKeyOf(event: CloudTrailEvent): string | undefined {
     event.requestParameters['targetKeyId'],
   ];
   for (const candidate of candidates) {
-    const ref = normalizeKeyRef(candidate, context);
-    if (ref?.keyArn) return ref.keyArn;
+    const keyArn = normalizeKeyRef(candidate, context)?.keyArn;
+    if (keyArn) return keyArn;
   }
   return str(event.requestParameters['keyId']);
 }

@@ -295,6 +295,12 @@ export class Ledger implements LedgerWriter {
     return this.usageWindows(keyArn, resource, principal, operation, false)?.get(windowStart)?.count ?? 0;
   }
 
+  /** The hourly counts of one (key, resource, principal, operation) by window start, for rules that read many windows. */
+  usageSeries(keyArn: string, resource: string, principal: string, operation: string): (windowStart: number) => number {
+    const windows = this.usageWindows(keyArn, resource, principal, operation, false);
+    return windows ? (windowStart) => windows.get(windowStart)?.count ?? 0 : () => 0;
+  }
+
   countUsage(keyArn: string, resource: string, principal: string, operation: string, eventTimeMs: number): void {
     const windowStart = Math.floor(eventTimeMs / USAGE_WINDOW_MS) * USAGE_WINDOW_MS;
     const windows = this.usageWindows(keyArn, resource, principal, operation, true)!;

@@ -4,13 +4,12 @@ import type { CloudTrailEvent } from '../events/types.js';
 import { formatLocation } from '../events/types.js';
 import type { Rule, RuleContext } from './rule.js';
 
-function indexKey(eventSource: string, eventName: string): string {
-  return `${eventSource}|${eventName}`;
-}
+const NO_RULES: readonly Rule[] = [];
 
 /** Rules indexed by (eventSource, eventName): an event only meets the rules that can match it. */
 export class RuleIndex {
-  private readonly byEvent = new Map<string, Rule[]>();
+  /** eventSource → eventName → rules (two lookups instead of building a joined key for every event). */
+  private readonly byEvent = new Map<string, Map<string, Rule[]>>();
 
   constructor(readonly rules: readonly Rule[]) {
     const seen = new Set<string>();
@@ -19,25 +18,23 @@ export class RuleIndex {
       seen.add(rule.id);
       for (const trigger of rule.triggers) {
         for (const eventName of trigger.eventNames) {
-          const key = indexKey(trigger.eventSource, eventName);
-          const list = this.byEvent.get(key) ?? [];
+          let byName = this.byEvent.get(trigger.eventSource);
+          if (!byName) this.byEvent.set(trigger.eventSource, (byName = new Map()));
+          const list = byName.get(eventName) ?? [];
           list.push(rule);
-          this.byEvent.set(key, list);
+          byName.set(eventName, list);
         }
       }
     }
   }
 
   rulesFor(event: Pick<CloudTrailEvent, 'eventSource' | 'eventName'>): readonly Rule[] {
-    return this.byEvent.get(indexKey(event.eventSource, event.eventName)) ?? [];
+    return this.byEvent.get(event.eventSource)?.get(event.eventName) ?? NO_RULES;
   }
 
   /** Every (eventSource, eventName) some rule reads, for the deployment's event patterns. */
   triggers(): { eventSource: string; eventName: string }[] {
-    return [...this.byEvent.keys()].map((key) => {
-      const [eventSource, eventName] = key.split('|') as [string, string];
-      return { eventSource, eventName };
-    });
+    return [...this.byEvent].flatMap(([eventSource, byName]) => [...byName.keys()].map((eventName) => ({ eventSource, eventName })));
   }
 }
 

@@ -12,6 +12,13 @@ describe('S3 Tables ARNs', () => {
     });
   });
 
+  it('reads the table of an object path whatever the bucket is called, even "table"', () => {
+    const bucket = 'arn:aws:s3tables:us-east-1:111122223333:bucket/table';
+    expect(parseS3TablesArn(`${bucket}/table/t-1/metadata/00001.json`)).toMatchObject({ bucketName: 'table', bucketArn: bucket, tableId: 't-1', tableArn: `${bucket}/table/t-1` });
+    expect(parseS3TablesArn(`${bucket}/table/t-1`)?.tableArn).toBe(`${bucket}/table/t-1`);
+    expect(parseS3TablesArn(`${bucket}/table`)?.tableArn).toBeUndefined();
+  });
+
   it('rejects other services and shapes', () => {
     expect(parseS3TablesArn('arn:aws:s3:::analytics')).toBeUndefined();
     expect(parseS3TablesArn('arn:aws:s3tables:us-east-1:111122223333:namespace/x')).toBeUndefined();
