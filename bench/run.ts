@@ -6,6 +6,7 @@ import { normalizeValue } from '../src/events/normalize.js';
 import { Ledger } from '../src/correlate/ledger.js';
 import { Pipeline } from '../src/pipeline.js';
 import { MemoryStateStore } from '../src/state/memory.js';
+import { DEDUP_TTL_MS } from '../src/state/store.js';
 import { renderFindingText } from '../src/alerts/render-text.js';
 import { generateRecord } from './corpus.js';
 import { dynamoWriteAmplification } from './dynamo.js';
@@ -71,7 +72,8 @@ function ledgerOnly(text: string): number {
 }
 
 async function fullPipeline(text: string): Promise<{ events: number; findings: number }> {
-  const pipeline = await Pipeline.create({ policy: policyFromInput(), store: new MemoryStateStore() });
+  // the store replay uses
+  const pipeline = await Pipeline.create({ policy: policyFromInput(), store: new MemoryStateStore(DEDUP_TTL_MS, { compactEventClaims: true }) });
   let events = 0;
   let findings = 0;
   let rendered = 0;

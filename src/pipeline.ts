@@ -18,6 +18,11 @@ export interface PipelineOptions {
   index?: RuleIndex;
   onRuleError?: RuleErrorHandler;
   now?: () => number;
+  /**
+   * Remember the events claimed since the last save, to release their claims when the save fails (default true).
+   * Replay turns it off: its process ends on a failed save, and the list would grow with every record of a long replay.
+   */
+  releaseClaimsOnFailedSave?: boolean;
 }
 
 /**
@@ -46,7 +51,7 @@ export class Pipeline {
 
   async process(event: CloudTrailEvent): Promise<EventOutcome> {
     if (!(await this.options.store.claimEvent(event.eventId, this.now()))) return { findings: [], duplicate: true };
-    this.unsaved.push(event.eventId);
+    if (this.options.releaseClaimsOnFailedSave !== false) this.unsaved.push(event.eventId);
     const findings = classify(event, this.index, { ledger: this.ledger, policy: this.options.policy }, this.options.onRuleError);
     this.ledger.apply(event);
     this.latestEventTime = Math.max(this.latestEventTime, event.eventTimeMs);

@@ -51,6 +51,7 @@ export async function replay(options: ReplayOptions, io: ReplayIo): Promise<numb
   const pipeline = await Pipeline.create({
     policy,
     store,
+    releaseClaimsOnFailedSave: false,
     onRuleError: (ruleId, event, error) =>
       io.stderr.write(`error: rule ${ruleId} failed on ${formatLocation(event.location)}: ${(error as Error).message}\n`),
   });

@@ -1,0 +1,38 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Pipeline } from '../src/pipeline.js';
+import { policyFromInput } from '../src/policy/load.js';
+import { MemoryStateStore } from '../src/state/memory.js';
+import type { LedgerEntry } from '../src/correlate/ledger-entries.js';
+import { collect, EVENTS } from './helpers.js';
+
+class FailingSaves extends MemoryStateStore {
+  override async saveEntries(_entries: readonly LedgerEntry[]): Promise<void> {
+    throw new Error('ProvisionedThroughputExceededException');
+  }
+}
+
+async function events() {
+  const items = await collect([join(EVENTS, 'kms', 'DisableKey.json'), join(EVENTS, 'kms', 'ScheduleKeyDeletion.json')]);
+  return items.flatMap((item) => (item.kind === 'event' ? [item.event] : []));
+}
+
+describe('Pipeline.save', () => {
+  it('releases the claims of the events since the last save when the save fails, so their retry is processed', async () => {
+    const store = new FailingSaves();
+    const pipeline = await Pipeline.create({ policy: policyFromInput(), store });
+    const batch = await events();
+    for (const event of batch) expect((await pipeline.process(event)).duplicate).toBe(false);
+    await expect(pipeline.save()).rejects.toThrow('ProvisionedThroughputExceededException');
+    for (const event of batch) expect((await pipeline.process(event)).duplicate).toBe(false);
+  });
+
+  it('keeps no list of claims when told not to release them (replay: the list would grow with every record)', async () => {
+    const store = new FailingSaves();
+    const pipeline = await Pipeline.create({ policy: policyFromInput(), store, releaseClaimsOnFailedSave: false });
+    const batch = await events();
+    for (const event of batch) await pipeline.process(event);
+    await expect(pipeline.save()).rejects.toThrow();
+    for (const event of batch) expect((await pipeline.process(event)).duplicate).toBe(true);
+  });
+});
