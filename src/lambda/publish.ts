@@ -43,6 +43,8 @@ export async function publishFindings(
   /** The claims a retry must find free; by default the findings' event ids (the remediator passes its own markers). */
   claimsToRelease: readonly string[] = findings.map((f) => f.eventId),
 ): Promise<void> {
+  // no sink (invoke local, or a deployment without a topic and Slack): no window to open, no alert to build
+  if (sinks.length === 0) return;
   const failures: string[] = [];
   for (const finding of findings) {
     const alert = await windowedAlert(finding, store, policy);

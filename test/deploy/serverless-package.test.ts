@@ -1,5 +1,8 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, stat } from 'node:fs/promises';
+import { spawn, spawnSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -78,6 +81,20 @@ describe('serverless package', () => {
         expect(loaded.files.length, name).toBeGreaterThan(1);
       }
     }
+  });
+
+  it('falls back to the YAML policy in the bundle when the compiled one is missing (yaml\'s require() of Node built-ins)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sse-sentinel-yaml-'));
+    spawnSync('unzip', ['-q', '-o', join(outputDir, 'processor.zip'), '-d', dir]);
+    await rm(join(dir, 'config', 'policy.compiled.json'));
+    await writeFile(join(dir, 'run.mjs'), `const { handler } = await import('./handlers/processor.js');
+const event = JSON.parse(process.argv[2]);
+const result = await handler(event);
+process.stderr.write('RESULT ' + JSON.stringify(result.findings.map((f) => f.ruleId)) + '\\n');`);
+    const event = await readFile(join(EVENTS, 'kms', 'DisableKey.json'), 'utf8');
+    const run = spawnSync(process.execPath, ['run.mjs', event], { cwd: dir, encoding: 'utf8', env: { PATH: process.env['PATH'], AWS_REGION: 'us-east-1', LAMBDA_TASK_ROOT: dir } });
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stderr).toContain('RESULT ["kms.key-disabled"]');
   });
 
   it('feeds successful data-key calls to the usage function through SQS, with partial batch failures and a redrive to the DLQ', () => {
@@ -367,17 +384,33 @@ describe('organizations', () => {
 });
 
 describe('serverless invoke local', () => {
+  // dummy credentials: invoke local must not look for real ones (no network here, and none needed)
+  const invokeEnv = (extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({
+    ...process.env, CI: 'true', SLS_TELEMETRY_DISABLED: '1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'us-east-1', ...extra,
+  });
+  /** The handler's return value is the last JSON document printed. */
+  const returned = (stdout: string): any => JSON.parse(stdout.slice(Math.max(stdout.lastIndexOf('\n{\n'), stdout.lastIndexOf('\n[\n')) + 1));
   const invoke = (fn: string, file: string) => {
-    const result = spawnSync(join(ROOT, 'node_modules/.bin/serverless'), ['invoke', 'local', '-f', fn, '-p', file], {
-      cwd: ROOT,
-      encoding: 'utf8',
-      // dummy credentials: invoke local must not look for real ones (no network here, and none needed)
-      env: { ...process.env, CI: 'true', SLS_TELEMETRY_DISABLED: '1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'us-east-1' },
-      timeout: 180_000,
-    });
+    const result = spawnSync(join(ROOT, 'node_modules/.bin/serverless'), ['invoke', 'local', '-f', fn, '-p', file], { cwd: ROOT, encoding: 'utf8', env: invokeEnv(), timeout: 180_000 });
     expect(result.status, result.stderr).toBe(0);
-    // the handler's return value is the last JSON document printed
-    return JSON.parse(result.stdout.slice(result.stdout.lastIndexOf('\n{\n') + 1));
+    return returned(result.stdout);
+  };
+  /** The same, without blocking this process: the AWS endpoint it talks to runs here. */
+  const invokeAsync = (fn: string, file: string, env: NodeJS.ProcessEnv) => new Promise<any>((resolve, reject) => {
+    const child = spawn(join(ROOT, 'node_modules/.bin/serverless'), ['invoke', 'local', '-f', fn, '-p', file], { cwd: ROOT, env: invokeEnv(env) });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('close', (code) => (code === 0 ? resolve(returned(stdout)) : reject(new Error(`invoke local -f ${fn} exited ${code}:\n${stdout}\n${stderr}`))));
+  });
+  /** A loopback port nothing listens on: every AWS call fails at once, as it would offline. */
+  const closedPort = async (): Promise<number> => {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    const { port } = server.address() as AddressInfo;
+    await new Promise((resolve) => server.close(resolve));
+    return port;
   };
 
   it('runs the bundled processor on a sample event', () => {
@@ -387,5 +420,42 @@ describe('serverless invoke local', () => {
   it('runs the usage function on an SQS batch and the remediator offline on a remediation request', () => {
     expect(invoke('usage', 'events/invoke/usage.sqs.json')).toEqual({ batchItemFailures: [] });
     expect(invoke('remediator', 'events/invoke/remediator.sqs.json')).toEqual({ batchItemFailures: [] });
+  });
+
+  it('runs the logfile function on its S3 event, reading the gzip log object from an S3 endpoint on loopback', async () => {
+    const payload = JSON.parse(await readFile(join(ROOT, 'events/invoke/logfile.object-created.json'), 'utf8'));
+    const record = JSON.parse(await readFile(join(EVENTS, 's3tables/DeleteTableBucketEncryption.json'), 'utf8')).detail;
+    const log = gzipSync(JSON.stringify({ Records: [record, { eventVersion: '1.11', eventSource: 's3tables.amazonaws.com' }] }));
+    const requests: string[] = [];
+    const s3 = createServer((req, res) => {
+      requests.push(`${req.method} ${decodeURIComponent(req.url ?? '')}`);
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': log.length });
+      res.end(log);
+    });
+    await new Promise<void>((resolve) => s3.listen(0, '127.0.0.1', () => resolve()));
+    try {
+      const endpoint = `http://127.0.0.1:${(s3.address() as AddressInfo).port}`;
+      const failure = await invokeAsync('logfile', 'events/invoke/logfile.object-created.json', { AWS_ENDPOINT_URL_S3: endpoint }).catch((error: Error) => error);
+      // the unreadable second record fails the invocation (so Lambda retries it) after the first was processed
+      expect(failure).toBeInstanceOf(Error);
+      expect(String(failure)).toContain(`s3://my-trail-bucket/${payload.detail.object.key}: 1 unreadable records`);
+      expect(String(failure)).toContain('"records":1,"findings":1');
+      expect(requests).toEqual([`GET /my-trail-bucket/${payload.detail.object.key}?x-id=GetObject`]);
+    } finally {
+      s3.close();
+    }
+  });
+
+  it('runs the doctor and the inventory offline: each names what it could not reach instead of failing', async () => {
+    const offline = { AWS_ENDPOINT_URL: `http://127.0.0.1:${await closedPort()}`, AWS_MAX_ATTEMPTS: '1' };
+    const [checks, inventory] = await Promise.all([
+      invokeAsync('doctor', 'events/invoke/schedule.json', offline),
+      invokeAsync('inventory', 'events/invoke/schedule.json', offline),
+    ]);
+    expect(checks.map((c: { id: string }) => c.id)).toEqual(expect.arrayContaining(['trail', 'data-events', 'rules', 'slack-secret', 'heartbeat']));
+    expect(checks.every((c: { ok: boolean }) => !c.ok)).toBe(true);
+    expect(checks.find((c: { id: string }) => c.id === 'trail').detail).toMatch(/could not check: .*ECONNREFUSED/);
+    expect(inventory).toMatchObject({ tableBuckets: 0, tables: 0, buckets: 0, keys: 0 });
+    expect(inventory.errors.map((e: { operation: string }) => e.operation).sort()).toEqual(['ListBuckets', 'ListKeys', 'ListTableBuckets']);
   });
 });

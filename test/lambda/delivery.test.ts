@@ -36,6 +36,15 @@ describe('delivery from Lambda', () => {
     expect(slack.sent[0]!.alertId).toBe(sns.sent[0]!.alertId);
   });
 
+  it('opens no alert window without a sink, so a sink configured later still gets the window\'s first alert', async () => {
+    const { findings } = await replayFiles([join(EVENTS, 's3tables/CreateTable.foreign-key.json')]);
+    const store = new MemoryStateStore();
+    await publishFindings(findings, [], store);
+    const sns = new RecordingSink('sns');
+    await publishFindings(findings, [sns], store);
+    expect(sns.sent.map((alert) => alert.eventId)).toEqual([findings[0]!.eventId]);
+  });
+
   it('routes by the policy\'s per-sink minimum severity', async () => {
     const { findings } = await replayFiles([join(EVENTS, 's3tables/GetTableBucketEncryption.json')]);
     const slack = new RecordingSink('slack');
