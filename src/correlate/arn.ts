@@ -73,16 +73,38 @@ function withoutObjectPath(text: string): string {
 }
 
 /**
+ * ARNs kept in the ledger (a table's, its bucket's) are built as flat strings: a template literal makes a rope of
+ * 32-byte nodes, which a Map key or an entry then keeps alive for as long as the resource is known.
+ */
+function flat(...parts: string[]): string {
+  return parts.join('');
+}
+
+const S3TABLES_CACHE_LIMIT = 10_000;
+const s3TablesCache = new Map<string, S3TablesArn | null>();
+
+/**
  * Reads a table bucket or table ARN, plain or URL-encoded, with or without a trailing object path
- * (`…/table/<id>/metadata/…` in encryption contexts).
+ * (`…/table/<id>/metadata/…` in encryption contexts). Results are shared (frozen): every data-key call of a table
+ * reads the same one, and its strings are the ledger's.
  */
 export function parseS3TablesArn(text: unknown): S3TablesArn | undefined {
   if (typeof text !== 'string') return undefined;
-  const arn = parseArn(withoutObjectPath(decodeMaybe(text.trim())));
+  const scope = withoutObjectPath(decodeMaybe(text.trim()));
+  const cached = s3TablesCache.get(scope);
+  if (cached !== undefined) return cached ?? undefined;
+  const result = readS3TablesArn(scope);
+  if (s3TablesCache.size >= S3TABLES_CACHE_LIMIT) s3TablesCache.clear();
+  s3TablesCache.set(scope, result ? Object.freeze(result) : null);
+  return result;
+}
+
+function readS3TablesArn(scope: string): S3TablesArn | undefined {
+  const arn = parseArn(scope);
   if (!arn || arn.service !== 's3tables') return undefined;
   const parts = arn.resource.split('/');
   if (parts[0] !== 'bucket' || !parts[1]) return undefined;
-  const bucketArn = build({ ...arn, resource: `bucket/${parts[1]}` });
+  const bucketArn = flat('arn:', arn.partition, ':s3tables:', arn.region, ':', arn.accountId, ':bucket/', parts[1]);
   const result: S3TablesArn = {
     partition: arn.partition,
     region: arn.region,
@@ -92,7 +114,7 @@ export function parseS3TablesArn(text: unknown): S3TablesArn | undefined {
   };
   if (parts[2] === 'table' && parts[3]) {
     result.tableId = parts[3];
-    result.tableArn = `${bucketArn}/table/${parts[3]}`;
+    result.tableArn = flat(bucketArn, '/table/', parts[3]);
   }
   return result;
 }
@@ -103,7 +125,7 @@ export function tableBucketArn(region: string, accountId: string, bucketName: st
 
 /** Tables are addressed by namespace and name in API calls but by id in ARNs; this key joins the two. */
 export function tableNameKey(bucketArn: string, namespace: string, name: string): string {
-  return `${bucketArn}#${namespace}.${name}`;
+  return flat(bucketArn, '#', namespace, '.', name);
 }
 
 // ---------------------------------------------------------------- S3
@@ -116,7 +138,7 @@ export interface S3Arn {
 }
 
 export function s3BucketArn(bucket: string, partition = 'aws'): string {
-  return `arn:${partition}:s3:::${bucket}`;
+  return flat('arn:', partition, ':s3:::', bucket);
 }
 
 /**

@@ -229,7 +229,7 @@ export class Ledger implements LedgerWriter {
     const previous = this.indexed.get(key);
     if (previous?.ref) this.keyRefs.get(previous.ref)?.delete(key);
     if (previous?.inheritFrom) this.inheritors.get(previous.inheritFrom)?.delete(key);
-    this.indexed.delete(key);
+    if (previous) this.indexed.delete(key);
     if (!entry || (entry.kind !== 'table-bucket' && entry.kind !== 'table' && entry.kind !== 'bucket')) return;
     const record: { ref?: string; inheritFrom?: string } = {};
     const ref = entry.encryption?.kmsKeyArn;
@@ -244,7 +244,8 @@ export class Ledger implements LedgerWriter {
     if (entry.kind === 'table-bucket') {
       for (const change of entry.history ?? []) if (change.encryption.kmsKeyArn) addTo(this.historyRefs, change.encryption.kmsKeyArn, entry.arn);
     }
-    this.indexed.set(key, record);
+    // only what must be undone later: most tables name no key of their own and inherit nothing
+    if (record.ref !== undefined || record.inheritFrom !== undefined) this.indexed.set(key, record);
   }
 
   /** Key references (the key ARN itself and aliases pointing at it) that can stand for this key. */
@@ -337,15 +338,16 @@ export class Ledger implements LedgerWriter {
   }
 
   update<E extends VersionedEntry>(identity: Omit<E, 'version' | 'fieldVersions'> & Pick<E, 'kind'>, patch: Partial<E>, version: Version): void {
-    const key = entryKey({ ...identity, version } as unknown as LedgerEntry);
+    const key = entryKey(identity as unknown as LedgerEntry);
     const existing = this.entries.get(key) as E | undefined;
     const next = { ...(existing ?? { ...identity, version: NO_VERSION }) } as E & Record<string, unknown>;
     const fieldVersions = { ...(existing?.fieldVersions ?? {}) };
     let changed = existing === undefined;
     for (const [field, value] of Object.entries(patch)) {
       if (!newer(version, fieldVersions[field])) continue;
-      if (value === undefined) delete next[field];
-      else next[field] = value;
+      // clearing a field a new entry never had needs no `delete`, which would turn the object into a large dictionary
+      if (value !== undefined) next[field] = value;
+      else if (field in next) delete next[field];
       fieldVersions[field] = version;
       changed = true;
     }

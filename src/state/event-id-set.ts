@@ -32,7 +32,8 @@ export class EventIdSet {
       return true;
     }
     if (this.find(this.key) >= 0) return false;
-    if ((this.occupied + 1) * 2 > this.states.length) this.grow();
+    // linear probing up to 3/4 full: a long replay's ids are most of its memory (17 bytes a slot)
+    if ((this.occupied + 1) * 4 > this.states.length * 3) this.grow();
     this.insert(this.key);
     return true;
   }
@@ -101,7 +102,7 @@ export class EventIdSet {
   private grow(): void {
     const words = this.words;
     const states = this.states;
-    const capacity = this.used * 2 >= states.length / 2 ? states.length * 2 : states.length;
+    const capacity = this.used * 2 >= (states.length * 3) / 4 ? states.length * 2 : states.length;
     this.words = new Uint32Array(capacity * 4);
     this.states = new Uint8Array(capacity);
     this.used = 0;
