@@ -1,4 +1,4 @@
-import { PublishCommand, type PublishCommandInput, type SNSClient } from '@aws-sdk/client-sns';
+import type { PublishCommandInput } from '@aws-sdk/client-sns';
 import type { Alert } from './alert.js';
 import { clean } from './sanitize.js';
 
@@ -58,11 +58,14 @@ export function snsPublishInput(topicArn: string, alert: Alert): PublishCommandI
 /** SNS client settings for alert delivery: every call times out instead of hanging the invocation. */
 export const SNS_CLIENT_TIMEOUTS = { requestHandler: { requestTimeout: 5000, connectionTimeout: 2000 }, maxAttempts: 4 } as const;
 
+/** One SNS Publish call: the SDK client's (sns-sdk.ts) or the signed Query call used on Lambda cold starts (sns-query.ts). */
+export type SnsPublish = (input: PublishCommandInput) => Promise<void>;
+
 export class SnsSink {
   readonly name = 'sns';
-  constructor(private readonly client: SNSClient, private readonly topicArn: string) {}
+  constructor(private readonly publish: SnsPublish, private readonly topicArn: string) {}
 
   async send(alert: Alert): Promise<void> {
-    await this.client.send(new PublishCommand(snsPublishInput(this.topicArn, alert)));
+    await this.publish(snsPublishInput(this.topicArn, alert));
   }
 }

@@ -11,6 +11,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { AlertDispatcher, type AlertSink } from '../alerts/deliver.js';
 import { SlackSink } from '../alerts/slack-sink.js';
 import { SNS_CLIENT_TIMEOUTS, SnsSink } from '../alerts/sns.js';
+import { sdkPublish } from '../alerts/sns-sdk.js';
 import { parseArn } from '../correlate/arn.js';
 import { FileStateStore } from '../state/file.js';
 import { MemoryStateStore } from '../state/memory.js';
@@ -58,7 +59,7 @@ export async function replay(options: ReplayOptions, io: ReplayIo): Promise<numb
 
   const sinks: AlertSink[] = [];
   if (options.slackWebhook) sinks.push(new SlackSink(options.slackWebhook));
-  if (options.snsTopic) sinks.push(new SnsSink(new SNSClient({ ...SNS_CLIENT_TIMEOUTS, region: parseArn(options.snsTopic)?.region || undefined }), options.snsTopic));
+  if (options.snsTopic) sinks.push(new SnsSink(sdkPublish(new SNSClient({ ...SNS_CLIENT_TIMEOUTS, region: parseArn(options.snsTopic)?.region || undefined })), options.snsTopic));
   const dispatcher = sinks.length ? new AlertDispatcher(policy, sinks, RULES) : undefined;
   for (const warning of dispatcher?.suppressions.expired ?? []) io.stderr.write(`warning: ${warning}\n`);
 

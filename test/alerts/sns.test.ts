@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildAlert, type Alert } from '../../src/alerts/alert.js';
 import { SNS_BODY_LIMIT, SnsSink, snsPublishInput } from '../../src/alerts/sns.js';
+import { sdkPublish } from '../../src/alerts/sns-sdk.js';
 import { RULES } from '../../src/rules/index.js';
 import { EVENTS, examplePolicy, replayFiles } from '../helpers.js';
 
@@ -23,7 +24,7 @@ describe('SNS sink', () => {
     const sns = mockClient(SNSClient);
     sns.on(PublishCommand).resolves({ MessageId: 'm' });
     const alert = await alertFor('kms/PutKeyPolicy.public.json');
-    await new SnsSink(new SNSClient({ region: 'us-east-1' }), TOPIC).send({ ...alert, title: `${alert.title}\n${'x'.repeat(200)}` });
+    await new SnsSink(sdkPublish(new SNSClient({ region: 'us-east-1' })), TOPIC).send({ ...alert, title: `${alert.title}\n${'x'.repeat(200)}` });
     const input = sns.commandCalls(PublishCommand)[0]!.args[0].input;
     expect(input.Subject!.length).toBeLessThan(100);
     expect(input.Subject).not.toMatch(/[\n\r\u0000-\u001f]/);
@@ -75,7 +76,7 @@ describe('SNS sink', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
     const client = new SNSClient({ region: 'us-east-1', endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
     try {
-      await new SnsSink(client, TOPIC).send(await alertFor('kms/PutKeyPolicy.public.json'));
+      await new SnsSink(sdkPublish(client), TOPIC).send(await alertFor('kms/PutKeyPolicy.public.json'));
     } finally {
       client.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
