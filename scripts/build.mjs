@@ -1,9 +1,12 @@
-// Bundles the CLI into dist/cli.js. Dependencies stay in node_modules (packages: external).
+// Bundles the CLI into dist/cli.js (+ dist/chunks). Dependencies stay in node_modules (packages: external).
 import { build } from 'esbuild';
 
 await build({
-  entryPoints: ['src/cli/main.ts'],
-  outfile: 'dist/cli.js',
+  entryPoints: { cli: 'src/cli/main.ts' },
+  outdir: 'dist',
+  // commands that need AWS clients (inventory, doctor, ledger, replay's sinks and --remediate) are chunks loaded on use
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
   bundle: true,
   platform: 'node',
   format: 'esm',

@@ -7,9 +7,6 @@ import { loadPolicyFile, PolicyError } from '../policy/load.js';
 import { RULE_IDS, RULES } from '../rules/index.js';
 import { StateFileError } from '../state/file.js';
 import { parseReplayArgs, USAGE, UsageError } from './args.js';
-import { inventoryCommand } from './inventory.js';
-import { doctorCommand } from './doctor.js';
-import { ledgerCommand } from './ledger.js';
 import { EXIT_OK, EXIT_USAGE, replay, type ReplayIo } from './replay.js';
 
 export async function main(argv: string[], io: ReplayIo): Promise<number> {
@@ -19,7 +16,8 @@ export async function main(argv: string[], io: ReplayIo): Promise<number> {
       case 'replay':
         return await replay(parseReplayArgs(rest), io);
       case 'inventory':
-        return await inventoryCommand(rest, io);
+        // commands that talk to AWS load their SDK clients only when run: replay starts without any
+        return await (await import('./inventory.js')).inventoryCommand(rest, io);
       case 'validate': {
         const { path, out } = parseValidateArgs(rest);
         const policy = await loadPolicyFile(path, RULE_IDS);
@@ -30,9 +28,9 @@ export async function main(argv: string[], io: ReplayIo): Promise<number> {
         return EXIT_OK;
       }
       case 'ledger':
-        return await ledgerCommand(rest, io);
+        return await (await import('./ledger.js')).ledgerCommand(rest, io);
       case 'doctor':
-        return await doctorCommand(rest, io);
+        return await (await import('./doctor.js')).doctorCommand(rest, io);
       case 'rules':
         for (const rule of RULES) io.stdout.write(`${rule.severity.padEnd(8)} ${rule.id.padEnd(40)} ${rule.title}\n`);
         return EXIT_OK;

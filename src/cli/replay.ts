@@ -7,19 +7,10 @@ import { formatLocation, type InputError, type InputSkip } from '../events/types
 import { loadPolicyFile, policyFromInput } from '../policy/load.js';
 import { Pipeline } from '../pipeline.js';
 import { RULE_IDS, RULES } from '../rules/index.js';
-import { SNSClient } from '@aws-sdk/client-sns';
 import { AlertDispatcher, type AlertSink } from '../alerts/deliver.js';
-import { SlackSink } from '../alerts/slack-sink.js';
-import { SNS_CLIENT_TIMEOUTS, SnsSink } from '../alerts/sns.js';
-import { sdkPublish } from '../alerts/sns-sdk.js';
-import { parseArn } from '../correlate/arn.js';
-import { FileStateStore } from '../state/file.js';
 import { MemoryStateStore } from '../state/memory.js';
 import { DEDUP_TTL_MS, type StateStore } from '../state/store.js';
 import type { ReplayOptions } from './args.js';
-import { outcomeFinding, withRemediation } from '../remediate/outcome-finding.js';
-import { remediate } from '../remediate/remediate.js';
-import { renderOutcomeText } from '../remediate/render-text.js';
 
 export interface ReplayIo {
   stdout: Writable & { isTTY?: boolean };
@@ -45,10 +36,30 @@ export const EXIT_DELIVERY_FAILED = 4;
 
 const PROGRESS_EVERY_MS = 250;
 
+/** Slack and SNS sinks as the options ask; their modules (the SNS client among them) load only then. */
+async function replaySinks(options: ReplayOptions): Promise<AlertSink[]> {
+  const sinks: AlertSink[] = [];
+  if (options.slackWebhook) sinks.push(new (await import('../alerts/slack-sink.js')).SlackSink(options.slackWebhook));
+  if (options.snsTopic) {
+    const [{ SNSClient }, { SNS_CLIENT_TIMEOUTS, SnsSink }, { sdkPublish }, { parseArn }] = await Promise.all([
+      import('@aws-sdk/client-sns'), import('../alerts/sns.js'), import('../alerts/sns-sdk.js'), import('../correlate/arn.js'),
+    ]);
+    sinks.push(new SnsSink(sdkPublish(new SNSClient({ ...SNS_CLIENT_TIMEOUTS, region: parseArn(options.snsTopic)?.region || undefined })), options.snsTopic));
+  }
+  return sinks;
+}
+
+async function loadRemediation() {
+  const [{ remediate }, { outcomeFinding, withRemediation }, { renderOutcomeText }] = await Promise.all([
+    import('../remediate/remediate.js'), import('../remediate/outcome-finding.js'), import('../remediate/render-text.js'),
+  ]);
+  return { remediate, outcomeFinding, withRemediation, renderOutcomeText };
+}
+
 /** The local main job: every input through the same pipeline the Lambda functions run. */
 export async function replay(options: ReplayOptions, io: ReplayIo): Promise<number> {
   const policy = options.policy ? await loadPolicyFile(options.policy, RULE_IDS) : policyFromInput();
-  const store: StateStore = options.state ? await FileStateStore.open(options.state) : new MemoryStateStore(DEDUP_TTL_MS, { compactEventClaims: true });
+  const store: StateStore = options.state ? await (await import('../state/file.js')).FileStateStore.open(options.state) : new MemoryStateStore(DEDUP_TTL_MS, { compactEventClaims: true });
   const pipeline = await Pipeline.create({
     policy,
     store,
@@ -57,9 +68,9 @@ export async function replay(options: ReplayOptions, io: ReplayIo): Promise<numb
       io.stderr.write(`error: rule ${ruleId} failed on ${formatLocation(event.location)}: ${(error as Error).message}\n`),
   });
 
-  const sinks: AlertSink[] = [];
-  if (options.slackWebhook) sinks.push(new SlackSink(options.slackWebhook));
-  if (options.snsTopic) sinks.push(new SnsSink(sdkPublish(new SNSClient({ ...SNS_CLIENT_TIMEOUTS, region: parseArn(options.snsTopic)?.region || undefined })), options.snsTopic));
+  const sinks = await replaySinks(options);
+  // loaded only for --remediate dry-run: the actions import the S3, S3 Tables and KMS clients
+  const remediation = options.remediate === 'dry-run' ? await loadRemediation() : undefined;
   const dispatcher = sinks.length ? new AlertDispatcher(policy, sinks, RULES) : undefined;
   for (const warning of dispatcher?.suppressions.expired ?? []) io.stderr.write(`warning: ${warning}\n`);
 
@@ -97,16 +108,16 @@ export async function replay(options: ReplayOptions, io: ReplayIo): Promise<numb
       summary.findings++;
       summary.bySeverity[found.severity] = (summary.bySeverity[found.severity] ?? 0) + 1;
       // budgets count in event time, so a replayed log file meets them as the deployment would have
-      const remediation = options.remediate === 'dry-run' ? await remediate(found, { policy, store, now: () => item.event.eventTimeMs }) : undefined;
-      const finding = remediation ? withRemediation(found, { action: remediation.actionId, mode: remediation.mode, outcome: remediation.outcome }) : found;
+      const outcome = remediation ? await remediation.remediate(found, { policy, store, now: () => item.event.eventTimeMs }) : undefined;
+      const finding = outcome ? remediation!.withRemediation(found, { action: outcome.actionId, mode: outcome.mode, outcome: outcome.outcome }) : found;
       const lines = [options.format === 'json' ? JSON.stringify(finding) : renderFindingText(finding, colour)];
       if (keepFindings) findings.push(finding);
       await dispatcher?.offer(finding);
-      if (remediation) {
-        summary.remediations[remediation.kind] = (summary.remediations[remediation.kind] ?? 0) + 1;
-        const outcomeAlert = outcomeFinding(found, remediation);
+      if (outcome) {
+        summary.remediations[outcome.kind] = (summary.remediations[outcome.kind] ?? 0) + 1;
+        const outcomeAlert = remediation!.outcomeFinding(found, outcome);
         await dispatcher?.offer(outcomeAlert);
-        lines.push(options.format === 'json' ? JSON.stringify(outcomeAlert) : renderOutcomeText(remediation));
+        lines.push(options.format === 'json' ? JSON.stringify(outcomeAlert) : remediation!.renderOutcomeText(outcome));
       }
       clearProgress();
       if (!io.stdout.write(`${lines.join('\n')}\n`)) {
