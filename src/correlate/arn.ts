@@ -137,8 +137,17 @@ export interface S3Arn {
   objectArn?: string;
 }
 
+const bucketArns = new Map<string, string>();
+
+/** Bucket names recur in nearly every S3 data-key call: their ARNs are built once (flat, see flat()) and shared. */
 export function s3BucketArn(bucket: string, partition = 'aws'): string {
-  return flat('arn:', partition, ':s3:::', bucket);
+  const key = partition === 'aws' ? bucket : `${partition}:${bucket}`;
+  let arn = bucketArns.get(key);
+  if (arn === undefined) {
+    if (bucketArns.size >= S3TABLES_CACHE_LIMIT) bucketArns.clear();
+    bucketArns.set(key, (arn = flat('arn:', partition, ':s3:::', bucket)));
+  }
+  return arn;
 }
 
 /**

@@ -31,9 +31,8 @@ export function keyMetadataOf(event: CloudTrailEvent): JsonObject | undefined {
 export const keyOf = perEvent(readKeyOf);
 
 function readKeyOf(event: CloudTrailEvent): string | undefined {
-  const context = { region: event.awsRegion, accountId: event.account };
   for (const resource of event.resources) {
-    const keyArn = normalizeKeyRef(resource.arn, context)?.keyArn;
+    const keyArn = plainKeyArn(resource.arn) ?? normalizeKeyRef(resource.arn, { region: event.awsRegion, accountId: event.account })?.keyArn;
     if (keyArn) return keyArn;
   }
   const candidates = [
@@ -45,10 +44,16 @@ function readKeyOf(event: CloudTrailEvent): string | undefined {
     event.requestParameters['targetKeyId'],
   ];
   for (const candidate of candidates) {
-    const keyArn = normalizeKeyRef(candidate, context)?.keyArn;
+    const keyArn = plainKeyArn(candidate) ?? normalizeKeyRef(candidate, { region: event.awsRegion, accountId: event.account })?.keyArn;
     if (keyArn) return keyArn;
   }
   return str(event.requestParameters['keyId']);
+}
+
+/** A key ARN as it is (the common case, read without building a KeyRef); anything else goes through normalizeKeyRef. */
+function plainKeyArn(value: unknown): string | undefined {
+  const arn = parseArn(value);
+  return arn?.service === 'kms' && arn.resource.startsWith('key/') ? (value as string) : undefined;
 }
 
 export function encryptionContextOf(event: CloudTrailEvent): JsonObject {
