@@ -1,11 +1,11 @@
 import type { Finding } from '../alerts/finding.js';
 import type { Policy } from '../policy/policy.js';
-import { isKeyArn } from './restore-key.js';
+import { isCompleteKeyArn } from './restore-key.js';
 
 /** Why a key is worth acting on, or undefined: keys the policy protects, and keys known to protect something. */
 export function keyProtection(finding: Finding, policy: Policy): string | undefined {
   const keyArn = finding.keyArn;
-  if (!isKeyArn(keyArn)) return undefined;
+  if (!isCompleteKeyArn(keyArn)) return undefined;
   if (policy.isProtectedKey(keyArn)) return 'the policy protects it (remediation.protectedKeys)';
   const radius = finding.blastRadius;
   const count = radius ? radius.tableBuckets.count + radius.tables.count + radius.buckets.count : 0;

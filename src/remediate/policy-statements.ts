@@ -3,7 +3,7 @@ import type { SseEnforcement } from '../correlate/policy-analysis.js';
 import { parsePolicyDocument, type PolicyDocument, type PolicyStatement } from '../events/policy-document.js';
 import type { CheckedSteps } from './check-and-act.js';
 import type { CallRecorder } from './recorder.js';
-import { isKeyArn } from './restore-key.js';
+import { isCompleteKeyArn } from './restore-key.js';
 import type { ApiCall } from './types.js';
 
 /**
@@ -18,7 +18,7 @@ export function withStatements(current: PolicyDocument | undefined, statements: 
 
 /** The key ARNs the statements pin with StringNotEquals (what the read-back policy must still require). */
 function pinnedKeys(statements: readonly PolicyStatement[]): string[] {
-  return statements.flatMap((s) => Object.values(s.Condition?.['StringNotEquals'] ?? {})).flat().filter(isKeyArn);
+  return statements.flatMap((s) => Object.values(s.Condition?.['StringNotEquals'] ?? {})).flat().filter(isCompleteKeyArn);
 }
 
 /** "add A and B to the policy of bucket x (required key …), keeping every other statement", for the plan's intent. */

@@ -2,8 +2,8 @@ import type { Policy, ResourceRequirements } from '../policy/policy.js';
 
 const KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
 
-/** A key ARN, not an alias or a bare id: only those name the same key from every account. */
-export function isKeyArn(value: unknown): value is string {
+/** A whole key ARN, not an alias or a bare id: only those name the same key from every account. */
+export function isCompleteKeyArn(value: unknown): value is string {
   return typeof value === 'string' && KEY_ARN.test(value);
 }
 
@@ -18,7 +18,7 @@ export interface RestoreKey {
  * remediationKey for the resource. Undefined when neither exists: remediation then only alerts.
  */
 export function restoreKeyFor(previousKey: unknown, resourceAccount: string, requirements: ResourceRequirements, policy: Policy): RestoreKey | undefined {
-  if (isKeyArn(previousKey) && policy.judgeKey(previousKey, resourceAccount, requirements).approved) {
+  if (isCompleteKeyArn(previousKey) && policy.judgeKey(previousKey, resourceAccount, requirements).approved) {
     return { keyArn: previousKey, source: 'previous configuration' };
   }
   return requirements.remediationKey ? { keyArn: requirements.remediationKey, source: 'policy remediationKey' } : undefined;
@@ -28,5 +28,5 @@ export const NO_RESTORE_KEY = 'no approved key to restore: the ledger knows no a
 
 /** Is a key read back from AWS acceptable now? (A person may already have set another approved key.) */
 export function acceptableKey(keyArn: unknown, resourceAccount: string, requirements: ResourceRequirements, policy: Policy): boolean {
-  return isKeyArn(keyArn) && policy.judgeKey(keyArn, resourceAccount, requirements).approved;
+  return isCompleteKeyArn(keyArn) && policy.judgeKey(keyArn, resourceAccount, requirements).approved;
 }

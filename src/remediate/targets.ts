@@ -2,7 +2,7 @@ import type { Finding } from '../alerts/finding.js';
 import { keyAccount, parseArn, parseS3Arn, parseS3TablesArn, type S3Arn, type S3TablesArn } from '../correlate/arn.js';
 import type { Policy } from '../policy/policy.js';
 import { keyProtection, UNPROTECTED_KEY } from './key-protection.js';
-import { isKeyArn } from './restore-key.js';
+import { isCompleteKeyArn } from './restore-key.js';
 
 /** What an action's plan starts from: the finding's first resource as the kind of resource it acts on, or why not. */
 export type Target<T> = T | { skip: string };
@@ -24,13 +24,13 @@ export function tableBucketTarget(finding: Finding): Target<{ bucketArn: string;
 /** The finding's key, where the remediation may act on it (see keyProtection), with its Region and account. */
 export function keyTarget(finding: Finding, policy: Policy): Target<{ keyArn: string; why: string; region: string; account: string }> {
   const why = keyProtection(finding, policy);
-  if (!why || !isKeyArn(finding.keyArn)) return { skip: UNPROTECTED_KEY };
+  if (!why || !isCompleteKeyArn(finding.keyArn)) return { skip: UNPROTECTED_KEY };
   const keyArn = finding.keyArn;
   return { keyArn, why, region: parseArn(keyArn)?.region ?? '', account: keyAccount(keyArn) || finding.account };
 }
 
 /** The keys a restored policy requires: those the ledger knew it required, else the policy's remediation key. */
 export function requiredKeys(finding: Finding, remediationKey: string | undefined): string[] {
-  const known = ((finding.previous as { requiredKeys?: unknown[] } | undefined)?.requiredKeys ?? []).filter(isKeyArn);
+  const known = ((finding.previous as { requiredKeys?: unknown[] } | undefined)?.requiredKeys ?? []).filter(isCompleteKeyArn);
   return known.length > 0 ? known : remediationKey ? [remediationKey] : [];
 }
