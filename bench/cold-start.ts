@@ -16,6 +16,12 @@ const { handler } = await import('./handlers/processor.js');
 handler(JSON.parse(readFileSync(process.argv[2], 'utf8'))).then((r) => { process.stderr.write('findings=' + r.findings.length + '\\n'); process.exit(0); }, (e) => { process.stderr.write(String(e) + '\\n'); process.exit(1); });
 `;
 
+/** The harness without the handler: an ES module that reads and parses the event (what any handler start pays). */
+const FLOOR = `
+import { readFileSync } from 'node:fs';
+JSON.parse(readFileSync(process.argv[2], 'utf8'));
+`;
+
 function run(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<{ ms: number; stderr: string; code: number | null }> {
   return new Promise((resolve) => {
     const start = performance.now();
@@ -58,21 +64,25 @@ export async function coldStart(rounds: number): Promise<Record<string, unknown>
     }
     const processorDir = join(dir, 'processor');
     await writeFile(join(processorDir, 'harness.mjs'), HARNESS);
+    await writeFile(join(processorDir, 'floor.mjs'), FLOOR);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
     const port = (server.address() as AddressInfo).port;
     const base: NodeJS.ProcessEnv = { PATH: process.env['PATH'], AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'bench', AWS_SECRET_ACCESS_KEY: 'bench', LAMBDA_TASK_ROOT: processorDir };
     const withSns = { ...base, ALERT_TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:bench', AWS_ENDPOINT_URL_SNS: `http://127.0.0.1:${port}` };
     const event = join(process.cwd(), SAMPLE);
     const empty: number[] = [];
+    const floor: number[] = [];
     const classified: number[] = [];
     const alerted: number[] = [];
     for (let round = 0; round < rounds + 1; round++) {
       const a = await run(['-e', ''], processorDir, base);
+      const f = await run(['floor.mjs', event], processorDir, base);
       const b = await run(['harness.mjs', event], processorDir, base);
       const c = await run(['harness.mjs', event], processorDir, withSns);
       for (const result of [b, c]) if (result.code !== 0 || !result.stderr.includes('findings=1')) throw new Error(`the bundled processor failed: ${result.stderr}`);
       if (round === 0) continue; // the first round warms the file cache
       empty.push(a.ms);
+      floor.push(f.ms);
       classified.push(b.ms);
       alerted.push(c.ms);
     }
@@ -81,6 +91,8 @@ export async function coldStart(rounds: number): Promise<Record<string, unknown>
       emptyNodeMs: Math.round(median(empty)),
       toFirstClassifiedMs: Math.round(median(classified)),
       toFirstAlertMs: Math.round(median(alerted)),
+      // not a target: how much of the ratio any ES module handler pays before its own code runs
+      esmHarnessFloorRatio: Number((median(floor) / median(empty)).toFixed(2)),
       classifiedRatio: Number((median(classified) / median(empty)).toFixed(2)),
       alertRatio: Number((median(alerted) / median(empty)).toFixed(2)),
       bundles,

@@ -8,12 +8,21 @@ function str(value: unknown): string | undefined {
   return typeof value === 'string' && value.length > 0 ? value : undefined;
 }
 
+const ASSUMED_ROLE_ARN = /^arn:([^:]+):sts::(\d{12}):assumed-role\/(.+)\/([^/]+)$/;
+const SPLIT_CACHE_LIMIT = 10_000;
+/** A few sessions make most calls of a stream: each ARN is split once. */
+const splits = new Map<string, Readonly<{ roleArn?: string; sessionName?: string }>>();
+
 /** arn:aws:sts::111122223333:assumed-role/Admins/alice → role ARN and session name. */
-function splitAssumedRoleArn(arn: string): { roleArn?: string; sessionName?: string } {
-  const match = /^arn:([^:]+):sts::(\d{12}):assumed-role\/(.+)\/([^/]+)$/.exec(arn);
-  if (!match) return {};
-  const [, partition, account, roleName, sessionName] = match;
-  return { roleArn: `arn:${partition}:iam::${account}:role/${roleName}`, sessionName };
+function splitAssumedRoleArn(arn: string): Readonly<{ roleArn?: string; sessionName?: string }> {
+  let split = splits.get(arn);
+  if (split === undefined) {
+    const match = ASSUMED_ROLE_ARN.exec(arn);
+    split = Object.freeze(match ? { roleArn: `arn:${match[1]}:iam::${match[2]}:role/${match[3]}`, sessionName: match[4]! } : {});
+    if (splits.size >= SPLIT_CACHE_LIMIT) splits.clear();
+    splits.set(arn, split);
+  }
+  return split;
 }
 
 /**
