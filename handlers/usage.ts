@@ -2,6 +2,7 @@ import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { Finding } from '../src/alerts/finding.js';
 import { alertTopicArn, loadDeployedPolicy } from '../src/lambda/config.js';
 import { processEnvelope } from '../src/lambda/process-envelope.js';
+import { normalizeValue } from '../src/events/normalize.js';
 import { deployedSinks, publishFindings } from '../src/lambda/publish.js';
 import { Pipeline } from '../src/pipeline.js';
 import { deployedStore } from '../src/lambda/store.js';
@@ -25,6 +26,14 @@ export async function handler(event: SQSEvent, context?: Context): Promise<SQSBa
     failures.push({ itemIdentifier: messageId });
     console.log(JSON.stringify({ level: 'ERROR', message: 'usage record failed', messageId, reason }));
   };
+  // one BatchGetItem for the counters of the whole batch, instead of one per new counter as records are processed
+  await pipeline.prefetch(event.Records.flatMap((record) => {
+    try {
+      return normalizeValue(JSON.parse(record.body), { source: '<lambda>' }).flatMap((item) => (item.kind === 'event' ? [item.event] : []));
+    } catch {
+      return []; // reported when the record is processed below
+    }
+  }));
   for (const record of event.Records) {
     try {
       processed.push({ messageId: record.messageId, findings: (await processEnvelope(JSON.parse(record.body), pipeline, { save: false })).findings });

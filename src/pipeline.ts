@@ -1,4 +1,5 @@
 import type { Finding } from './alerts/finding.js';
+import { usageKeysOf } from './correlate/apply-kms.js';
 import { Ledger } from './correlate/ledger.js';
 import type { CloudTrailEvent } from './events/types.js';
 import type { Policy } from './policy/policy.js';
@@ -37,6 +38,8 @@ export class Pipeline {
   private latestEventTime = 0;
   /** Events claimed since the last save: if the save fails, their claims are released so a retry counts them. */
   private unsaved: string[] = [];
+  /** Usage counter keys already asked of a store that loads them by key (present or not). */
+  private readonly requestedUsage = new Set<string>();
 
   private constructor(private readonly options: PipelineOptions) {
     this.index = options.index ?? new RuleIndex(RULES);
@@ -52,10 +55,30 @@ export class Pipeline {
   async process(event: CloudTrailEvent): Promise<EventOutcome> {
     if (!(await this.options.store.claimEvent(event.eventId, this.now()))) return { findings: [], duplicate: true };
     if (this.options.releaseClaimsOnFailedSave !== false) this.unsaved.push(event.eventId);
+    if (this.options.store.loadUsage) await this.prefetch([event]);
     const findings = classify(event, this.index, { ledger: this.ledger, policy: this.options.policy }, this.options.onRuleError);
     this.ledger.apply(event);
     this.latestEventTime = Math.max(this.latestEventTime, event.eventTimeMs);
     return { findings, duplicate: false };
+  }
+
+  /**
+   * For a store that loads usage counters by key: fetches, in one go, the counters these events will read and count
+   * (process() fetches what is still missing for its event; a batch handler calls this first). No-op otherwise.
+   */
+  async prefetch(events: readonly CloudTrailEvent[]): Promise<void> {
+    const store = this.options.store;
+    if (!store.loadUsage) return;
+    const baselineHours = this.options.policy.document.kms.usage.baselineHours;
+    const keys: string[] = [];
+    for (const event of events) {
+      for (const key of usageKeysOf(event, baselineHours)) {
+        if (this.requestedUsage.has(key) || this.ledger.hasEntry(key)) continue;
+        this.requestedUsage.add(key);
+        keys.push(key);
+      }
+    }
+    if (keys.length > 0) this.ledger.loadUsage(await store.loadUsage(keys));
   }
 
   /**

@@ -3,7 +3,7 @@ import { perEvent } from '../events/per-event.js';
 import type { CloudTrailEvent } from '../events/types.js';
 import { normalizeKeyRef, parseS3Arn } from './arn.js';
 import { contextResources, keyMetadataOf, keyOf, type KeyState } from './kms.js';
-import type { AliasEntry, KeyEntry, LedgerWriter, Version } from './ledger-entries.js';
+import { USAGE_WINDOW_MS, usageKey, type AliasEntry, type KeyEntry, type LedgerWriter, type Version } from './ledger-entries.js';
 
 export const KMS_LEDGER_EVENTS = [
   'GenerateDataKey', 'GenerateDataKeyWithoutPlaintext', 'Decrypt', 'Encrypt', 'ReEncrypt',
@@ -34,6 +34,26 @@ function countDataKeyUsage(event: CloudTrailEvent, keyArn: string, ledger: Ledge
   const served = servedResource(event);
   ledger.countUsage(keyArn, served.resource, usagePrincipal(event), event.eventName, event.eventTimeMs);
   if (served.objectLevel) ledger.countUsage(keyArn, served.resource, '*', 'per-object', event.eventTimeMs);
+}
+
+/**
+ * The usage counters an event's rules read (the decrypt-spike rule's window and baseline windows, the per-object
+ * counter) and its count writes: a store that loads counters by key (DynamoDB) fetches these before the event is
+ * judged, so counts and thresholds are what the table holds.
+ */
+export function usageKeysOf(event: CloudTrailEvent, baselineHours: number): string[] {
+  if (event.errorCode || !DATA_KEY.has(event.eventName)) return [];
+  const keyArn = keyOf(event);
+  if (!keyArn) return [];
+  const { resource, objectLevel } = servedResource(event);
+  const principal = usagePrincipal(event);
+  const window = Math.floor(event.eventTimeMs / USAGE_WINDOW_MS) * USAGE_WINDOW_MS;
+  const keys = [usageKey(keyArn, resource, principal, event.eventName, window)];
+  if (event.eventName === 'Decrypt') {
+    for (let hour = 1; hour <= baselineHours; hour++) keys.push(usageKey(keyArn, resource, principal, 'Decrypt', window - hour * USAGE_WINDOW_MS));
+  }
+  if (objectLevel) keys.push(usageKey(keyArn, resource, '*', 'per-object', window));
+  return keys;
 }
 
 /** The resource a data-key call served; four usage rules and the ledger ask each event, so it is read once. */

@@ -122,8 +122,22 @@ export interface UsageEntry {
   delta?: number;
 }
 
-export type LedgerEntry = TableBucketEntry | TableEntry | TableNameEntry | BucketEntry | KeyEntry | AliasEntry | PolicyEnforcementEntry | UsageEntry;
-export type VersionedEntry = Exclude<LedgerEntry, UsageEntry>;
+/**
+ * When a key last served each resource in a data-key call (the usage counters' lastSeen, summarised per key): blast
+ * radius and remediation read it where the counters themselves are loaded only for the events at hand (DynamoDB).
+ */
+export interface KeyUseEntry {
+  kind: 'key-use';
+  keyArn: string;
+  /** resource ARN → epoch ms of its latest data-key call; the KEY_USE_LIMIT most recent resources. */
+  lastUsed: Record<string, number>;
+}
+
+/** Resources kept per key in its key-use summary (blast radius shows 20). */
+export const KEY_USE_LIMIT = 200;
+
+export type LedgerEntry = TableBucketEntry | TableEntry | TableNameEntry | BucketEntry | KeyEntry | AliasEntry | PolicyEnforcementEntry | UsageEntry | KeyUseEntry;
+export type VersionedEntry = Exclude<LedgerEntry, UsageEntry | KeyUseEntry>;
 
 export const USAGE_WINDOW_MS = 60 * 60 * 1000;
 /** Windows kept for baselines (and then pruned): the retention horizon of usage counters. */
@@ -153,6 +167,8 @@ export function entryKey(entry: LedgerEntry): string {
       return `tbp|${entry.arn}`;
     case 'usage':
       return entry.key;
+    case 'key-use':
+      return `ku|${entry.keyArn}`;
   }
 }
 
@@ -179,7 +195,7 @@ export interface LedgerView {
   resolveAlias(aliasArn: string): string | undefined;
   /** What the bucket's (kind bucket-policy) or table bucket's (table-bucket-policy) policy enforces. */
   policyEnforcement(kind: PolicyEnforcementEntry['kind'], arn: string): PolicyEnforcementEntry | undefined;
-  /** Data-key calls counted in one window (0 when none). */
+  /** Data-key calls counted in one window (0 when none; see Pipeline.prefetch for stores that load counters by key). */
   usage(keyArn: string, resource: string, principal: string, operation: string, windowStart: number): number;
   /** The same counts for many windows: one lookup of the series, then one per window. */
   usageSeries(keyArn: string, resource: string, principal: string, operation: string): (windowStart: number) => number;

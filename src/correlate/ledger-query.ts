@@ -30,8 +30,8 @@ export function findKeys(ledger: Ledger, reference: string): string[] {
   for (const entry of ledger.all()) {
     if (entry.kind === 'key') keys.add(entry.arn);
     if ((entry.kind === 'table-bucket' || entry.kind === 'bucket' || entry.kind === 'table') && entry.encryption?.kmsKeyArn) keys.add(entry.encryption.kmsKeyArn);
-    if (entry.kind === 'usage') keys.add(entry.keyArn);
   }
+  for (const keyArn of ledger.usedKeys()) keys.add(keyArn);
   if (reference.startsWith('arn:') && reference.includes(':key/')) return keys.has(reference) ? [reference] : [];
   if (reference.includes('alias/')) {
     const aliases = ledger.all().flatMap((e) => (e.kind === 'alias' && (e.arn === reference || e.arn.endsWith(`:${reference}`)) ? [e.arn] : []));

@@ -7,6 +7,7 @@ import { KMS_SOURCE } from './kms.js';
 import {
   ENCRYPTION_HISTORY_LIMIT,
   entryKey,
+  KEY_USE_LIMIT,
   USAGE_RETENTION_WINDOWS,
   USAGE_WINDOW_MS,
   usageKey,
@@ -75,6 +76,8 @@ export class Ledger implements LedgerWriter {
   private readonly loadedCounts = new Map<string, number>();
   /** key → resource → last data-key call (epoch ms), kept as counters change: alerts read it on every key finding. */
   private readonly lastUsedIndex = new Map<string, Map<string, number>>();
+  /** Keys whose last-use summary changed since the last save (see KeyUseEntry). */
+  private readonly dirtyKeyUse = new Set<string>();
   /** See reindex(). */
   private readonly keyRefs = new Map<string, Set<string>>();
   private readonly inheritors = new Map<string, Set<string>>();
@@ -112,22 +115,42 @@ export class Ledger implements LedgerWriter {
 
   load(entries: Iterable<LedgerEntry>): void {
     for (const entry of entries) {
+      if (entry.kind === 'key-use') {
+        for (const [resource, time] of Object.entries(entry.lastUsed)) this.noteUsage(entry.keyArn, resource, '', time, false);
+        continue;
+      }
       const key = entryKey(entry);
       this.entries.set(key, entry);
       if (entry.kind === 'usage') {
         this.usageWindows(entry.keyArn, entry.resource, entry.principal, entry.operation, true)!.set(entry.windowStart, entry);
         this.loadedCounts.set(key, entry.count);
-        this.noteUsage(entry.keyArn, entry.resource, entry.principal, entry.lastSeen);
+        this.noteUsage(entry.keyArn, entry.resource, entry.principal, entry.lastSeen, false);
       }
       this.reindex(key, entry);
     }
   }
 
-  private noteUsage(keyArn: string, resource: string, principal: string, time: number): void {
+  /** Usage counters loaded by key after the ledger (see Pipeline.prefetch): those already here keep their counts. */
+  loadUsage(entries: Iterable<UsageEntry>): void {
+    this.load([...entries].filter((entry) => !this.entries.has(entry.key)));
+  }
+
+  hasEntry(key: string): boolean {
+    return this.entries.has(key);
+  }
+
+  private noteUsage(keyArn: string, resource: string, principal: string, time: number, changed = true): void {
     if (principal === '*') return;
     let byResource = this.lastUsedIndex.get(keyArn);
     if (!byResource) this.lastUsedIndex.set(keyArn, (byResource = new Map()));
-    if ((byResource.get(resource) ?? 0) < time) byResource.set(resource, time);
+    if ((byResource.get(resource) ?? 0) >= time) return;
+    byResource.set(resource, time);
+    if (changed) this.dirtyKeyUse.add(keyArn);
+  }
+
+  /** Keys seen in data-key calls (from the counters or their key-use summaries). */
+  usedKeys(): string[] {
+    return [...this.lastUsedIndex.keys()];
   }
 
   all(): LedgerEntry[] {
@@ -155,6 +178,11 @@ export class Ledger implements LedgerWriter {
       }
     }
     this.dirty.clear();
+    for (const keyArn of this.dirtyKeyUse) {
+      const recent = [...(this.lastUsedIndex.get(keyArn) ?? [])].sort((a, b) => b[1] - a[1]).slice(0, KEY_USE_LIMIT);
+      changed.push({ kind: 'key-use', keyArn, lastUsed: Object.fromEntries(recent) });
+    }
+    this.dirtyKeyUse.clear();
     return changed;
   }
 

@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException, DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
   BatchWriteCommand,
   DeleteCommand,
   DynamoDBDocumentClient,
@@ -14,6 +15,10 @@ import { DEDUP_TTL_MS, type StateStore } from './store.js';
 
 const DEDUP_PREFIX = 'dedup|';
 const COUNTER_PREFIX = 'counter|';
+/** usageKey()'s prefix: usage counters live with the markers, read by key and never scanned. */
+const USAGE_PREFIX = 'u|';
+const BATCH_GET_SIZE = 100;
+const BATCH_ATTEMPTS = 5;
 /** Optimistic-concurrency attempts before a save gives up (and the invocation is retried). */
 const MAX_MERGE_ATTEMPTS = 8;
 const BATCH_DELETE_SIZE = 25;
@@ -49,8 +54,8 @@ export interface DynamoDbStateStoreOptions {
 }
 
 /**
- * The deployed store: one table, partition key `pk` (string), TTL attribute `expiresAt` (epoch seconds) on dedup
- * markers and usage counters. Ledger entries merge under optimistic concurrency (a `rev` attribute and conditional
+ * The deployed store: partition key `pk` (string), TTL attribute `expiresAt` (epoch seconds) on dedup markers and
+ * usage counters, which live in the markers table (read by key) while the state table holds the posture (scanned). Ledger entries merge under optimistic concurrency (a `rev` attribute and conditional
  * puts); usage counters are atomic ADDs of each processor's delta; dedup claims are conditional puts, so of two
  * processors racing on one event id exactly one wins.
  */
@@ -68,21 +73,41 @@ export class DynamoDbStateStore implements StateStore {
     this.dedupTtlMs = options.dedupTtlMs ?? DEDUP_TTL_MS;
   }
 
+  /**
+   * The posture: every entry but the usage counters (loadUsage reads those by key). With markers and counters in the
+   * same table they are read and dropped here; in their own table (deployed) they are never read. Usage items a
+   * version before the move left in the state table are skipped (their TTL removes them within a week).
+   */
   async loadEntries(): Promise<LedgerEntry[]> {
     const entries: LedgerEntry[] = [];
     let startKey: Record<string, unknown> | undefined;
+    const shared = this.markersTableName === this.tableName;
     do {
       const page = await this.documents.send(new ScanCommand({
         TableName: this.tableName,
-        // with markers in the same table they are read and dropped here; with their own table they are never read
-        ...(this.markersTableName === this.tableName
-          ? { FilterExpression: 'NOT begins_with(pk, :dedup) AND NOT begins_with(pk, :counter)', ExpressionAttributeValues: { ':dedup': DEDUP_PREFIX, ':counter': COUNTER_PREFIX } }
-          : {}),
+        FilterExpression: shared ? 'NOT begins_with(pk, :usage) AND NOT begins_with(pk, :dedup) AND NOT begins_with(pk, :counter)' : 'NOT begins_with(pk, :usage)',
+        ExpressionAttributeValues: { ':usage': USAGE_PREFIX, ...(shared ? { ':dedup': DEDUP_PREFIX, ':counter': COUNTER_PREFIX } : {}) },
         ExclusiveStartKey: startKey,
       }));
       for (const item of page.Items ?? []) entries.push(this.toEntry(item as EntryItem | UsageItem));
       startKey = page.LastEvaluatedKey;
     } while (startKey);
+    return entries;
+  }
+
+  /** Usage counters by key, a hundred per BatchGetItem; keys never counted are simply absent. */
+  async loadUsage(keys: readonly string[]): Promise<UsageEntry[]> {
+    const entries: UsageEntry[] = [];
+    for (let i = 0; i < keys.length; i += BATCH_GET_SIZE) {
+      let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = { [this.markersTableName]: { Keys: keys.slice(i, i + BATCH_GET_SIZE).map((pk) => ({ pk })) } };
+      for (let attempt = 1; request && Object.keys(request).length > 0; attempt++) {
+        // counts read partially would make thresholds wrong: fail the invocation rather than judge on them
+        if (attempt > BATCH_ATTEMPTS) throw new Error(`${this.markersTableName}: usage counters still unprocessed after ${BATCH_ATTEMPTS} BatchGetItem attempts`);
+        const result = await this.documents.send(new BatchGetCommand({ RequestItems: request }));
+        for (const item of result.Responses?.[this.markersTableName] ?? []) entries.push(this.toEntry(item as UsageItem) as UsageEntry);
+        request = result.UnprocessedKeys as typeof request;
+      }
+    }
     return entries;
   }
 
@@ -107,7 +132,7 @@ export class DynamoDbStateStore implements StateStore {
     const { delta: _delta, count: _count, lastSeen: _lastSeen, ...identity } = entry;
     const expiresAt = Math.ceil((entry.windowStart + (USAGE_RETENTION_WINDOWS + 1) * USAGE_WINDOW_MS) / 1000);
     await this.documents.send(new UpdateCommand({
-      TableName: this.tableName,
+      TableName: this.markersTableName,
       Key: { pk: entry.key },
       UpdateExpression: 'SET #kind = :kind, #entry = if_not_exists(#entry, :entry), expiresAt = :expiresAt ADD #count :delta',
       ExpressionAttributeNames: { '#kind': 'kind', '#entry': 'entry', '#count': 'count' },
@@ -115,7 +140,7 @@ export class DynamoDbStateStore implements StateStore {
     }));
     try {
       await this.documents.send(new UpdateCommand({
-        TableName: this.tableName,
+        TableName: this.markersTableName,
         Key: { pk: entry.key },
         UpdateExpression: 'SET lastSeen = :lastSeen',
         ConditionExpression: 'attribute_not_exists(lastSeen) OR lastSeen < :lastSeen',
@@ -148,7 +173,9 @@ export class DynamoDbStateStore implements StateStore {
     throw new Error(`state table ${this.tableName}: ${pk} kept changing under concurrent writers; giving up after ${MAX_MERGE_ATTEMPTS} attempts`);
   }
 
-  async deleteEntries(keys: readonly string[]): Promise<void> {
+  /** Posture entries by key. Usage counters are left to their TTL (expiresAt ends their retention anyway). */
+  async deleteEntries(allKeys: readonly string[]): Promise<void> {
+    const keys = allKeys.filter((key) => !key.startsWith(USAGE_PREFIX));
     for (let i = 0; i < keys.length; i += BATCH_DELETE_SIZE) {
       let requests: Record<string, { DeleteRequest: { Key: { pk: string } } }[]> | undefined = {
         [this.tableName]: keys.slice(i, i + BATCH_DELETE_SIZE).map((pk) => ({ DeleteRequest: { Key: { pk } } })),

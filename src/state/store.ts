@@ -1,4 +1,4 @@
-import type { LedgerEntry } from '../correlate/ledger.js';
+import type { LedgerEntry, UsageEntry } from '../correlate/ledger.js';
 
 /** At least 24 h: EventBridge retries for up to 24 h and Lambda's async queue for up to 6 h. */
 export const DEDUP_TTL_MS = 25 * 60 * 60 * 1000;
@@ -8,8 +8,13 @@ export const DEDUP_TTL_MS = 25 * 60 * 60 * 1000;
  * In-memory (tests, default replay), a local file (replay across runs), DynamoDB (deployed).
  */
 export interface StateStore {
-  /** Every ledger entry, to hydrate a ledger. */
+  /** Every ledger entry, to hydrate a ledger; usage counters too unless the store has loadUsage. */
   loadEntries(): Promise<LedgerEntry[]>;
+  /**
+   * Usage counters by key, for a store whose loadEntries leaves them out (DynamoDB: a week of hourly counters per key,
+   * resource and principal is too much to read on every invocation). Pipeline.prefetch asks for those events need.
+   */
+  loadUsage?(keys: readonly string[]): Promise<UsageEntry[]>;
   /** Persists changed entries; an entry replaces the stored one with the same key. */
   saveEntries(entries: readonly LedgerEntry[]): Promise<void>;
   /** Removes entries by key (usage windows past the retention horizon). */

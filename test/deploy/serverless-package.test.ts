@@ -240,8 +240,8 @@ process.stderr.write('RESULT ' + JSON.stringify(result.findings.map((f) => f.rul
       return { statements, actions: statements.flatMap((st: any) => [st.Action].flat()).sort() };
     };
     const state = ['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Scan', 'dynamodb:UpdateItem',
-      // the markers table: no Scan, no batch writes
-      'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
+      // the markers table (markers and usage counters): no Scan, no batch writes, counters read by key
+      'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchGetItem'];
     const common = ['kms:Decrypt', 'logs:CreateLogStream', 'logs:PutLogEvents', 'sns:Publish', 'ssm:GetParameter', ...state];
     // one SendMessage for the failed-events queue, one to hand findings to the remediator
     expect(grants('ProcessorRole').actions).toEqual([...common, 'sqs:SendMessage', 'sqs:SendMessage'].sort());

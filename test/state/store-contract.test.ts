@@ -2,6 +2,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { usageKeysOf } from '../../src/correlate/apply-kms.js';
 import { entryKey, Ledger, type BucketEntry, type LedgerEntry } from '../../src/correlate/ledger.js';
 import { normalizeValue } from '../../src/events/normalize.js';
 import type { CloudTrailEvent } from '../../src/events/types.js';
@@ -71,9 +72,11 @@ const putEncryption = (id: string, time: string, sseAlgorithm: string) =>
 const decrypt = (id: string) =>
   event({ eventID: id, eventTime: '2025-01-10T10:30:00Z', eventSource: 'kms.amazonaws.com', eventName: 'Decrypt', requestParameters: { keyId: KEY, encryptionContext: { 'aws:s3:arn': 'arn:aws:s3:::data/object' } }, resources: [{ ARN: KEY }] });
 
-async function ledgerFrom(store: StateStore): Promise<Ledger> {
+/** A processor's view: the posture, and (for a store that loads them by key) the counters these events touch. */
+async function ledgerFrom(store: StateStore, ...touching: CloudTrailEvent[]): Promise<Ledger> {
   const ledger = new Ledger();
   ledger.load(await store.loadEntries());
+  if (store.loadUsage) ledger.loadUsage(await store.loadUsage(touching.flatMap((e) => usageKeysOf(e, 24))));
   return ledger;
 }
 async function save(ledger: Ledger, store: StateStore): Promise<void> {
@@ -108,8 +111,8 @@ describe.each(FACTORIES)('StateStore contract: %s', (_name, open) => {
 
   it('adds usage counted by two processors', async () => {
     const [a, b] = await open();
-    const first = await ledgerFrom(a);
-    const second = await ledgerFrom(b);
+    const first = await ledgerFrom(a, decrypt('a0'));
+    const second = await ledgerFrom(b, decrypt('b0'));
     for (let i = 0; i < 3; i++) first.apply(decrypt(`a${i}`));
     for (let i = 0; i < 4; i++) second.apply(decrypt(`b${i}`));
     await save(first, a);
@@ -117,18 +120,23 @@ describe.each(FACTORIES)('StateStore contract: %s', (_name, open) => {
     first.apply(decrypt('a3')); // a second save of the same processor adds only its new increment
     await save(first, a);
     const window = Date.parse('2025-01-10T10:00:00Z');
-    expect((await ledgerFrom(a)).usage(KEY, 'arn:aws:s3:::data', 'arn:aws:iam::111122223333:user/alice', 'Decrypt', window)).toBe(8);
+    const loaded = await ledgerFrom(a, decrypt('x'));
+    expect(loaded.usage(KEY, 'arn:aws:s3:::data', 'arn:aws:iam::111122223333:user/alice', 'Decrypt', window)).toBe(8);
+    expect(loaded.usage(KEY, 'arn:aws:s3:::data', '*', 'per-object', window)).toBe(8);
+    // when the key last served each resource survives with the posture, whether or not counters are loaded
+    expect((await ledgerFrom(b)).lastUsed(KEY)).toEqual(new Map([['arn:aws:s3:::data', Date.parse('2025-01-10T10:30:00Z')]]));
   });
 
   it('deletes entries by key', async () => {
     const [store] = await open();
     const ledger = new Ledger();
+    ledger.apply(putEncryption('e1', '2025-01-10T10:00:00Z', 'aws:kms'));
     ledger.apply(decrypt('d1'));
     await save(ledger, store);
-    const keys = (await store.loadEntries()).map((e: LedgerEntry) => entryKey(e));
-    expect(keys).toHaveLength(2); // the counter per principal and the per-object counter
-    await store.deleteEntries(keys);
-    expect(await store.loadEntries()).toEqual([]);
+    const posture = (await store.loadEntries()).filter((e) => e.kind !== 'usage').map((e: LedgerEntry) => entryKey(e));
+    expect(posture.sort()).toEqual([`ku|${KEY}`, `tb|${BUCKET}`]);
+    await store.deleteEntries(posture);
+    expect((await store.loadEntries()).filter((e) => e.kind !== 'usage')).toEqual([]);
   });
 
   it('claims an event id once until its marker expires, and again after a release', async () => {
