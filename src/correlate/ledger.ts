@@ -30,6 +30,15 @@ import { S3TABLES_SOURCE } from './s3tables.js';
 
 export * from './ledger-entries.js';
 
+/** How far a resource's last use must move before the key's summary is written again: blast radius reads minutes. */
+const KEY_USE_RESOLUTION_MS = 5 * 60 * 1000;
+
+function setMax(index: Map<string, Map<string, number>>, key: string, inner: string, value: number): void {
+  let byInner = index.get(key);
+  if (!byInner) index.set(key, (byInner = new Map()));
+  if ((byInner.get(inner) ?? 0) < value) byInner.set(inner, value);
+}
+
 function addTo(index: Map<string, Set<string>>, key: string, value: string): void {
   let set = index.get(key);
   if (!set) index.set(key, (set = new Set()));
@@ -76,8 +85,10 @@ export class Ledger implements LedgerWriter {
   private readonly loadedCounts = new Map<string, number>();
   /** key → resource → last data-key call (epoch ms), kept as counters change: alerts read it on every key finding. */
   private readonly lastUsedIndex = new Map<string, Map<string, number>>();
-  /** Keys whose last-use summary changed since the last save (see KeyUseEntry). */
+  /** Keys whose last-use summary moved on by KEY_USE_RESOLUTION_MS since it was loaded or saved (see KeyUseEntry). */
   private readonly dirtyKeyUse = new Set<string>();
+  /** key → resource → last-use time as the store holds it (loaded or saved). */
+  private readonly keyUseStored = new Map<string, Map<string, number>>();
   /** See reindex(). */
   private readonly keyRefs = new Map<string, Set<string>>();
   private readonly inheritors = new Map<string, Set<string>>();
@@ -116,7 +127,10 @@ export class Ledger implements LedgerWriter {
   load(entries: Iterable<LedgerEntry>): void {
     for (const entry of entries) {
       if (entry.kind === 'key-use') {
-        for (const [resource, time] of Object.entries(entry.lastUsed)) this.noteUsage(entry.keyArn, resource, '', time, false);
+        for (const [resource, time] of Object.entries(entry.lastUsed)) {
+          this.noteUsage(entry.keyArn, resource, '', time, false);
+          setMax(this.keyUseStored, entry.keyArn, resource, time);
+        }
         continue;
       }
       const key = entryKey(entry);
@@ -145,7 +159,8 @@ export class Ledger implements LedgerWriter {
     if (!byResource) this.lastUsedIndex.set(keyArn, (byResource = new Map()));
     if ((byResource.get(resource) ?? 0) >= time) return;
     byResource.set(resource, time);
-    if (changed) this.dirtyKeyUse.add(keyArn);
+    // a steady stream of calls rewrites the summary every few minutes, not on every save
+    if (changed && time - (this.keyUseStored.get(keyArn)?.get(resource) ?? 0) >= KEY_USE_RESOLUTION_MS) this.dirtyKeyUse.add(keyArn);
   }
 
   /** Keys seen in data-key calls (from the counters or their key-use summaries). */
@@ -180,6 +195,7 @@ export class Ledger implements LedgerWriter {
     this.dirty.clear();
     for (const keyArn of this.dirtyKeyUse) {
       const recent = [...(this.lastUsedIndex.get(keyArn) ?? [])].sort((a, b) => b[1] - a[1]).slice(0, KEY_USE_LIMIT);
+      for (const [resource, time] of recent) setMax(this.keyUseStored, keyArn, resource, time);
       changed.push({ kind: 'key-use', keyArn, lastUsed: Object.fromEntries(recent) });
     }
     this.dirtyKeyUse.clear();

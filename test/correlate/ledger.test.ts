@@ -28,6 +28,27 @@ const createTable = (id: string, time: string, name: string, key?: string) =>
   });
 
 describe('Ledger', () => {
+  it('summarises when each key last served each resource, rewriting the summary only when it moved on by minutes', () => {
+    const decryptAt = (id: string, time: string) => event({
+      eventID: id, eventTime: time, eventSource: 'kms.amazonaws.com', eventName: 'Decrypt',
+      requestParameters: { keyId: KEY_A, encryptionContext: { 'aws:s3:arn': 'arn:aws:s3:::data/object' } }, resources: [{ ARN: KEY_A }],
+    });
+    const keyUse = (ledger: Ledger) => ledger.takeDirty().filter((e) => e.kind === 'key-use');
+    const ledger = new Ledger();
+    ledger.apply(decryptAt('d1', '2025-01-10T10:00:00Z'));
+    expect(keyUse(ledger)).toEqual([{ kind: 'key-use', keyArn: KEY_A, lastUsed: { 'arn:aws:s3:::data': Date.parse('2025-01-10T10:00:00Z') } }]);
+    ledger.apply(decryptAt('d2', '2025-01-10T10:01:00Z'));
+    expect(keyUse(ledger)).toEqual([]);
+    expect(ledger.lastUsed(KEY_A).get('arn:aws:s3:::data')).toBe(Date.parse('2025-01-10T10:01:00Z'));
+    ledger.apply(decryptAt('d3', '2025-01-10T10:06:00Z'));
+    expect(keyUse(ledger).map((e) => e.kind === 'key-use' && e.lastUsed['arn:aws:s3:::data'])).toEqual([Date.parse('2025-01-10T10:06:00Z')]);
+    // a ledger hydrated from the summary alone knows the same, and writes nothing back for it
+    const later = new Ledger();
+    later.load([{ kind: 'key-use', keyArn: KEY_A, lastUsed: { 'arn:aws:s3:::data': Date.parse('2025-01-10T10:06:00Z') } }]);
+    expect(later.lastUsed(KEY_A)).toEqual(new Map([['arn:aws:s3:::data', Date.parse('2025-01-10T10:06:00Z')]]));
+    expect(later.takeDirty()).toEqual([]);
+  });
+
   it('knows which table buckets and tables a key protects, with inheritance', () => {
     const ledger = new Ledger();
     for (const e of [createBucket('1', '2025-01-01T00:00:00Z', KEY_A), createTable('2', '2025-01-01T00:01:00Z', 'orders', KEY_B), createTable('3', '2025-01-01T00:02:00Z', 'customers')]) ledger.apply(e);
