@@ -1,6 +1,6 @@
 import type { SQSEvent } from 'aws-lambda';
 import dynalite from 'dynalite';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { generateRecord } from './corpus.js';
@@ -57,6 +57,12 @@ export async function usageBatchIntake(records: number, batchSize = 100): Promis
     }
     console.log = log;
     const sorted = [...times].sort((x, y) => x - y);
+    const readsDuring = reads;
+    // what each invocation scans (the posture) against what it reads by key (the usage counters, with the markers)
+    const count = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'b', secretAccessKey: 'b' } });
+    const items = async (TableName: string) => (await count.send(new ScanCommand({ TableName, Select: 'COUNT' }))).Count ?? 0;
+    const [stateItems, markerItems] = [await items('usage-bench'), await items('usage-bench-markers')];
+    count.destroy();
     return {
       records,
       batchSize,
@@ -65,7 +71,9 @@ export async function usageBatchIntake(records: number, batchSize = 100): Promis
       medianBatchMs: Math.round(sorted[Math.floor(sorted.length / 2)]!),
       p95BatchMs: Math.round(sorted[Math.floor(sorted.length * 0.95)]!),
       dynamoWritesPerEvent: Number(((writes - startWrites) / records).toFixed(3)),
-      dynamoReadsPerEvent: Number((reads / records).toFixed(3)),
+      dynamoReadsPerEvent: Number((readsDuring / records).toFixed(3)),
+      stateTableItemsScannedPerBatch: stateItems,
+      markersTableItemsNeverScanned: markerItems,
     };
   } finally {
     for (const key of ['STATE_TABLE_NAME', 'MARKERS_TABLE_NAME', 'AWS_ENDPOINT_URL_DYNAMODB', 'AWS_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY']) {

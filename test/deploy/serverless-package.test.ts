@@ -448,10 +448,9 @@ describe('serverless invoke local', () => {
 
   it('runs the doctor and the inventory offline: each names what it could not reach instead of failing', async () => {
     const offline = { AWS_ENDPOINT_URL: `http://127.0.0.1:${await closedPort()}`, AWS_MAX_ATTEMPTS: '1' };
-    const [checks, inventory] = await Promise.all([
-      invokeAsync('doctor', 'events/invoke/schedule.json', offline),
-      invokeAsync('inventory', 'events/invoke/schedule.json', offline),
-    ]);
+    // one after the other: each invoke local bundles into the same .esbuild directory
+    const checks = await invokeAsync('doctor', 'events/invoke/schedule.json', offline);
+    const inventory = await invokeAsync('inventory', 'events/invoke/schedule.json', offline);
     expect(checks.map((c: { id: string }) => c.id)).toEqual(expect.arrayContaining(['trail', 'data-events', 'rules', 'slack-secret', 'heartbeat']));
     expect(checks.every((c: { ok: boolean }) => !c.ok)).toBe(true);
     expect(checks.find((c: { id: string }) => c.id === 'trail').detail).toMatch(/could not check: .*ECONNREFUSED/);
