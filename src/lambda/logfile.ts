@@ -2,7 +2,7 @@ import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { Readable } from 'node:stream';
 import type { Finding } from '../alerts/finding.js';
 import { readMaybeGzipStream } from '../events/reader.js';
-import { formatLocation } from '../events/types.js';
+import { formatLocation, type CloudTrailEvent } from '../events/types.js';
 import type { Pipeline } from '../pipeline.js';
 
 export interface LogObject {
@@ -35,17 +35,31 @@ export async function processLogObject(s3: S3Client, object: LogObject, pipeline
   const response = await s3.send(new GetObjectCommand({ Bucket: object.bucket, Key: object.key }));
   const body = response.Body as Readable | undefined;
   if (!body) throw new Error(`${name}: empty response body`);
+  // records are judged in groups: one prefetch of usage counters per group (DynamoDB: one BatchGetItem), memory bounded
+  let group: CloudTrailEvent[] = [];
+  const judge = async (): Promise<void> => {
+    await pipeline.prefetch(group);
+    for (const event of group) {
+      const outcome = await pipeline.process(event);
+      if (outcome.duplicate) result.duplicates++;
+      result.findings.push(...outcome.findings);
+    }
+    group = [];
+  };
   for await (const item of readMaybeGzipStream(body, name)) {
     if (item.kind === 'error') result.errors.push(`${formatLocation(item.error.location)}: ${item.error.reason}`);
     if (item.kind !== 'event') continue;
     result.records++;
-    const outcome = await pipeline.process(item.event);
-    if (outcome.duplicate) result.duplicates++;
-    result.findings.push(...outcome.findings);
+    group.push(item.event);
+    if (group.length >= PREFETCH_GROUP) await judge();
   }
+  await judge();
   await pipeline.save();
   return result;
 }
+
+/** Records judged per usage-counter prefetch. */
+const PREFETCH_GROUP = 100;
 
 /** The objects an "Object Created" EventBridge event (S3's own, not CloudTrail's) names. */
 export function objectsOf(event: { detail?: { bucket?: { name?: string }; object?: { key?: string } } }): LogObject[] {

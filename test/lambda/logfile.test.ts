@@ -7,7 +7,9 @@ import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { objectsOf, processLogObject } from '../../src/lambda/logfile.js';
 import { Pipeline } from '../../src/pipeline.js';
+import { DynamoDbStateStore } from '../../src/state/dynamodb.js';
 import { MemoryStateStore } from '../../src/state/memory.js';
+import { startLocalDynamo } from '../state/dynalite-server.js';
 import { EVENTS } from '../helpers.js';
 
 const SPIKE = join(EVENTS, 'scenarios/decrypt-spike/111122223333_CloudTrail_us-east-1_20250110T1200Z_decryptSpike0001.json.gz');
@@ -27,6 +29,34 @@ describe('CloudTrail log objects from S3', () => {
     expect(result.errors).toEqual([]);
     expect(result.findings.map((f) => f.ruleId).sort()).toEqual(['kms.decrypt-spike', 'kms.per-object-data-keys']);
     s3.restore();
+  });
+
+  it('judges a log object against DynamoDB as in memory, prefetching usage counters once per hundred records', async () => {
+    const dynamo = await startLocalDynamo();
+    const s3 = mockClient(S3Client);
+    try {
+      await dynamo.createTable('logfile-state');
+      await dynamo.createTable('logfile-markers');
+      const bytes = await readFile(SPIKE);
+      s3.on(GetObjectCommand).callsFake(() => ({ Body: chunked(bytes) }));
+      const batchGets: number[] = [];
+      dynamo.client.middlewareStack.add(((next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => async (args: { input: { RequestItems?: Record<string, { Keys: unknown[] }> } }) => {
+        if (String(context.commandName).startsWith('BatchGet')) batchGets.push(Object.values(args.input.RequestItems ?? {})[0]?.Keys.length ?? 0);
+        return next(args);
+      }) as never, { step: 'initialize', name: 'countBatchGets' });
+      const store = new DynamoDbStateStore({ tableName: 'logfile-state', markersTableName: 'logfile-markers', client: dynamo.client });
+      const object = { bucket: 'trail-logs', key: 'AWSLogs/111122223333/CloudTrail/us-east-1/2025/01/10/x.json.gz' };
+      const result = await processLogObject(new S3Client({ region: 'us-east-1' }), object, await Pipeline.create({ policy: policyFromInput(), store }));
+      const inMemory = await processLogObject(new S3Client({ region: 'us-east-1' }), object, await pipeline());
+      expect(result.records).toBe(130);
+      expect(result.findings.map((f) => `${f.ruleId} ${f.eventId}`)).toEqual(inMemory.findings.map((f) => `${f.ruleId} ${f.eventId}`));
+      // 130 records in two groups: at most one BatchGetItem per group (fewer when a group's counters were all asked for)
+      expect(batchGets.length).toBeGreaterThan(0);
+      expect(batchGets.length).toBeLessThanOrEqual(2);
+    } finally {
+      s3.restore();
+      await dynamo.close();
+    }
   });
 
   it('reports a truncated object after processing the records before the cut', async () => {
