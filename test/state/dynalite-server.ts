@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from 'vitest';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { AddressInfo } from 'node:net';
 // dynalite ships no types; it is a DynamoDB-protocol server backed by memory-level
@@ -39,5 +40,20 @@ export async function startLocalDynamo(): Promise<LocalDynamo> {
       client.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
+  };
+}
+
+/** One server for a test file: started before its tests, closed after; the getter reads it inside a test. */
+export function localDynamoPerFile(): () => LocalDynamo {
+  let dynamo: LocalDynamo | undefined;
+  beforeAll(async () => {
+    dynamo = await startLocalDynamo();
+  });
+  afterAll(async () => {
+    await dynamo?.close();
+  });
+  return () => {
+    if (!dynamo) throw new Error('the local DynamoDB server is not started yet');
+    return dynamo;
   };
 }

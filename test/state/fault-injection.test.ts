@@ -1,19 +1,13 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { normalizeValue } from '../../src/events/normalize.js';
 import { policyFromInput } from '../../src/policy/load.js';
 import { Pipeline } from '../../src/pipeline.js';
 import { DynamoDbStateStore } from '../../src/state/dynamodb.js';
 import { envelope, record } from '../helpers.js';
-import { startLocalDynamo, type LocalDynamo } from './dynalite-server.js';
+import { localDynamoPerFile } from './dynalite-server.js';
 
-let dynamo: LocalDynamo;
-beforeAll(async () => {
-  dynamo = await startLocalDynamo();
-});
-afterAll(async () => {
-  await dynamo.close();
-});
+const local = localDynamoPerFile();
 
 const KEY = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 const decrypt = (n: number) => envelope(record({
@@ -24,7 +18,7 @@ const decrypt = (n: number) => envelope(record({
 
 /** A client to the loopback server that answers the next `failures` writes with throttling, as DynamoDB does under load. */
 function throttlingClient(failures: { count: number }): DynamoDBClient {
-  const client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials: { accessKeyId: 't', secretAccessKey: 't' }, maxAttempts: 2, retryStrategy: undefined });
+  const client = new DynamoDBClient({ endpoint: local().endpoint, region: 'us-east-1', credentials: { accessKeyId: 't', secretAccessKey: 't' }, maxAttempts: 2, retryStrategy: undefined });
   client.middlewareStack.add((next, context) => async (args) => {
     if (failures.count > 0 && /UpdateItem|PutItem/.test(String(context.commandName)) && !String(JSON.stringify((args.input as { Item?: unknown }).Item ?? '')).includes('dedup')) {
       failures.count--;
@@ -37,7 +31,7 @@ function throttlingClient(failures: { count: number }): DynamoDBClient {
 
 /** What a later invocation reads for the counter of these deliveries (counters are loaded by key: prefetched). */
 async function countedIn(tableName: string): Promise<number> {
-  const reader = await Pipeline.create({ policy: policyFromInput(), store: new DynamoDbStateStore({ tableName, client: dynamo.client }) });
+  const reader = await Pipeline.create({ policy: policyFromInput(), store: new DynamoDbStateStore({ tableName, client: local().client }) });
   await reader.prefetch(normalizeValue(decrypt(0), { source: 'fault' }).flatMap((item) => (item.kind === 'event' ? [item.event] : [])));
   const window = Math.floor(Date.parse('2025-01-10T10:00:00Z') / 3600_000) * 3600_000;
   return reader.ledger.usage(KEY, 'arn:aws:s3:::payroll-exports', 'arn:aws:iam::111122223333:user/alice', 'Decrypt', window);
@@ -51,7 +45,7 @@ async function deliver(pipeline: Pipeline, n: number): Promise<boolean> {
 
 describe('fault injection: DynamoDB throttling', () => {
   it('a save that fails after the SDK\'s retries releases the claims, so the retried event is counted exactly once', async () => {
-    await dynamo.createTable('faults');
+    await local().createTable('faults');
     const failures = { count: 10 };
     const store = new DynamoDbStateStore({ tableName: 'faults', client: throttlingClient(failures) });
     const policy = policyFromInput();
@@ -70,7 +64,7 @@ describe('fault injection: DynamoDB throttling', () => {
   });
 
   it('short throttling is absorbed by the SDK\'s retries without losing or doubling counts', async () => {
-    await dynamo.createTable('faults-short');
+    await local().createTable('faults-short');
     const failures = { count: 1 };
     const store = new DynamoDbStateStore({ tableName: 'faults-short', client: throttlingClient(failures) });
     const pipeline = await Pipeline.create({ policy: policyFromInput(), store });

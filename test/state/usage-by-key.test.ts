@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/alerts/finding.js';
 import { normalizeValue } from '../../src/events/normalize.js';
 import type { CloudTrailEvent } from '../../src/events/types.js';
@@ -8,15 +8,9 @@ import { DynamoDbStateStore } from '../../src/state/dynamodb.js';
 import { MemoryStateStore } from '../../src/state/memory.js';
 import type { StateStore } from '../../src/state/store.js';
 import { envelope, record } from '../helpers.js';
-import { startLocalDynamo, type LocalDynamo } from './dynalite-server.js';
+import { localDynamoPerFile } from './dynalite-server.js';
 
-let dynamo: LocalDynamo;
-beforeAll(async () => {
-  dynamo = await startLocalDynamo();
-});
-afterAll(async () => {
-  await dynamo.close();
-});
+const local = localDynamoPerFile();
 
 const KEY = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 const policy = policyFromInput({ kms: { usage: { spikeMinimum: 5, spikeFactor: 2, baselineHours: 2, perObjectThreshold: 3 } } });
@@ -43,8 +37,8 @@ function decrypts(perHour: number[], principal = 'alice', firstId = 0): CloudTra
 
 async function tables(): Promise<{ tableName: string; markersTableName: string }> {
   const suffix = Math.random().toString(36).slice(2, 8);
-  await dynamo.createTable(`state-${suffix}`);
-  await dynamo.createTable(`markers-${suffix}`);
+  await local().createTable(`state-${suffix}`);
+  await local().createTable(`markers-${suffix}`);
   return { tableName: `state-${suffix}`, markersTableName: `markers-${suffix}` };
 }
 
@@ -68,13 +62,13 @@ describe('usage counters read by key (DynamoDB)', () => {
     const expected: Finding[] = [];
     for (const event of events) expected.push(...(await inMemory.process(event)).findings);
     expect(new Set(expected.map((f) => f.ruleId))).toEqual(new Set(['kms.decrypt-spike', 'kms.per-object-data-keys']));
-    const store = new DynamoDbStateStore({ ...(await tables()), client: dynamo.client });
+    const store = new DynamoDbStateStore({ ...(await tables()), client: local().client });
     expect(summary(await oneInvocationEach(store, events))).toEqual(summary(expected));
   });
 
   it('a batch prefetches its counters in one go, and loading the posture never scans a counter', async () => {
     const names = await tables();
-    const store = new DynamoDbStateStore({ ...names, client: dynamo.client });
+    const store = new DynamoDbStateStore({ ...names, client: local().client });
     // 3 principals × 60 hours of counters (per principal and per object): hundreds of items in the markers table
     const history = ['alice', 'bob', 'carol'].flatMap((p) => decrypts(Array.from({ length: 60 }, () => 1), p));
     const writer = await Pipeline.create({ policy, store });
@@ -83,7 +77,7 @@ describe('usage counters read by key (DynamoDB)', () => {
     await writer.save();
 
     const calls: { command: string; scanned?: number; keys?: number }[] = [];
-    dynamo.client.middlewareStack.add(((next: (args: unknown) => Promise<{ output: { ScannedCount?: number } }>, context: { commandName?: string }) => async (args: { input: { RequestItems?: Record<string, { Keys: unknown[] }> } }) => {
+    local().client.middlewareStack.add(((next: (args: unknown) => Promise<{ output: { ScannedCount?: number } }>, context: { commandName?: string }) => async (args: { input: { RequestItems?: Record<string, { Keys: unknown[] }> } }) => {
       const result = await next(args);
       calls.push({ command: String(context.commandName), scanned: result.output?.ScannedCount, keys: Object.values(args.input.RequestItems ?? {})[0]?.Keys?.length });
       return result;
@@ -103,12 +97,12 @@ describe('usage counters read by key (DynamoDB)', () => {
       expect(reader.ledger.usage(KEY, 'arn:aws:s3:::payroll-exports', 'arn:aws:iam::111122223333:user/alice', 'Decrypt', window - 3600_000)).toBe(1);
       expect(reader.ledger.usage(KEY, 'arn:aws:s3:::payroll-exports', '*', 'per-object', window)).toBe(2);
     } finally {
-      dynamo.client.middlewareStack.remove('countCalls');
+      local().client.middlewareStack.remove('countCalls');
     }
   });
 
   it('reads more than a hundred counters in several BatchGetItem calls', async () => {
-    const store = new DynamoDbStateStore({ ...(await tables()), client: dynamo.client });
+    const store = new DynamoDbStateStore({ ...(await tables()), client: local().client });
     const history = decrypts(Array.from({ length: 130 }, () => 1));
     const writer = await Pipeline.create({ policy, store });
     for (const event of history) await writer.process(event);
