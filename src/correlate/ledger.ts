@@ -160,7 +160,7 @@ export class Ledger implements LedgerWriter {
     if ((byResource.get(resource) ?? 0) >= time) return;
     byResource.set(resource, time);
     // a steady stream of calls rewrites the summary every few minutes, not on every save
-    if (changed && time - (this.keyUseStored.get(keyArn)?.get(resource) ?? 0) >= KEY_USE_RESOLUTION_MS) this.dirtyKeyUse.add(keyArn);
+    if (changed && !this.dirtyKeyUse.has(keyArn) && time - (this.keyUseStored.get(keyArn)?.get(resource) ?? 0) >= KEY_USE_RESOLUTION_MS) this.dirtyKeyUse.add(keyArn);
   }
 
   /** Keys seen in data-key calls (from the counters or their key-use summaries). */
