@@ -55,7 +55,16 @@ export class Pipeline {
   async process(event: CloudTrailEvent): Promise<EventOutcome> {
     if (!(await this.options.store.claimEvent(event.eventId, this.now()))) return { findings: [], duplicate: true };
     if (this.options.releaseClaimsOnFailedSave !== false) this.unsaved.push(event.eventId);
-    if (this.options.store.loadUsage) await this.prefetch([event]);
+    if (this.options.store.loadUsage) {
+      try {
+        await this.prefetch([event]);
+      } catch (error) {
+        // not judged: the retry must find the event unclaimed
+        this.unsaved = this.unsaved.filter((id) => id !== event.eventId);
+        await this.options.store.releaseEvent(event.eventId).catch(() => undefined);
+        throw error;
+      }
+    }
     const findings = classify(event, this.index, { ledger: this.ledger, policy: this.options.policy }, this.options.onRuleError);
     this.ledger.apply(event);
     this.latestEventTime = Math.max(this.latestEventTime, event.eventTimeMs);
@@ -70,15 +79,24 @@ export class Pipeline {
     const store = this.options.store;
     if (!store.loadUsage) return;
     const baselineHours = this.options.policy.document.kms.usage.baselineHours;
-    const keys: string[] = [];
+    const wanted = new Set<string>();
     for (const event of events) {
-      for (const key of usageKeysOf(event, baselineHours)) {
-        if (this.requestedUsage.has(key) || this.ledger.hasEntry(key)) continue;
-        this.requestedUsage.add(key);
-        keys.push(key);
-      }
+      for (const key of usageKeysOf(event, baselineHours)) if (!this.requestedUsage.has(key) && !this.ledger.hasEntry(key)) wanted.add(key);
     }
-    if (keys.length > 0) this.ledger.loadUsage(await store.loadUsage(keys));
+    if (wanted.size === 0) return;
+    const keys = [...wanted];
+    this.ledger.loadUsage(await store.loadUsage(keys));
+    // only once read: after a failed read the same keys are asked again
+    for (const key of keys) this.requestedUsage.add(key);
+  }
+
+  /**
+   * Gives up the claims of the events processed since the last save, for a caller about to fail the invocation
+   * (a log object that broke off midway): its retry must process them again, as their counts were never saved.
+   */
+  async abandon(): Promise<void> {
+    for (const eventId of this.unsaved) await this.options.store.releaseEvent(eventId).catch(() => undefined);
+    this.unsaved = [];
   }
 
   /**
@@ -93,8 +111,7 @@ export class Pipeline {
       await this.options.store.saveEntries(this.ledger.takeDirty());
       await this.options.store.flush();
     } catch (error) {
-      for (const eventId of this.unsaved) await this.options.store.releaseEvent(eventId).catch(() => undefined);
-      this.unsaved = [];
+      await this.abandon();
       throw error;
     }
     this.unsaved = [];

@@ -5,6 +5,7 @@ import { policyFromInput } from '../src/policy/load.js';
 import { MemoryStateStore } from '../src/state/memory.js';
 import type { LedgerEntry } from '../src/correlate/ledger-entries.js';
 import { collect, EVENTS } from './helpers.js';
+import { KeyedUsageStore } from './state/keyed-usage-store.js';
 
 class FailingSaves extends MemoryStateStore {
   override async saveEntries(_entries: readonly LedgerEntry[]): Promise<void> {
@@ -34,5 +35,17 @@ describe('Pipeline.save', () => {
     for (const event of batch) await pipeline.process(event);
     await expect(pipeline.save()).rejects.toThrow();
     for (const event of batch) expect((await pipeline.process(event)).duplicate).toBe(true);
+  });
+
+  it('releases the claim of an event whose usage counters could not be read, and asks for them again', async () => {
+    const store = new KeyedUsageStore();
+    const pipeline = await Pipeline.create({ policy: policyFromInput(), store });
+    const [decrypt] = (await collect([join(EVENTS, 'kms', 'Decrypt.cross-account.json')])).flatMap((item) => (item.kind === 'event' ? [item.event] : []));
+    store.failNextLoads = 1;
+    await expect(pipeline.process(decrypt!)).rejects.toThrow('ProvisionedThroughputExceededException');
+    const retry = await pipeline.process(decrypt!);
+    expect(retry.duplicate).toBe(false);
+    expect(store.asked).toHaveLength(2);
+    expect(store.asked[1]).toEqual(store.asked[0]);
   });
 });

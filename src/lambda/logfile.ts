@@ -46,14 +46,20 @@ export async function processLogObject(s3: S3Client, object: LogObject, pipeline
     }
     group = [];
   };
-  for await (const item of readMaybeGzipStream(body, name)) {
-    if (item.kind === 'error') result.errors.push(`${formatLocation(item.error.location)}: ${item.error.reason}`);
-    if (item.kind !== 'event') continue;
-    result.records++;
-    group.push(item.event);
-    if (group.length >= PREFETCH_GROUP) await judge();
+  try {
+    for await (const item of readMaybeGzipStream(body, name)) {
+      if (item.kind === 'error') result.errors.push(`${formatLocation(item.error.location)}: ${item.error.reason}`);
+      if (item.kind !== 'event') continue;
+      result.records++;
+      group.push(item.event);
+      if (group.length >= PREFETCH_GROUP) await judge();
+    }
+    await judge();
+  } catch (error) {
+    // the object is retried whole: what was judged before the failure must not count as done
+    await pipeline.abandon();
+    throw error;
   }
-  await judge();
   await pipeline.save();
   return result;
 }

@@ -4,12 +4,14 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { objectsOf, processLogObject } from '../../src/lambda/logfile.js';
 import { Pipeline } from '../../src/pipeline.js';
 import { DynamoDbStateStore } from '../../src/state/dynamodb.js';
 import { MemoryStateStore } from '../../src/state/memory.js';
 import { startLocalDynamo } from '../state/dynalite-server.js';
+import { KeyedUsageStore } from '../state/keyed-usage-store.js';
 import { EVENTS } from '../helpers.js';
 
 const SPIKE = join(EVENTS, 'scenarios/decrypt-spike/111122223333_CloudTrail_us-east-1_20250110T1200Z_decryptSpike0001.json.gz');
@@ -56,6 +58,37 @@ describe('CloudTrail log objects from S3', () => {
     } finally {
       s3.restore();
       await dynamo.close();
+    }
+  });
+
+  it('gives up the claims of what it judged when the object breaks off, so its retry counts every record once', async () => {
+    const s3 = mockClient(S3Client);
+    try {
+      // 150 decrypts by as many roles: the second hundred-record group needs counters the first did not ask for
+      const [template] = (JSON.parse(gunzipSync(await readFile(SPIKE)).toString('utf8')) as { Records: Record<string, any>[] }).Records;
+      const records = Array.from({ length: 150 }, (_, i) => ({
+        ...template, eventID: `0b000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+        userIdentity: { type: 'IAMUser', principalId: `AIDA${i}`, arn: `arn:aws:iam::111122223333:user/reader-${i}`, accountId: '111122223333', userName: `reader-${i}` },
+      }));
+      const bytes = gzipSync(JSON.stringify({ Records: records }));
+      s3.on(GetObjectCommand).callsFake(() => ({ Body: chunked(bytes) }));
+      const store = new KeyedUsageStore();
+      const object = { bucket: 'trail-logs', key: 'AWSLogs/111122223333/CloudTrail/us-east-1/2025/01/10/x.json.gz' };
+      const run = async () => processLogObject(new S3Client({ region: 'us-east-1' }), object, await Pipeline.create({ policy: policyFromInput(), store }));
+      const read = store.loadUsage.bind(store);
+      let calls = 0;
+      store.loadUsage = async (keys) => (++calls === 2 ? Promise.reject(new Error('throttled')) : read(keys));
+      await expect(run()).rejects.toThrow('throttled');
+      const retry = await run();
+      expect(retry).toMatchObject({ records: 150, duplicates: 0 });
+      // every decrypt was counted once, in the retry: one per role
+      const ledger = (await Pipeline.create({ policy: policyFromInput(), store: new MemoryStateStore() })).ledger;
+      ledger.load(await MemoryStateStore.prototype.loadEntries.call(store));
+      const perRole = ledger.all().filter((e) => e.kind === 'usage' && e.principal !== '*');
+      expect(perRole).toHaveLength(150);
+      expect(perRole.every((e) => e.kind === 'usage' && e.count === 1)).toBe(true);
+    } finally {
+      s3.restore();
     }
   });
 
