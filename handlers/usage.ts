@@ -5,10 +5,13 @@ import { processEnvelope } from '../src/lambda/process-envelope.js';
 import { normalizeValue } from '../src/events/normalize.js';
 import { deployedSinks, publishFindings } from '../src/lambda/publish.js';
 import { Pipeline } from '../src/pipeline.js';
+import { PostureCache } from '../src/lambda/posture-cache.js';
 import { deployedStore } from '../src/lambda/store.js';
 
 const policyReady = loadDeployedPolicy();
 const storeReady = deployedStore();
+/** Scanned at most once a minute per execution environment, not once per batch (see PostureCache). */
+const posture = new PostureCache();
 
 /**
  * KMS data-key events, buffered through SQS and handled in batches: each message is one EventBridge event. The batch's
@@ -19,7 +22,7 @@ const storeReady = deployedStore();
 export async function handler(event: SQSEvent, context?: Context): Promise<SQSBatchResponse> {
   const store = await storeReady;
   const policy = await policyReady;
-  const pipeline = await Pipeline.create({ policy, store });
+  const pipeline = await Pipeline.create({ policy, store, loadPosture: () => posture.entries(store) });
   const failures: { itemIdentifier: string }[] = [];
   const processed: { messageId: string; findings: Finding[] }[] = [];
   const fail = (messageId: string, reason: string): void => {
@@ -43,6 +46,7 @@ export async function handler(event: SQSEvent, context?: Context): Promise<SQSBa
   }
   try {
     await pipeline.save();
+    posture.keep(pipeline.ledger.storedPosture());
   } catch (error) {
     for (const { messageId } of processed) fail(messageId, `state not saved: ${(error as Error).message}`);
     return { batchItemFailures: failures };

@@ -1,6 +1,6 @@
 import type { Finding } from './alerts/finding.js';
 import { usageKeysOf } from './correlate/apply-kms.js';
-import { Ledger } from './correlate/ledger.js';
+import { Ledger, type LedgerEntry } from './correlate/ledger.js';
 import type { CloudTrailEvent } from './events/types.js';
 import type { Policy } from './policy/policy.js';
 import { RULES } from './rules/index.js';
@@ -19,6 +19,8 @@ export interface PipelineOptions {
   index?: RuleIndex;
   onRuleError?: RuleErrorHandler;
   now?: () => number;
+  /** The posture to start from (default: the store's loadEntries); the usage function passes a cached one. */
+  loadPosture?: () => Promise<LedgerEntry[]>;
   /**
    * Remember the events claimed since the last save, to release their claims when the save fails (default true).
    * Replay turns it off: its process ends on a failed save, and the list would grow with every record of a long replay.
@@ -48,7 +50,7 @@ export class Pipeline {
 
   static async create(options: PipelineOptions): Promise<Pipeline> {
     const pipeline = new Pipeline(options);
-    pipeline.ledger.load(await options.store.loadEntries());
+    pipeline.ledger.load(await (options.loadPosture ?? (() => options.store.loadEntries()))());
     return pipeline;
   }
 

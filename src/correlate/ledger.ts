@@ -163,6 +163,16 @@ export class Ledger implements LedgerWriter {
     if (changed && !this.dirtyKeyUse.has(keyArn) && time - (this.keyUseStored.get(keyArn)?.get(resource) ?? 0) >= KEY_USE_RESOLUTION_MS) this.dirtyKeyUse.add(keyArn);
   }
 
+  /**
+   * The posture as the store holds it after a save: every entry but the usage counters, and each key's last-use
+   * summary as last loaded or written (not the newer in-memory times, which the next save compares against).
+   */
+  storedPosture(): LedgerEntry[] {
+    const posture: LedgerEntry[] = [...this.entries.values()].filter((entry) => entry.kind !== 'usage');
+    for (const [keyArn, byResource] of this.keyUseStored) posture.push({ kind: 'key-use', keyArn, lastUsed: Object.fromEntries(byResource) });
+    return posture;
+  }
+
   /** Keys seen in data-key calls (from the counters or their key-use summaries). */
   usedKeys(): string[] {
     return [...this.lastUsedIndex.keys()];

@@ -42,6 +42,10 @@ describe('Ledger', () => {
     expect(ledger.lastUsed(KEY_A).get('arn:aws:s3:::data')).toBe(Date.parse('2025-01-10T10:01:00Z'));
     ledger.apply(decryptAt('d3', '2025-01-10T10:06:00Z'));
     expect(keyUse(ledger).map((e) => e.kind === 'key-use' && e.lastUsed['arn:aws:s3:::data'])).toEqual([Date.parse('2025-01-10T10:06:00Z')]);
+    // after a save the stored summary is the one written (10:06), not a newer time still only in memory
+    ledger.apply(decryptAt('d4', '2025-01-10T10:08:00Z'));
+    ledger.takeDirty();
+    expect(ledger.storedPosture()).toEqual([{ kind: 'key-use', keyArn: KEY_A, lastUsed: { 'arn:aws:s3:::data': Date.parse('2025-01-10T10:06:00Z') } }]);
     // a ledger hydrated from the summary alone knows the same, and writes nothing back for it
     const later = new Ledger();
     later.load([{ kind: 'key-use', keyArn: KEY_A, lastUsed: { 'arn:aws:s3:::data': Date.parse('2025-01-10T10:06:00Z') } }]);
