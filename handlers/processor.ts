@@ -3,6 +3,7 @@ import { alertTopicArn, loadDeployedPolicy } from '../src/lambda/config.js';
 import { processEnvelope, type EnvelopeResult } from '../src/lambda/process-envelope.js';
 import { deployedSinks, publishFindings } from '../src/lambda/publish.js';
 import { Pipeline } from '../src/pipeline.js';
+import { PostureCache, readsCachedPosture } from '../src/lambda/posture-cache.js';
 import { deployedStore } from '../src/lambda/store.js';
 import { deployedRemediationQueue } from '../src/lambda/remediation-config.js';
 import { handOffRemediations } from '../src/lambda/remediation-handoff.js';
@@ -13,6 +14,8 @@ import { emfLine } from '../src/doctor/metrics.js';
 // every invocation loads the ledger, so findings see what other execution environments learnt.
 const policyReady = loadDeployedPolicy();
 const storeReady = deployedStore();
+/** For data events (see readsCachedPosture): scanned at most once a minute per execution environment. */
+const posture = new PostureCache();
 
 /** One EventBridge event per invocation: throw to have Lambda retry it and then send it to the failure destination. */
 export async function handler(event: EventBridgeEvent<string, unknown>, context?: Context): Promise<EnvelopeResult> {
@@ -23,8 +26,9 @@ export async function handler(event: EventBridgeEvent<string, unknown>, context?
     console.log(emfLine('HeartbeatsReceived', 1, process.env['SSE_SENTINEL_STAGE'] ?? 'dev', { level: 'INFO', message: 'heartbeat', requestId: context?.awsRequestId }));
     return { findings: [], duplicates: 0, skipped: ['sse-sentinel heartbeat'] };
   }
-  const pipeline = await Pipeline.create({ policy, store });
+  const pipeline = await Pipeline.create({ policy, store, ...(readsCachedPosture(event) ? { loadPosture: () => posture.entries(store) } : {}) });
   const result = await processEnvelope(event, pipeline);
+  posture.keep(pipeline.ledger.storedPosture());
   if (result.findings.length) {
     result.findings = await handOffRemediations(result.findings, policy, store, await deployedRemediationQueue(context));
     await publishFindings(result.findings, await deployedSinks(alertTopicArn(process.env, context)), store, policy);

@@ -27,3 +27,13 @@ export class PostureCache {
     if (this.loaded) this.loaded.entries = structuredClone(entries);
   }
 }
+
+/**
+ * Data events (S3 object writes, by the thousand in a busy account) only read the posture, and a minute-old view of a
+ * bucket's default or policy is good enough to judge an object write: the processor serves them from the cache.
+ * Management events change the posture and are judged against a fresh scan.
+ */
+export function readsCachedPosture(envelope: unknown): boolean {
+  const detail = (envelope as { detail?: { eventCategory?: unknown; managementEvent?: unknown } } | null)?.detail;
+  return detail?.eventCategory === 'Data' || detail?.managementEvent === false;
+}

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { Ledger, type BucketEntry } from '../../src/correlate/ledger.js';
-import { PostureCache } from '../../src/lambda/posture-cache.js';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { PostureCache, readsCachedPosture } from '../../src/lambda/posture-cache.js';
+import { EVENTS } from '../helpers.js';
 import { MemoryStateStore } from '../../src/state/memory.js';
 import { KeyedUsageStore } from '../state/keyed-usage-store.js';
 
@@ -50,5 +53,14 @@ describe('PostureCache', () => {
     now = 30_000;
     expect((await cache.entries(store)).map((e) => e.kind === 'bucket' && e.arn).sort()).toEqual(['arn:aws:s3:::ledger', 'arn:aws:s3:::payroll']);
     expect(store.scans).toBe(1);
+  });
+
+  it('serves data events (object writes) from the cache, and judges management events against a fresh scan', async () => {
+    const write = JSON.parse(await readFile(join(EVENTS, 's3', 'PutObject.sse-kms.json'), 'utf8'));
+    const change = JSON.parse(await readFile(join(EVENTS, 's3', 'DeleteBucketEncryption.after-kms.json'), 'utf8'));
+    expect(readsCachedPosture(write)).toBe(true);
+    expect(readsCachedPosture(change)).toBe(false);
+    expect(readsCachedPosture({ detail: { eventCategory: 'Data' } })).toBe(true);
+    expect(readsCachedPosture(null)).toBe(false);
   });
 });
