@@ -394,8 +394,8 @@ export class Ledger implements LedgerWriter {
   update<E extends VersionedEntry>(identity: Omit<E, 'version' | 'fieldVersions'> & Pick<E, 'kind'>, patch: Partial<E>, version: Version): void {
     const key = entryKey(identity as unknown as LedgerEntry);
     const existing = this.entries.get(key) as E | undefined;
-    const next = { ...(existing ?? { ...identity, version: NO_VERSION }) } as E & Record<string, unknown>;
-    const fieldVersions = { ...(existing?.fieldVersions ?? {}) };
+    const next = (existing ? { ...existing } : { ...identity, version: NO_VERSION }) as E & Record<string, unknown>;
+    const fieldVersions: Record<string, Version> = existing?.fieldVersions ? { ...existing.fieldVersions } : {};
     let changed = existing === undefined;
     for (const [field, value] of Object.entries(patch)) {
       if (!newer(version, fieldVersions[field])) continue;
