@@ -11,7 +11,8 @@ import { isHeartbeat, recordHeartbeat } from '../src/doctor/heartbeat.js';
 import { emfLine } from '../src/doctor/metrics.js';
 
 // Cold start: the policy is validated once. The store is the DynamoDB state table (memory under invoke local):
-// every invocation loads the ledger, so findings see what other execution environments learnt.
+// management events load the ledger afresh, so findings see what other execution environments learnt (data events
+// read a copy at most a minute old: PostureCache).
 const policyReady = loadDeployedPolicy();
 const storeReady = deployedStore();
 /** For data events (see readsCachedPosture): scanned at most once a minute per execution environment. */

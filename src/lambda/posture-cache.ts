@@ -1,14 +1,15 @@
 import type { LedgerEntry } from '../correlate/ledger.js';
 import type { StateStore } from '../state/store.js';
 
-/** How stale the usage function's view of the posture may be: new tables, keys and policies reach it within this. */
+/** How stale a cached view of the posture may be: new tables, keys and policies reach it within this. */
 export const POSTURE_MAX_AGE_MS = 60_000;
 
 /**
  * The posture (the state table's Scan) kept between warm invocations of one execution environment, for at most
- * `maxAgeMs`: the usage function runs batch after batch, thousands of data-key events a second, and its rules read the
- * posture only for context (what a key protects). Usage counters are not cached (they are read by key, see
- * StateStore.loadUsage); a store that returns them from loadEntries (memory) is read afresh every time.
+ * `maxAgeMs`: the usage function runs batch after batch, thousands of data-key events a second, and the processor
+ * meets object writes at a similar pace; both read the posture only for context (what a key protects, a bucket's
+ * default). Usage counters are not cached (they are read by key, see StateStore.loadUsage); a store that returns them
+ * from loadEntries (memory) is read afresh every time.
  */
 export class PostureCache {
   private loaded: { at: number; entries: LedgerEntry[] } | undefined;
