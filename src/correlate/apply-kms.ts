@@ -3,7 +3,7 @@ import { perEvent } from '../events/per-event.js';
 import type { CloudTrailEvent } from '../events/types.js';
 import { normalizeKeyRef, parseS3Arn } from './arn.js';
 import { contextResources, keyMetadataOf, keyOf, type KeyState } from './kms.js';
-import { USAGE_WINDOW_MS, usageKey, type AliasEntry, type KeyEntry, type LedgerWriter, type Version } from './ledger-entries.js';
+import { USAGE_WINDOW_MS, usageKey, usageWindowStart, type AliasEntry, type KeyEntry, type LedgerWriter, type Version } from './ledger-entries.js';
 
 export const KMS_LEDGER_EVENTS = [
   'GenerateDataKey', 'GenerateDataKeyWithoutPlaintext', 'Decrypt', 'Encrypt', 'ReEncrypt',
@@ -47,7 +47,7 @@ export function usageKeysOf(event: CloudTrailEvent, baselineHours: number): stri
   if (!keyArn) return [];
   const { resource, objectLevel } = servedResource(event);
   const principal = usagePrincipal(event);
-  const window = Math.floor(event.eventTimeMs / USAGE_WINDOW_MS) * USAGE_WINDOW_MS;
+  const window = usageWindowStart(event.eventTimeMs);
   const keys = [usageKey(keyArn, resource, principal, event.eventName, window)];
   if (event.eventName === 'Decrypt') {
     for (let hour = 1; hour <= baselineHours; hour++) keys.push(usageKey(keyArn, resource, principal, 'Decrypt', window - hour * USAGE_WINDOW_MS));

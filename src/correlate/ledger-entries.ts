@@ -143,6 +143,11 @@ export const USAGE_WINDOW_MS = 60 * 60 * 1000;
 /** Windows kept for baselines (and then pruned): the retention horizon of usage counters. */
 export const USAGE_RETENTION_WINDOWS = 24 * 7;
 
+/** The start of the usage window an instant falls in: what the ledger counts under, the rules read and prefetch asks for. */
+export function usageWindowStart(timeMs: number): number {
+  return Math.floor(timeMs / USAGE_WINDOW_MS) * USAGE_WINDOW_MS;
+}
+
 export function usageKey(keyArn: string, resource: string, principal: string, operation: string, windowStart: number): string {
   return `u|${keyArn}|${resource}|${principal}|${operation}|${windowStart}`;
 }

@@ -11,6 +11,7 @@ import {
   USAGE_RETENTION_WINDOWS,
   USAGE_WINDOW_MS,
   usageKey,
+  usageWindowStart,
   type AliasEntry,
   type BucketEntry,
   type EncryptionChange,
@@ -357,7 +358,7 @@ export class Ledger implements LedgerWriter {
   }
 
   countUsage(keyArn: string, resource: string, principal: string, operation: string, eventTimeMs: number): void {
-    const windowStart = Math.floor(eventTimeMs / USAGE_WINDOW_MS) * USAGE_WINDOW_MS;
+    const windowStart = usageWindowStart(eventTimeMs);
     const windows = this.usageWindows(keyArn, resource, principal, operation, true)!;
     const existing = windows.get(windowStart);
     if (existing) {
