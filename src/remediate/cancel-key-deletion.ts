@@ -5,7 +5,7 @@ import type { KeyEntry } from '../correlate/ledger-entries.js';
 import type { KeyState } from '../correlate/kms.js';
 import { checkAndAct } from './check-and-act.js';
 import { readKeyState, recordKeyState } from './key-state.js';
-import { keyTarget } from './targets.js';
+import { keyTarget, planAt } from './targets.js';
 import type { ApiCall, RemediationAction } from './types.js';
 
 const PENDING = new Set(['PendingDeletion', 'PendingReplicaDeletion']);
@@ -37,17 +37,9 @@ export const cancelKeyDeletion: RemediationAction = {
     const wasEnabled = enabledBefore(finding);
     const calls: ApiCall[] = [{ service: 'kms', operation: 'CancelKeyDeletion', input: { KeyId: keyArn } }];
     if (wasEnabled) calls.push({ service: 'kms', operation: 'EnableKey', input: { KeyId: keyArn } });
-    return {
-      plan: {
-        actionId: this.id,
-        resource: keyArn,
-        region: target.region,
-        account: target.account,
-        intent: `cancel the deletion of ${keyArn} (${why})` +
-          (wasEnabled ? ' and enable it again, as it was before' : '; it stays Disabled: nothing showed it Enabled before (ledger state, data-key use)'),
-        calls,
-      },
-    };
+    const intent = `cancel the deletion of ${keyArn} (${why})` +
+      (wasEnabled ? ' and enable it again, as it was before' : '; it stays Disabled: nothing showed it Enabled before (ledger state, data-key use)');
+    return planAt(this.id, target.place, intent, calls);
   },
 
   execute(plan, clients, { dryRun }) {

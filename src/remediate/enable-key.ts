@@ -3,7 +3,7 @@ import { ACTION_CATALOG } from './catalog.js';
 import type { KeyEntry } from '../correlate/ledger-entries.js';
 import { checkAndAct } from './check-and-act.js';
 import { readKeyState, recordKeyState } from './key-state.js';
-import { keyTarget } from './targets.js';
+import { keyTarget, planAt } from './targets.js';
 import type { RemediationAction } from './types.js';
 
 /** Enables a protected key someone disabled; a key pending deletion is left to cancel-key-deletion. */
@@ -16,16 +16,7 @@ export const enableKey: RemediationAction = {
     const target = keyTarget(finding, policy);
     if ('skip' in target) return target;
     const { keyArn, why } = target;
-    return {
-      plan: {
-        actionId: this.id,
-        resource: keyArn,
-        region: target.region,
-        account: target.account,
-        intent: `enable ${keyArn} again (${why})`,
-        calls: [{ service: 'kms', operation: 'EnableKey', input: { KeyId: keyArn } }],
-      },
-    };
+    return planAt(this.id, target.place, `enable ${keyArn} again (${why})`, [{ service: 'kms', operation: 'EnableKey', input: { KeyId: keyArn } }]);
   },
 
   execute(plan, clients, { dryRun }) {

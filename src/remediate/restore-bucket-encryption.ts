@@ -1,5 +1,5 @@
 import { GetBucketEncryptionCommand, PutBucketEncryptionCommand, type GetBucketEncryptionCommandOutput, type ServerSideEncryptionRule } from '@aws-sdk/client-s3';
-import { bucketTarget } from './targets.js';
+import { bucketTarget, planAt } from './targets.js';
 import { ACTION_CATALOG } from './catalog.js';
 import type { BucketEncryption, BucketEntry } from '../correlate/ledger-entries.js';
 import { isKms } from '../correlate/s3tables.js';
@@ -31,27 +31,18 @@ export const restoreBucketEncryption: RemediationAction = {
     const previous = finding.previous as BucketEncryption | undefined;
     const key = restoreKeyFor(isKms(previous) ? previous?.kmsKeyArn : undefined, finding.account, policy.forBucket(bucketArn), policy);
     if (!key) return { skip: NO_RESTORE_KEY };
-    return {
-      plan: {
-        actionId: this.id,
-        resource: bucketArn,
-        region: finding.region,
-        account: finding.account,
-        intent: `set SSE-KMS with ${key.keyArn} (${key.source}) and Bucket Keys as the default of bucket ${bucket.bucket}`,
-        calls: [{
-          service: 's3',
-          operation: 'PutBucketEncryption',
-          input: {
-            Bucket: bucket.bucket,
-            // a bucket of another account with the same name is never touched
-            ExpectedBucketOwner: finding.account,
-            ServerSideEncryptionConfiguration: {
-              Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: key.keyArn }, BucketKeyEnabled: true }],
-            },
-          },
-        }],
+    return planAt(this.id, target.place, `set SSE-KMS with ${key.keyArn} (${key.source}) and Bucket Keys as the default of bucket ${bucket.bucket}`, [{
+      service: 's3',
+      operation: 'PutBucketEncryption',
+      input: {
+        Bucket: bucket.bucket,
+        // a bucket of another account with the same name is never touched
+        ExpectedBucketOwner: finding.account,
+        ServerSideEncryptionConfiguration: {
+          Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: key.keyArn }, BucketKeyEnabled: true }],
+        },
       },
-    };
+    }]);
   },
 
   execute(plan, clients, { dryRun, policy }) {

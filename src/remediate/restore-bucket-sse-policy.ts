@@ -5,7 +5,7 @@ import { ACTION_CATALOG } from './catalog.js';
 import { checkAndAct } from './check-and-act.js';
 import { policyIntent, policyRestoreSteps, withStatements } from './policy-statements.js';
 import { errorName } from './recorder.js';
-import { bucketTarget, requiredKeys } from './targets.js';
+import { bucketTarget, planAt, requiredKeys } from './targets.js';
 import type { ApiCall, RemediationAction } from './types.js';
 
 export const SSE_STATEMENT_SIDS = ['SseSentinelDenyNonKmsEncryption', 'SseSentinelDenyOtherKmsKeys'] as const;
@@ -55,16 +55,7 @@ export const restoreBucketSsePolicy: RemediationAction = {
     const { bucketArn, bucket } = target;
     const keys = requiredKeys(finding, policy.forBucket(bucketArn).remediationKey);
     const statements = sseDenyStatements(bucket.bucket, bucketArn.split(':')[1] ?? 'aws', keys);
-    return {
-      plan: {
-        actionId: this.id,
-        resource: bucketArn,
-        region: finding.region,
-        account: finding.account,
-        intent: policyIntent(statements, keys, `bucket ${bucket.bucket}`),
-        calls: [putBucketPolicy(bucket.bucket, finding.account, withStatements(undefined, statements))],
-      },
-    };
+    return planAt(this.id, target.place, policyIntent(statements, keys, `bucket ${bucket.bucket}`), [putBucketPolicy(bucket.bucket, finding.account, withStatements(undefined, statements))]);
   },
 
   execute(plan, clients, { dryRun }) {

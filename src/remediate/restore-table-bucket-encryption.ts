@@ -1,5 +1,5 @@
 import { GetTableBucketEncryptionCommand, PutTableBucketEncryptionCommand, type EncryptionConfiguration, type GetTableBucketEncryptionCommandOutput } from '@aws-sdk/client-s3tables';
-import { tableBucketTarget } from './targets.js';
+import { planAt, tableBucketTarget } from './targets.js';
 import type { TableBucketEntry } from '../correlate/ledger-entries.js';
 import { isKms } from '../correlate/s3tables.js';
 import { ACTION_CATALOG } from './catalog.js';
@@ -23,20 +23,11 @@ export const restoreTableBucketEncryption: RemediationAction = {
     const previous = finding.previous as { sseAlgorithm?: string; kmsKeyArn?: string } | undefined;
     const key = restoreKeyFor(isKms(previous) ? previous?.kmsKeyArn : undefined, bucket.accountId, policy.forTableBucket(bucketArn), policy);
     if (!key) return { skip: NO_RESTORE_KEY };
-    return {
-      plan: {
-        actionId: this.id,
-        resource: bucketArn,
-        region: bucket.region,
-        account: bucket.accountId,
-        intent: `set SSE-KMS with ${key.keyArn} (${key.source}) as the default of table bucket ${bucket.bucketName}`,
-        calls: [{
-          service: 's3tables',
-          operation: 'PutTableBucketEncryption',
-          input: { tableBucketARN: bucketArn, encryptionConfiguration: { sseAlgorithm: 'aws:kms', kmsKeyArn: key.keyArn } },
-        }],
-      },
-    };
+    return planAt(this.id, target.place, `set SSE-KMS with ${key.keyArn} (${key.source}) as the default of table bucket ${bucket.bucketName}`, [{
+      service: 's3tables',
+      operation: 'PutTableBucketEncryption',
+      input: { tableBucketARN: bucketArn, encryptionConfiguration: { sseAlgorithm: 'aws:kms', kmsKeyArn: key.keyArn } },
+    }]);
   },
 
   execute(plan, clients, { dryRun, policy }) {

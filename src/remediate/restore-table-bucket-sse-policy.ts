@@ -5,7 +5,7 @@ import { ACTION_CATALOG } from './catalog.js';
 import { checkAndAct } from './check-and-act.js';
 import { policyIntent, policyRestoreSteps, withStatements } from './policy-statements.js';
 import { errorName } from './recorder.js';
-import { tableBucketTarget, requiredKeys } from './targets.js';
+import { planAt, tableBucketTarget, requiredKeys } from './targets.js';
 import type { ApiCall, RemediationAction } from './types.js';
 
 export const TABLE_SSE_STATEMENT_SIDS = ['SseSentinelDenyNonKmsTables', 'SseSentinelDenyOtherKmsKeys'] as const;
@@ -50,16 +50,7 @@ export const restoreTableBucketSsePolicy: RemediationAction = {
     const { bucketArn, bucket } = target;
     const keys = requiredKeys(finding, policy.forTableBucket(bucketArn).remediationKey);
     const statements = tableSseDenyStatements(bucketArn, keys);
-    return {
-      plan: {
-        actionId: this.id,
-        resource: bucketArn,
-        region: bucket.region,
-        account: bucket.accountId,
-        intent: policyIntent(statements, keys, `table bucket ${bucket.bucketName}`),
-        calls: [putTableBucketPolicy(bucketArn, withStatements(undefined, statements))],
-      },
-    };
+    return planAt(this.id, target.place, policyIntent(statements, keys, `table bucket ${bucket.bucketName}`), [putTableBucketPolicy(bucketArn, withStatements(undefined, statements))]);
   },
 
   execute(plan, clients, { dryRun }) {
