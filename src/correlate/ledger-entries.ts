@@ -136,6 +136,12 @@ export interface KeyUseEntry {
 /** Resources kept per key in its key-use summary (blast radius shows 20). */
 export const KEY_USE_LIMIT = 200;
 
+/** A key's last-use summary from (resource, time) pairs: the KEY_USE_LIMIT most recent resources. */
+export function keyUseEntry(keyArn: string, uses: Iterable<[string, number]>): KeyUseEntry {
+  const recent = [...uses].sort((a, b) => b[1] - a[1]).slice(0, KEY_USE_LIMIT);
+  return { kind: 'key-use', keyArn, lastUsed: Object.fromEntries(recent) };
+}
+
 export type LedgerEntry = TableBucketEntry | TableEntry | TableNameEntry | BucketEntry | KeyEntry | AliasEntry | PolicyEnforcementEntry | UsageEntry | KeyUseEntry;
 export type VersionedEntry = Exclude<LedgerEntry, UsageEntry | KeyUseEntry>;
 

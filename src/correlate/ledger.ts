@@ -7,7 +7,7 @@ import { KMS_SOURCE } from './kms.js';
 import {
   ENCRYPTION_HISTORY_LIMIT,
   entryKey,
-  KEY_USE_LIMIT,
+  keyUseEntry,
   USAGE_RETENTION_WINDOWS,
   USAGE_WINDOW_MS,
   usageKey,
@@ -170,7 +170,7 @@ export class Ledger implements LedgerWriter {
    */
   storedPosture(): LedgerEntry[] {
     const posture: LedgerEntry[] = [...this.entries.values()].filter((entry) => entry.kind !== 'usage');
-    for (const [keyArn, byResource] of this.keyUseStored) posture.push({ kind: 'key-use', keyArn, lastUsed: Object.fromEntries(byResource) });
+    for (const [keyArn, byResource] of this.keyUseStored) posture.push(keyUseEntry(keyArn, byResource));
     return posture;
   }
 
@@ -205,9 +205,9 @@ export class Ledger implements LedgerWriter {
     }
     this.dirty.clear();
     for (const keyArn of this.dirtyKeyUse) {
-      const recent = [...(this.lastUsedIndex.get(keyArn) ?? [])].sort((a, b) => b[1] - a[1]).slice(0, KEY_USE_LIMIT);
-      for (const [resource, time] of recent) setMax(this.keyUseStored, keyArn, resource, time);
-      changed.push({ kind: 'key-use', keyArn, lastUsed: Object.fromEntries(recent) });
+      const summary = keyUseEntry(keyArn, this.lastUsedIndex.get(keyArn) ?? []);
+      for (const [resource, time] of Object.entries(summary.lastUsed)) setMax(this.keyUseStored, keyArn, resource, time);
+      changed.push(summary);
     }
     this.dirtyKeyUse.clear();
     return changed;

@@ -1,5 +1,5 @@
 import { compareVersions } from '../correlate/ledger.js';
-import { ENCRYPTION_HISTORY_LIMIT, KEY_USE_LIMIT, type EncryptionChange, type KeyUseEntry, type LedgerEntry, type UsageEntry, type Version, type VersionedEntry } from '../correlate/ledger-entries.js';
+import { ENCRYPTION_HISTORY_LIMIT, keyUseEntry, type EncryptionChange, type KeyUseEntry, type LedgerEntry, type UsageEntry, type Version, type VersionedEntry } from '../correlate/ledger-entries.js';
 
 /**
  * How a store combines what it holds with what a processor saves, so that processors working on the same resource
@@ -20,8 +20,7 @@ export function mergeEntry(stored: LedgerEntry | undefined, incoming: LedgerEntr
 function mergeKeyUse(stored: KeyUseEntry, incoming: KeyUseEntry): KeyUseEntry {
   const latest = new Map(Object.entries(stored.lastUsed));
   for (const [resource, time] of Object.entries(incoming.lastUsed)) if ((latest.get(resource) ?? 0) < time) latest.set(resource, time);
-  const recent = [...latest].sort((a, b) => b[1] - a[1]).slice(0, KEY_USE_LIMIT);
-  return { kind: 'key-use', keyArn: incoming.keyArn, lastUsed: Object.fromEntries(recent) };
+  return keyUseEntry(incoming.keyArn, latest);
 }
 
 /** The increments a processor made since it loaded the entry (the whole count for an entry it created). */
