@@ -1,8 +1,7 @@
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { Finding } from '../src/alerts/finding.js';
 import { alertTopicArn, loadDeployedPolicy } from '../src/lambda/config.js';
-import { processEnvelope } from '../src/lambda/process-envelope.js';
-import { normalizeValue } from '../src/events/normalize.js';
+import { processItems, readEnvelope } from '../src/lambda/process-envelope.js';
 import { deployedSinks, publishFindings } from '../src/lambda/publish.js';
 import { Pipeline } from '../src/pipeline.js';
 import { PostureCache } from '../src/lambda/posture-cache.js';
@@ -29,19 +28,21 @@ export async function handler(event: SQSEvent, context?: Context): Promise<SQSBa
     failures.push({ itemIdentifier: messageId });
     console.log(JSON.stringify({ level: 'ERROR', message: 'usage record failed', messageId, reason }));
   };
-  // one BatchGetItem for the counters of the whole batch, instead of one per new counter as records are processed
-  await pipeline.prefetch(event.Records.flatMap((record) => {
+  const batch = event.Records.map((record) => {
     try {
-      return normalizeValue(JSON.parse(record.body), { source: '<lambda>' }).flatMap((item) => (item.kind === 'event' ? [item.event] : []));
-    } catch {
-      return []; // reported when the record is processed below
-    }
-  }));
-  for (const record of event.Records) {
-    try {
-      processed.push({ messageId: record.messageId, findings: (await processEnvelope(JSON.parse(record.body), pipeline, { save: false })).findings });
+      return { messageId: record.messageId, items: readEnvelope(JSON.parse(record.body)) };
     } catch (error) {
-      fail(record.messageId, (error as Error).message);
+      return { messageId: record.messageId, unreadable: (error as Error).message };
+    }
+  });
+  // one BatchGetItem for the counters of the whole batch, instead of one per new counter as records are processed
+  await pipeline.prefetch(batch.flatMap((message) => message.items ?? []).flatMap((item) => (item.kind === 'event' ? [item.event] : [])));
+  for (const message of batch) {
+    try {
+      if (!message.items) throw new Error(message.unreadable);
+      processed.push({ messageId: message.messageId, findings: (await processItems(message.items, pipeline, { save: false })).findings });
+    } catch (error) {
+      fail(message.messageId, (error as Error).message);
     }
   }
   try {

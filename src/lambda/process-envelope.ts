@@ -1,6 +1,6 @@
 import type { Finding } from '../alerts/finding.js';
 import { normalizeValue } from '../events/normalize.js';
-import { formatLocation } from '../events/types.js';
+import { formatLocation, type ReadItem } from '../events/types.js';
 import type { Pipeline } from '../pipeline.js';
 
 export class InvalidEventError extends Error {
@@ -18,9 +18,19 @@ export interface EnvelopeResult {
  * finally hands it to the on-failure destination: nothing is dropped silently.
  */
 export async function processEnvelope(envelope: unknown, pipeline: Pipeline, options: { save?: boolean } = {}): Promise<EnvelopeResult> {
+  return processItems(readEnvelope(envelope), pipeline, options);
+}
+
+/** An EventBridge delivery read into events, skips and errors (a batch reads all of its records before judging any). */
+export function readEnvelope(envelope: unknown): ReadItem[] {
+  return normalizeValue(envelope, { source: '<lambda>' });
+}
+
+/** processEnvelope for a delivery already read. */
+export async function processItems(items: readonly ReadItem[], pipeline: Pipeline, options: { save?: boolean } = {}): Promise<EnvelopeResult> {
   const result: EnvelopeResult = { findings: [], duplicates: 0, skipped: [] };
   const errors: string[] = [];
-  for (const item of normalizeValue(envelope, { source: '<lambda>' })) {
+  for (const item of items) {
     if (item.kind === 'error') errors.push(`${formatLocation(item.error.location)}: ${item.error.reason}`);
     else if (item.kind === 'skip') result.skipped.push(item.skip.reason);
     else {
