@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CompiledPolicy } from '../policy/compiled.js';
 import { Policy } from '../policy/policy.js';
+import { RULE_IDS } from '../rules/index.js';
 
 export const COMPILED_POLICY = join('config', 'policy.compiled.json');
 
@@ -20,7 +21,6 @@ export async function loadDeployedPolicy(env: NodeJS.ProcessEnv = process.env): 
     if (compiled && (text === undefined || text === compiled.yaml)) return new Policy(compiled.document);
   }
   const { loadPolicyFile, policyFromInput } = await import('../policy/load.js');
-  const { RULE_IDS } = await import('../rules/index.js');
   if (!existsSync(path)) return policyFromInput();
   return loadPolicyFile(path, RULE_IDS);
 }
