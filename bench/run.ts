@@ -72,8 +72,8 @@ function ledgerOnly(text: string): number {
 }
 
 async function fullPipeline(text: string): Promise<{ events: number; findings: number }> {
-  // the store replay uses
-  const pipeline = await Pipeline.create({ policy: policyFromInput(), store: new MemoryStateStore(DEDUP_TTL_MS, { compactEventClaims: true }) });
+  // the store and options replay uses
+  const pipeline = await Pipeline.create({ policy: policyFromInput(), store: new MemoryStateStore(DEDUP_TTL_MS, { compactEventClaims: true }), releaseClaimsOnFailedSave: false });
   let events = 0;
   let findings = 0;
   let rendered = 0;
@@ -83,7 +83,9 @@ async function fullPipeline(text: string): Promise<{ events: number; findings: n
     for (const item of normalizeValue(JSON.parse(out.piece.text), { source: 'bench' })) {
       if (item.kind !== 'event') continue;
       events++;
-      for (const finding of (await pipeline.process(item.event)).findings) {
+      const pending = pipeline.process(item.event);
+      const outcome = pending instanceof Promise ? await pending : pending;
+      for (const finding of outcome.findings) {
         findings++;
         rendered += renderFindingText(finding).length + JSON.stringify(finding).length;
       }

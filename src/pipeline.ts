@@ -54,7 +54,20 @@ export class Pipeline {
     return pipeline;
   }
 
-  async process(event: CloudTrailEvent): Promise<EventOutcome> {
+  /**
+   * Claims the event, then judges it. A store that claims in memory and reads no counters by key (a replay's) is
+   * answered at once: the outcome is returned, not a promise, so the hot path pays no microtask turn per event.
+   * Callers that may get either await it.
+   */
+  process(event: CloudTrailEvent): EventOutcome | Promise<EventOutcome> {
+    const store = this.options.store;
+    if (!store.claimEventNow || store.loadUsage) return this.processAsync(event);
+    if (!store.claimEventNow(event.eventId, this.now())) return { findings: [], duplicate: true };
+    if (this.options.releaseClaimsOnFailedSave !== false) this.unsaved.push(event.eventId);
+    return this.judge(event);
+  }
+
+  private async processAsync(event: CloudTrailEvent): Promise<EventOutcome> {
     if (!(await this.options.store.claimEvent(event.eventId, this.now()))) return { findings: [], duplicate: true };
     if (this.options.releaseClaimsOnFailedSave !== false) this.unsaved.push(event.eventId);
     if (this.options.store.loadUsage) {
@@ -67,9 +80,14 @@ export class Pipeline {
         throw error;
       }
     }
+    return this.judge(event);
+  }
+
+  /** Rules judge the posture before the event; the ledger then learns from it. */
+  private judge(event: CloudTrailEvent): EventOutcome {
     const findings = classify(event, this.index, { ledger: this.ledger, policy: this.options.policy }, this.options.onRuleError);
     this.ledger.apply(event);
-    this.latestEventTime = Math.max(this.latestEventTime, event.eventTimeMs);
+    if (event.eventTimeMs > this.latestEventTime) this.latestEventTime = event.eventTimeMs;
     return { findings, duplicate: false };
   }
 

@@ -49,3 +49,29 @@ describe('Pipeline.save', () => {
     expect(store.asked[1]).toEqual(store.asked[0]);
   });
 });
+
+describe('Pipeline.process', () => {
+  it('answers at once for a store that claims in memory, and judges the same as through a store that answers later', async () => {
+    const batch = await events();
+    const now = await Pipeline.create({ policy: policyFromInput(), store: new MemoryStateStore() });
+    const memory = new MemoryStateStore();
+    // the same store seen only through the StateStore promises (as a DynamoDB store is)
+    const later = await Pipeline.create({
+      policy: policyFromInput(),
+      store: {
+        loadEntries: () => memory.loadEntries(), saveEntries: (e) => memory.saveEntries(e), deleteEntries: (k) => memory.deleteEntries(k),
+        claimEvent: (id, at, ttl) => memory.claimEvent(id, at, ttl), releaseEvent: (id) => memory.releaseEvent(id),
+        incrementCounter: (k, at, ttl) => memory.incrementCounter(k, at, ttl), readCounter: (k, at) => memory.readCounter(k, at), flush: () => memory.flush(),
+      },
+    });
+    for (const event of [...batch, batch[0]!]) {
+      const immediate = now.process(event);
+      const pending = later.process(event);
+      expect(immediate).not.toBeInstanceOf(Promise);
+      expect(pending).toBeInstanceOf(Promise);
+      expect(immediate).toEqual(await pending);
+    }
+    expect((now.process(batch[0]!) as { duplicate: boolean }).duplicate).toBe(true);
+    expect(now.ledger.storedPosture()).toEqual(later.ledger.storedPosture());
+  });
+});

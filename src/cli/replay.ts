@@ -102,7 +102,8 @@ export async function replay(options: ReplayOptions, io: ReplayIo): Promise<numb
       continue;
     }
     summary.records++;
-    const outcome = await pipeline.process(item.event);
+    const pending = pipeline.process(item.event);
+    const outcome = pending instanceof Promise ? await pending : pending;
     if (outcome.duplicate) summary.duplicates++;
     for (const found of outcome.findings) {
       summary.findings++;

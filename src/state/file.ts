@@ -25,6 +25,11 @@ export class FileStateStore extends MemoryStateStore {
     return super.claimEvent(eventId, nowMs, ttlMs);
   }
 
+  override claimEventNow(eventId: string, nowMs: number): boolean {
+    this.latestNow = Math.max(this.latestNow, nowMs);
+    return super.claimEventNow(eventId, nowMs);
+  }
+
   override async incrementCounter(key: string, nowMs: number, ttlMs: number): Promise<number> {
     this.latestNow = Math.max(this.latestNow, nowMs);
     return super.incrementCounter(key, nowMs, ttlMs);

@@ -45,7 +45,16 @@ export class MemoryStateStore implements StateStore {
   }
 
   async claimEvent(eventId: string, nowMs: number, ttlMs = this.dedupTtlMs): Promise<boolean> {
-    if (this.compactClaims && ttlMs === this.dedupTtlMs) return this.compactClaims.add(eventId);
+    if (ttlMs === this.dedupTtlMs) return this.claimEventNow(eventId, nowMs);
+    return this.claimFor(eventId, nowMs, ttlMs);
+  }
+
+  claimEventNow(eventId: string, nowMs: number): boolean {
+    if (this.compactClaims) return this.compactClaims.add(eventId);
+    return this.claimFor(eventId, nowMs, this.dedupTtlMs);
+  }
+
+  private claimFor(eventId: string, nowMs: number, ttlMs: number): boolean {
     const expiry = this.claims.get(eventId);
     if (expiry !== undefined && expiry > nowMs) return false;
     this.claims.set(eventId, nowMs + ttlMs);
