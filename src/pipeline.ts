@@ -28,6 +28,13 @@ export interface PipelineOptions {
   releaseClaimsOnFailedSave?: boolean;
 }
 
+let builtIn: RuleIndex | undefined;
+
+/** The built-in rules' index, built once per process: a Lambda handler creates a pipeline per invocation. */
+function builtInRules(): RuleIndex {
+  return (builtIn ??= new RuleIndex(RULES));
+}
+
 /**
  * normalize → classify → correlate for one event at a time, the same in replay and in Lambda.
  * Rules judge the posture *before* the event; the ledger then learns from it.
@@ -44,7 +51,7 @@ export class Pipeline {
   private readonly requestedUsage = new Set<string>();
 
   private constructor(private readonly options: PipelineOptions) {
-    this.index = options.index ?? new RuleIndex(RULES);
+    this.index = options.index ?? builtInRules();
     this.now = options.now ?? Date.now;
   }
 
