@@ -96,6 +96,11 @@ export class Ledger implements LedgerWriter {
   private readonly historyRefs = new Map<string, Set<string>>();
   private readonly indexed = new Map<string, { ref?: string; inheritFrom?: string }>();
   /**
+   * protectedBy's answers, dropped whenever an entry other than a usage counter changes (every such change passes
+   * through reindex): a key finding asks up to three times (severity, summary, blast radius) for the same posture.
+   */
+  private readonly protectedCache = new Map<string, ProtectedResources>();
+  /**
    * key → resource → principal → operation → window → counter: the same counters as `entries`, reached without
    * building their long string keys (every data-key event reads and writes several of them).
    */
@@ -281,6 +286,7 @@ export class Ledger implements LedgerWriter {
    * instead of scanning every entry.
    */
   private reindex(key: string, entry: LedgerEntry | undefined): void {
+    if (this.protectedCache.size > 0) this.protectedCache.clear();
     const previous = this.indexed.get(key);
     if (previous?.ref) this.keyRefs.get(previous.ref)?.delete(key);
     if (previous?.inheritFrom) this.inheritors.get(previous.inheritFrom)?.delete(key);
@@ -312,7 +318,10 @@ export class Ledger implements LedgerWriter {
     return refs;
   }
 
+  /** What the key protects now (sorted ARNs); read-only: the answer is shared until the posture changes. */
   protectedBy(keyArn: string): ProtectedResources {
+    const cached = this.protectedCache.get(keyArn);
+    if (cached) return cached;
     const result: ProtectedResources = { keyArn, tableBuckets: [], tables: [], buckets: [] };
     const candidates = new Set<string>();
     for (const ref of this.refsFor(keyArn)) {
@@ -326,9 +335,10 @@ export class Ledger implements LedgerWriter {
       else if (entry.kind === 'table') result.tables.push(entry.arn);
       else if (entry.kind === 'bucket') result.buckets.push(entry.arn);
     }
-    result.tableBuckets.sort();
-    result.tables.sort();
-    result.buckets.sort();
+    Object.freeze(result.tableBuckets.sort());
+    Object.freeze(result.tables.sort());
+    Object.freeze(result.buckets.sort());
+    this.protectedCache.set(keyArn, Object.freeze(result));
     return result;
   }
 

@@ -102,3 +102,40 @@ describe('Ledger', () => {
     expect(ledger.takeDirty()).toHaveLength(0);
   });
 });
+
+describe('Ledger.protectedBy', () => {
+  const ALIAS = 'arn:aws:kms:us-east-1:111122223333:alias/lake';
+  const pointAlias = (id: string, time: string, key: string) => event({
+    eventID: id, eventTime: time, eventSource: 'kms.amazonaws.com', eventName: 'UpdateAlias', requestParameters: { aliasName: 'alias/lake', targetKeyId: key },
+  });
+  const step = fc.oneof(
+    fc.constantFrom(KEY_A, KEY_B, ALIAS).map((key) => (id: string, time: string) => putEncryption(id, time, key)),
+    fc.constant((id: string, time: string) => deleteEncryption(id, time)),
+    fc.tuple(fc.constantFrom('a', 'b', 'c'), fc.constantFrom(KEY_A, KEY_B, ALIAS, undefined)).map(([name, key]) => (id: string, time: string) => createTable(id, time, name, key)),
+    fc.constantFrom(KEY_A, KEY_B).map((key) => (id: string, time: string) => pointAlias(id, time, key)),
+  );
+
+  it('answers from its cache exactly what a ledger built from the same events answers, after every change', () => {
+    fc.assert(fc.property(fc.array(step, { maxLength: 12 }), (steps) => {
+      const events = [createBucket('0', '2025-01-01T00:00:00Z', KEY_A), ...steps.map((make, i) => make(String(i + 1), new Date(Date.parse('2025-01-01T00:01:00Z') + i * 60_000).toISOString()))];
+      const cached = new Ledger();
+      for (const [i, e] of events.entries()) {
+        cached.apply(e);
+        const fresh = new Ledger();
+        for (const earlier of events.slice(0, i + 1)) fresh.apply(earlier);
+        for (const key of [KEY_A, KEY_B]) {
+          // asked twice: the second answer comes from the cache
+          expect(cached.protectedBy(key)).toEqual(fresh.protectedBy(key));
+          expect(cached.protectedBy(key)).toEqual(fresh.protectedBy(key));
+        }
+      }
+    }));
+  });
+
+  it('hands out answers that cannot be changed by the caller', () => {
+    const ledger = new Ledger();
+    ledger.apply(createBucket('1', '2025-01-01T00:00:00Z', KEY_A));
+    expect(() => (ledger.protectedBy(KEY_A).tableBuckets as string[]).push('x')).toThrow(TypeError);
+    expect(ledger.protectedBy(KEY_A).tableBuckets).toEqual([BUCKET]);
+  });
+});
