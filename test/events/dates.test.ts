@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseCloudTrailDate, toIsoSeconds } from '../../src/events/dates.js';
 
@@ -30,5 +31,15 @@ describe('dates out of range', () => {
     expect(parseCloudTrailDate(-8640000000000.001)).toBeUndefined();
     expect(parseCloudTrailDate(9e15)).toBeUndefined();
     expect(parseCloudTrailDate(8.64e15)).toBe(8.64e15);
+  });
+});
+
+describe('toIsoSeconds', () => {
+  it('writes second precision the way CloudTrail does, across the whole Date range', () => {
+    fc.assert(fc.property(fc.integer({ min: -8.64e15, max: 8.64e15 }), (ms) => {
+      expect(toIsoSeconds(ms)).toBe(new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z'));
+    }));
+    expect(toIsoSeconds(Date.parse('2025-01-10T10:00:00.999Z'))).toBe('2025-01-10T10:00:00Z');
+    expect(toIsoSeconds(8.64e15)).toBe('+275760-09-13T00:00:00Z');
   });
 });
