@@ -151,7 +151,8 @@ function lambdaTriggerSource(value: JsonObject): string | undefined {
   const records = value['Records'];
   const record = Array.isArray(records) ? (records[0] as JsonObject | null) : value;
   const source = record && typeof record === 'object' ? (record['eventSource'] ?? record['EventSource']) : undefined;
-  return typeof source === 'string' && /^aws:(sqs|sns|s3)$/.test(source) ? source.slice(4).toUpperCase() : undefined;
+  // CloudTrail sources are host names (kms.amazonaws.com): only an `aws:` prefix needs the pattern
+  return typeof source === 'string' && source.startsWith('aws:') && /^aws:(sqs|sns|s3)$/.test(source) ? source.slice(4).toUpperCase() : undefined;
 }
 
 function isDigestFile(value: JsonObject): boolean {

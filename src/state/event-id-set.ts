@@ -1,4 +1,22 @@
 const EMPTY = 0;
+const DASH = 45;
+
+/** The value of each lower-case hex digit by character code, -1 for anything else (upper case included: see pack). */
+const HEX = new Int8Array(128).fill(-1);
+for (let c = 48; c <= 57; c++) HEX[c] = c - 48;
+for (let c = 97; c <= 102; c++) HEX[c] = c - 87;
+
+/** Appends the hex digits id[from, to) to `word` (as an unsigned 32-bit value), or -1 when one is not a digit. */
+function hexWord(id: string, from: number, to: number, word: number): number {
+  if (word < 0) return -1;
+  for (let i = from; i < to; i++) {
+    const c = id.charCodeAt(i);
+    const value = c < 128 ? HEX[c]! : -1;
+    if (value < 0) return -1;
+    word = ((word << 4) | value) >>> 0;
+  }
+  return word;
+}
 const USED = 1;
 const DELETED = 2;
 
@@ -49,23 +67,18 @@ export class EventIdSet {
 
   /** Parses a lower-case UUID into the four key words; false for any other string. */
   private pack(id: string): boolean {
-    if (id.length !== 36) return false;
-    let word = 0;
-    let digits = 0;
-    for (let i = 0; i < 36; i++) {
-      const c = id.charCodeAt(i);
-      if (i === 8 || i === 13 || i === 18 || i === 23) {
-        if (c !== 45) return false; // '-'
-        continue;
-      }
-      const value = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : -1;
-      if (value < 0) return false;
-      word = (word << 4) | value;
-      if (++digits % 8 === 0) {
-        this.key[digits / 8 - 1] = word >>> 0;
-        word = 0;
-      }
-    }
+    if (id.length !== 36 || id.charCodeAt(8) !== DASH || id.charCodeAt(13) !== DASH || id.charCodeAt(18) !== DASH || id.charCodeAt(23) !== DASH) return false;
+    // 8-4-4-4-12 hex digits → four words of eight digits; -1 marks a character outside 0-9a-f
+    const w0 = hexWord(id, 0, 8, 0);
+    const w1 = hexWord(id, 14, 18, hexWord(id, 9, 13, 0));
+    const w2 = hexWord(id, 24, 28, hexWord(id, 19, 23, 0));
+    const w3 = hexWord(id, 28, 36, 0);
+    if (w0 < 0 || w1 < 0 || w2 < 0 || w3 < 0) return false;
+    const key = this.key;
+    key[0] = w0;
+    key[1] = w1;
+    key[2] = w2;
+    key[3] = w3;
     return true;
   }
 
@@ -78,12 +91,13 @@ export class EventIdSet {
 
   private find(key: Uint32Array): number {
     const mask = this.states.length - 1;
+    const words = this.words;
     for (let slot = this.slotOf(key); ; slot = (slot + 1) & mask) {
       const state = this.states[slot];
       if (state === EMPTY) return -1;
       if (state === USED) {
         const at = slot * 4;
-        if (this.words[at] === key[0] && this.words[at + 1] === key[1] && this.words[at + 2] === key[2] && this.words[at + 3] === key[3]) return slot;
+        if (words[at] === key[0] && words[at + 1] === key[1] && words[at + 2] === key[2] && words[at + 3] === key[3]) return slot;
       }
     }
   }
@@ -94,7 +108,12 @@ export class EventIdSet {
     while (this.states[slot] === USED) slot = (slot + 1) & mask;
     if (this.states[slot] === EMPTY) this.occupied++;
     this.states[slot] = USED;
-    this.words.set(key, slot * 4);
+    // four stores, not words.set(key, …): a call into the typed-array builtin on every event
+    const at = slot * 4;
+    this.words[at] = key[0]!;
+    this.words[at + 1] = key[1]!;
+    this.words[at + 2] = key[2]!;
+    this.words[at + 3] = key[3]!;
     this.used++;
   }
 
@@ -107,8 +126,15 @@ export class EventIdSet {
     this.states = new Uint8Array(capacity);
     this.used = 0;
     this.occupied = 0;
+    const key = new Uint32Array(4);
     for (let slot = 0; slot < states.length; slot++) {
-      if (states[slot] === USED) this.insert(words.subarray(slot * 4, slot * 4 + 4));
+      if (states[slot] !== USED) continue;
+      // copied, not a subarray view per slot (an allocation each)
+      key[0] = words[slot * 4]!;
+      key[1] = words[slot * 4 + 1]!;
+      key[2] = words[slot * 4 + 2]!;
+      key[3] = words[slot * 4 + 3]!;
+      this.insert(key);
     }
   }
 }
