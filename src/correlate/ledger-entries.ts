@@ -208,8 +208,8 @@ export interface LedgerView {
   policyEnforcement(kind: PolicyEnforcementEntry['kind'], arn: string): PolicyEnforcementEntry | undefined;
   /** Data-key calls counted in one window (0 when none; see Pipeline.prefetch for stores that load counters by key). */
   usage(keyArn: string, resource: string, principal: string, operation: string, windowStart: number): number;
-  /** The same counts for many windows: one lookup of the series, then one per window. */
-  usageSeries(keyArn: string, resource: string, principal: string, operation: string): (windowStart: number) => number;
+  /** The total count of one (key, resource, principal, operation) over the windows starting in [fromWindow, toWindow). */
+  usageTotal(keyArn: string, resource: string, principal: string, operation: string, fromWindow: number, toWindow: number): number;
   protectedBy(keyArn: string): ProtectedResources;
   /** When the key was last seen in a data-key call, per resource it served (epoch ms). */
   lastUsed(keyArn: string): Map<string, number>;

@@ -361,10 +361,20 @@ export class Ledger implements LedgerWriter {
     return this.usageWindows(keyArn, resource, principal, operation, false)?.get(windowStart)?.count ?? 0;
   }
 
-  /** The hourly counts of one (key, resource, principal, operation) by window start, for rules that read many windows. */
-  usageSeries(keyArn: string, resource: string, principal: string, operation: string): (windowStart: number) => number {
+  /**
+   * The total count of one (key, resource, principal, operation) over the windows starting in [fromWindow, toWindow)
+   * (a baseline of many hours): walks whichever is smaller, the series' windows or the hours asked for.
+   */
+  usageTotal(keyArn: string, resource: string, principal: string, operation: string, fromWindow: number, toWindow: number): number {
     const windows = this.usageWindows(keyArn, resource, principal, operation, false);
-    return windows ? (windowStart) => windows.get(windowStart)?.count ?? 0 : () => 0;
+    if (!windows) return 0;
+    let total = 0;
+    if (windows.size <= (toWindow - fromWindow) / USAGE_WINDOW_MS) {
+      for (const entry of windows.values()) if (entry.windowStart >= fromWindow && entry.windowStart < toWindow) total += entry.count;
+    } else {
+      for (let start = fromWindow; start < toWindow; start += USAGE_WINDOW_MS) total += windows.get(start)?.count ?? 0;
+    }
+    return total;
   }
 
   countUsage(keyArn: string, resource: string, principal: string, operation: string, eventTimeMs: number): void {

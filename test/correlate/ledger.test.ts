@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Ledger } from '../../src/correlate/ledger.js';
+import { usagePrincipal } from '../../src/correlate/apply-kms.js';
 import { normalizeValue } from '../../src/events/normalize.js';
 import type { CloudTrailEvent } from '../../src/events/types.js';
 import { record } from '../helpers.js';
@@ -137,5 +138,27 @@ describe('Ledger.protectedBy', () => {
     ledger.apply(createBucket('1', '2025-01-01T00:00:00Z', KEY_A));
     expect(() => (ledger.protectedBy(KEY_A).tableBuckets as string[]).push('x')).toThrow(TypeError);
     expect(ledger.protectedBy(KEY_A).tableBuckets).toEqual([BUCKET]);
+  });
+});
+
+describe('Ledger.usageTotal', () => {
+  it('sums the windows in range, whether it walks the series or the hours asked for', () => {
+    const HOUR = 3_600_000;
+    const start = Date.parse('2025-01-10T00:00:00Z');
+    const resource = 'arn:aws:s3:::data';
+    const decrypt = (i: number, at: number) => event({
+      eventID: `u${i}`, eventTime: new Date(at).toISOString().replace(/\.\d{3}Z$/, 'Z'), eventSource: 'kms.amazonaws.com', eventName: 'Decrypt',
+      requestParameters: { keyId: KEY_A, encryptionContext: { 'aws:s3:arn': resource } }, resources: [{ ARN: KEY_A }],
+    });
+    const principal = usagePrincipal(decrypt(0, start));
+    // up to 60 calls over three days against 0–48 hours: the series is sometimes larger, sometimes smaller than the range
+    fc.assert(fc.property(fc.array(fc.integer({ min: 0, max: 72 * HOUR }), { maxLength: 60 }), fc.integer({ min: -2, max: 74 }), fc.integer({ min: 0, max: 48 }), (offsets, fromHour, hours) => {
+      const ledger = new Ledger();
+      offsets.forEach((offset, i) => ledger.apply(decrypt(i, start + offset)));
+      const from = start + fromHour * HOUR;
+      let expected = 0;
+      for (let h = 0; h < hours; h++) expected += ledger.usage(KEY_A, resource, principal, 'Decrypt', from + h * HOUR);
+      expect(ledger.usageTotal(KEY_A, resource, principal, 'Decrypt', from, from + hours * HOUR)).toBe(expected);
+    }));
   });
 });

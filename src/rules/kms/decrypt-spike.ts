@@ -27,13 +27,11 @@ export const decryptSpike: Rule = {
     const principal = usagePrincipal(event);
     const settings = policy.document.kms.usage;
     const window = windowOf(event);
-    const decrypts = ledger.usageSeries(keyArn, resource, principal, 'Decrypt');
-    const count = decrypts(window) + 1;
+    const count = ledger.usage(keyArn, resource, principal, 'Decrypt', window) + 1;
     // the threshold is never below the minimum (or the ceiling): skip the baseline lookups until then
     const floor = Math.min(settings.spikeMinimum, settings.decryptCeilingPerHour ?? Infinity);
     if (count < floor) return [];
-    let history = 0;
-    for (let i = 1; i <= settings.baselineHours; i++) history += decrypts(window - i * USAGE_WINDOW_MS);
+    const history = ledger.usageTotal(keyArn, resource, principal, 'Decrypt', window - settings.baselineHours * USAGE_WINDOW_MS, window);
     const baseline = history / settings.baselineHours;
     const spikeAt = Math.max(settings.spikeMinimum, Math.ceil(baseline * settings.spikeFactor));
     const threshold = settings.decryptCeilingPerHour !== undefined ? Math.min(settings.decryptCeilingPerHour, spikeAt) : spikeAt;
