@@ -77,4 +77,3 @@ const lazyModules = {
 };
 
 module.exports = [lazyModules];
-module.exports.lazyName = lazyName;

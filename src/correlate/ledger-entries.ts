@@ -186,11 +186,12 @@ export function entryKey(entry: LedgerEntry): string {
 /** Entries that carry an encryption configuration naming a key. */
 export type ProtectedEntry = TableBucketEntry | TableEntry | BucketEntry;
 
+/** Shared by every caller until the posture changes (see Ledger.protectedBy): read-only. */
 export interface ProtectedResources {
-  keyArn: string;
-  tableBuckets: string[];
-  tables: string[];
-  buckets: string[];
+  readonly keyArn: string;
+  readonly tableBuckets: readonly string[];
+  readonly tables: readonly string[];
+  readonly buckets: readonly string[];
 }
 
 /** What rules and appliers read; rules see the posture *before* the event they judge. */

@@ -10,7 +10,7 @@ export interface KeyReport {
   rotationEnabled?: boolean;
   materialExpiresAt?: string;
   aliases: string[];
-  protects: { tableBuckets: string[]; tables: string[]; buckets: string[] };
+  protects: { tableBuckets: readonly string[]; tables: readonly string[]; buckets: readonly string[] };
   lastUsed: Record<string, string>;
 }
 

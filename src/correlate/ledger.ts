@@ -322,7 +322,9 @@ export class Ledger implements LedgerWriter {
   protectedBy(keyArn: string): ProtectedResources {
     const cached = this.protectedCache.get(keyArn);
     if (cached) return cached;
-    const result: ProtectedResources = { keyArn, tableBuckets: [], tables: [], buckets: [] };
+    const tableBuckets: string[] = [];
+    const tables: string[] = [];
+    const buckets: string[] = [];
     const candidates = new Set<string>();
     for (const ref of this.refsFor(keyArn)) {
       for (const key of this.keyRefs.get(ref) ?? []) candidates.add(key);
@@ -331,14 +333,17 @@ export class Ledger implements LedgerWriter {
     for (const key of candidates) {
       const entry = this.entries.get(key);
       if (!entry || this.resolvedKeyOf(entry) !== keyArn) continue;
-      if (entry.kind === 'table-bucket') result.tableBuckets.push(entry.arn);
-      else if (entry.kind === 'table') result.tables.push(entry.arn);
-      else if (entry.kind === 'bucket') result.buckets.push(entry.arn);
+      if (entry.kind === 'table-bucket') tableBuckets.push(entry.arn);
+      else if (entry.kind === 'table') tables.push(entry.arn);
+      else if (entry.kind === 'bucket') buckets.push(entry.arn);
     }
-    Object.freeze(result.tableBuckets.sort());
-    Object.freeze(result.tables.sort());
-    Object.freeze(result.buckets.sort());
-    this.protectedCache.set(keyArn, Object.freeze(result));
+    const result: ProtectedResources = Object.freeze({
+      keyArn,
+      tableBuckets: Object.freeze(tableBuckets.sort()),
+      tables: Object.freeze(tables.sort()),
+      buckets: Object.freeze(buckets.sort()),
+    });
+    this.protectedCache.set(keyArn, result);
     return result;
   }
 

@@ -46,7 +46,7 @@ function blastRadiusOf(keyArn: string, context: RuleContext): BlastRadius | unde
   const { tableBuckets, tables, buckets } = context.ledger.protectedBy(keyArn);
   const usage = context.ledger.lastUsed(keyArn);
   if (tableBuckets.length + tables.length + buckets.length === 0 && usage.size === 0) return undefined;
-  const sample = (arns: string[]) => ({ count: arns.length, arns: arns.slice(0, BLAST_RADIUS_SAMPLE) });
+  const sample = (arns: readonly string[]) => ({ count: arns.length, arns: arns.slice(0, BLAST_RADIUS_SAMPLE) });
   const radius: BlastRadius = { keyArn, tableBuckets: sample(tableBuckets), tables: sample(tables), buckets: sample(buckets) };
   if (usage.size > 0) {
     const recent = [...usage].sort((a, b) => b[1] - a[1]).slice(0, BLAST_RADIUS_SAMPLE);
