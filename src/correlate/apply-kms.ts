@@ -1,8 +1,8 @@
 import { parseCloudTrailDate } from '../events/dates.js';
 import { perEvent } from '../events/per-event.js';
 import type { CloudTrailEvent } from '../events/types.js';
-import { normalizeKeyRef, parseS3Arn } from './arn.js';
-import { contextResources, keyMetadataOf, keyOf, type KeyState } from './kms.js';
+import { normalizeKeyRef } from './arn.js';
+import { contextResources, contextTarget, keyMetadataOf, keyOf, type KeyState } from './kms.js';
 import { USAGE_WINDOW_MS, usageKey, usageWindowStart, type AliasEntry, type KeyEntry, type LedgerWriter, type Version } from './ledger-entries.js';
 
 export const KMS_LEDGER_EVENTS = [
@@ -60,10 +60,11 @@ export function usageKeysOf(event: CloudTrailEvent, baselineHours: number): stri
 export const servedResource = perEvent(readServedResource);
 
 function readServedResource(event: CloudTrailEvent): { resource: string; objectLevel: boolean } {
-  const [first, second] = contextResources(event);
-  if (first && second && parseS3Arn(first)?.objectArn) return { resource: second, objectLevel: true };
-  if (first && second) return { resource: first, objectLevel: false }; // a table, then its table bucket
-  return { resource: first ?? 'unknown', objectLevel: false };
+  const { s3, tables } = contextTarget(event);
+  // an object (S3 Bucket Keys off) counts at its bucket; a table at the table, not its bucket
+  if (s3) return { resource: s3.bucketArn, objectLevel: s3.objectArn !== undefined };
+  if (tables) return { resource: tables.tableArn ?? tables.bucketArn, objectLevel: false };
+  return { resource: contextResources(event)[0] ?? 'unknown', objectLevel: false };
 }
 
 export function applyKms(event: CloudTrailEvent, ledger: LedgerWriter, version: Version): void {

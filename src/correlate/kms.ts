@@ -1,6 +1,6 @@
 import type { CloudTrailEvent, JsonObject } from '../events/types.js';
 import { perEvent } from '../events/per-event.js';
-import { normalizeKeyRef, parseArn, parseS3Arn, parseS3TablesArn } from './arn.js';
+import { normalizeKeyRef, parseArn, parseS3Arn, parseS3TablesArn, type S3Arn, type S3TablesArn } from './arn.js';
 
 export const KMS_SOURCE = 'kms.amazonaws.com';
 
@@ -61,6 +61,34 @@ export function encryptionContextOf(event: CloudTrailEvent): JsonObject {
   return context && typeof context === 'object' ? (context as JsonObject) : {};
 }
 
+/** What a data-key call's encryption context names, each ARN parsed once (the rules and the ledger all ask). */
+export interface ContextTarget {
+  /** `aws:s3:arn` as an S3 object or bucket. */
+  s3?: S3Arn;
+  /** `aws:s3:arn` as an S3 Tables table or table bucket (with or without a path below the table). */
+  tables?: S3TablesArn;
+  /** `aws:cloudtrail:arn`. */
+  trail?: string;
+}
+
+export const contextTarget: (event: CloudTrailEvent) => Readonly<ContextTarget> = perEvent(readContextTarget);
+
+function readContextTarget(event: CloudTrailEvent): ContextTarget {
+  const context = encryptionContextOf(event);
+  const target: ContextTarget = {};
+  const s3 = context['aws:s3:arn'];
+  // S3 first: its ARNs are matched without the generic parser, and they are most of the data-key traffic
+  const object = parseS3Arn(s3);
+  if (object) target.s3 = object;
+  else {
+    const tables = parseS3TablesArn(s3);
+    if (tables) target.tables = tables;
+  }
+  const trail = context['aws:cloudtrail:arn'];
+  if (typeof trail === 'string' && parseArn(trail)) target.trail = trail;
+  return target;
+}
+
 /**
  * The resources a data-key call served, from its encryption context: `aws:s3:arn` is an object ARN (S3 without
  * Bucket Keys), a bucket ARN (with Bucket Keys) or an S3 Tables ARN with a path; `aws:cloudtrail:arn` names a trail.
@@ -68,20 +96,12 @@ export function encryptionContextOf(event: CloudTrailEvent): JsonObject {
 export const contextResources: (event: CloudTrailEvent) => readonly string[] = perEvent(readContextResources);
 
 function readContextResources(event: CloudTrailEvent): string[] {
-  const context = encryptionContextOf(event);
+  const { s3, tables, trail } = contextTarget(event);
   const out: string[] = [];
-  const s3 = context['aws:s3:arn'];
-  // S3 first: its ARNs are matched without the generic parser, and they are most of the data-key traffic
-  const object = parseS3Arn(s3);
-  if (object) {
-    if (object.objectArn) out.push(object.objectArn);
-    out.push(object.bucketArn);
-  } else {
-    const tables = parseS3TablesArn(s3);
-    if (tables?.tableArn) out.push(tables.tableArn);
-    if (tables) out.push(tables.bucketArn);
-  }
-  const trail = context['aws:cloudtrail:arn'];
-  if (typeof trail === 'string' && parseArn(trail)) out.push(trail);
+  if (s3?.objectArn) out.push(s3.objectArn);
+  if (s3) out.push(s3.bucketArn);
+  if (tables?.tableArn) out.push(tables.tableArn);
+  if (tables) out.push(tables.bucketArn);
+  if (trail) out.push(trail);
   return out;
 }
