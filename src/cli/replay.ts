@@ -133,7 +133,9 @@ export async function replay(options: ReplayOptions, io: ReplayIo): Promise<numb
   }
   clearProgress();
   await dispatcher?.flush();
-  await pipeline.save();
+  // only a state file outlives the run: saving into the in-memory store copied the whole ledger at the end (the peak
+  // of a long replay's memory) for a store about to be dropped
+  if (options.state) await pipeline.save();
 
   const posture = pipeline.ledger.keys();
   if (options.format === 'text') {
