@@ -145,8 +145,10 @@ export class Ledger implements LedgerWriter {
         this.usageWindows(entry.keyArn, entry.resource, entry.principal, entry.operation, true)!.set(entry.windowStart, entry);
         this.loadedCounts.set(key, entry.count);
         this.noteUsage(entry.keyArn, entry.resource, entry.principal, entry.lastSeen, false);
+      } else {
+        // counters are not indexed: loading them (a prefetch per batch or event) leaves protectedBy's cache alone
+        this.reindex(key, entry);
       }
-      this.reindex(key, entry);
     }
   }
 
