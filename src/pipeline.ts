@@ -70,13 +70,13 @@ export class Pipeline {
     const store = this.options.store;
     if (!store.claimEventNow || store.loadUsage) return this.processAsync(event);
     if (!store.claimEventNow(event.eventId, this.now())) return { findings: [], duplicate: true };
-    if (this.options.releaseClaimsOnFailedSave !== false) this.unsaved.push(event.eventId);
+    this.claimed(event.eventId);
     return this.judge(event);
   }
 
   private async processAsync(event: CloudTrailEvent): Promise<EventOutcome> {
     if (!(await this.options.store.claimEvent(event.eventId, this.now()))) return { findings: [], duplicate: true };
-    if (this.options.releaseClaimsOnFailedSave !== false) this.unsaved.push(event.eventId);
+    this.claimed(event.eventId);
     if (this.options.store.loadUsage) {
       try {
         await this.prefetch([event]);
@@ -88,6 +88,11 @@ export class Pipeline {
       }
     }
     return this.judge(event);
+  }
+
+  /** Remembers a claim until the next save, unless told not to (see releaseClaimsOnFailedSave). */
+  private claimed(eventId: string): void {
+    if (this.options.releaseClaimsOnFailedSave !== false) this.unsaved.push(eventId);
   }
 
   /** Rules judge the posture before the event; the ledger then learns from it. */

@@ -32,7 +32,7 @@ export const keyOf = perEvent(readKeyOf);
 
 function readKeyOf(event: CloudTrailEvent): string | undefined {
   for (const resource of event.resources) {
-    const keyArn = plainKeyArn(resource.arn) ?? normalizeKeyRef(resource.arn, { region: event.awsRegion, accountId: event.account })?.keyArn;
+    const keyArn = keyArnIn(resource.arn, event);
     if (keyArn) return keyArn;
   }
   const candidates = [
@@ -44,10 +44,15 @@ function readKeyOf(event: CloudTrailEvent): string | undefined {
     event.requestParameters['targetKeyId'],
   ];
   for (const candidate of candidates) {
-    const keyArn = plainKeyArn(candidate) ?? normalizeKeyRef(candidate, { region: event.awsRegion, accountId: event.account })?.keyArn;
+    const keyArn = keyArnIn(candidate, event);
     if (keyArn) return keyArn;
   }
   return str(event.requestParameters['keyId']);
+}
+
+/** The key ARN a value names: a key ARN as it is, else an alias or bare id resolved in the event's account and Region. */
+function keyArnIn(value: unknown, event: CloudTrailEvent): string | undefined {
+  return plainKeyArn(value) ?? normalizeKeyRef(value, { region: event.awsRegion, accountId: event.account })?.keyArn;
 }
 
 /** A key ARN as it is (the common case, read without building a KeyRef); anything else goes through normalizeKeyRef. */
