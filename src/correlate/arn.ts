@@ -1,4 +1,5 @@
 import { build, parse, validate } from '@aws-sdk/util-arn-parser';
+import { BoundedCache } from '../util/bounded-cache.js';
 
 export interface ParsedArn {
   partition: string;
@@ -9,8 +10,7 @@ export interface ParsedArn {
 }
 
 /** The same few ARNs recur in every event of a stream; parsing dominated replay profiles before this cache. */
-const ARN_CACHE_LIMIT = 10_000;
-const arnCache = new Map<string, ParsedArn | null>();
+const arnCache = new BoundedCache<ParsedArn | null>();
 
 export function parseArn(text: unknown): Readonly<ParsedArn> | undefined {
   if (typeof text !== 'string') return undefined;
@@ -24,11 +24,8 @@ export function parseArn(text: unknown): Readonly<ParsedArn> | undefined {
       parsed = null;
     }
   }
-  if (arnCache.size >= ARN_CACHE_LIMIT) arnCache.clear();
   // shared by every caller (no copy per call on the hot path): frozen, so none can change it for the others
-  if (parsed) Object.freeze(parsed);
-  arnCache.set(text, parsed);
-  return parsed ?? undefined;
+  return arnCache.set(text, parsed ? Object.freeze(parsed) : null) ?? undefined;
 }
 
 export function partitionOf(region: string): string {
@@ -80,8 +77,7 @@ function flat(...parts: string[]): string {
   return parts.join('');
 }
 
-const S3TABLES_CACHE_LIMIT = 10_000;
-const s3TablesCache = new Map<string, S3TablesArn | null>();
+const s3TablesCache = new BoundedCache<S3TablesArn | null>();
 
 /**
  * Reads a table bucket or table ARN, plain or URL-encoded, with or without a trailing object path
@@ -94,9 +90,7 @@ export function parseS3TablesArn(text: unknown): S3TablesArn | undefined {
   const cached = s3TablesCache.get(scope);
   if (cached !== undefined) return cached ?? undefined;
   const result = readS3TablesArn(scope);
-  if (s3TablesCache.size >= S3TABLES_CACHE_LIMIT) s3TablesCache.clear();
-  s3TablesCache.set(scope, result ? Object.freeze(result) : null);
-  return result;
+  return s3TablesCache.set(scope, result ? Object.freeze(result) : null) ?? undefined;
 }
 
 function readS3TablesArn(scope: string): S3TablesArn | undefined {
@@ -137,17 +131,12 @@ export interface S3Arn {
   objectArn?: string;
 }
 
-const bucketArns = new Map<string, string>();
+const bucketArns = new BoundedCache<string>();
 
 /** Bucket names recur in nearly every S3 data-key call: their ARNs are built once (flat, see flat()) and shared. */
 export function s3BucketArn(bucket: string, partition = 'aws'): string {
   const key = partition === 'aws' ? bucket : `${partition}:${bucket}`;
-  let arn = bucketArns.get(key);
-  if (arn === undefined) {
-    if (bucketArns.size >= S3TABLES_CACHE_LIMIT) bucketArns.clear();
-    bucketArns.set(key, (arn = flat('arn:', partition, ':s3:::', bucket)));
-  }
-  return arn;
+  return bucketArns.get(key) ?? bucketArns.set(key, flat('arn:', partition, ':s3:::', bucket));
 }
 
 /**

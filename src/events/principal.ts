@@ -1,3 +1,4 @@
+import { BoundedCache } from '../util/bounded-cache.js';
 import type { IdentityKind, Principal } from './types.js';
 
 const KNOWN_KINDS = new Set<IdentityKind>([
@@ -9,20 +10,15 @@ function str(value: unknown): string | undefined {
 }
 
 const ASSUMED_ROLE_ARN = /^arn:([^:]+):sts::(\d{12}):assumed-role\/(.+)\/([^/]+)$/;
-const SPLIT_CACHE_LIMIT = 10_000;
 /** A few sessions make most calls of a stream: each ARN is split once. */
-const splits = new Map<string, Readonly<{ roleArn?: string; sessionName?: string }>>();
+const splits = new BoundedCache<Readonly<{ roleArn?: string; sessionName?: string }>>();
 
 /** arn:aws:sts::111122223333:assumed-role/Admins/alice → role ARN and session name. */
 function splitAssumedRoleArn(arn: string): Readonly<{ roleArn?: string; sessionName?: string }> {
-  let split = splits.get(arn);
-  if (split === undefined) {
-    const match = ASSUMED_ROLE_ARN.exec(arn);
-    split = Object.freeze(match ? { roleArn: `arn:${match[1]}:iam::${match[2]}:role/${match[3]}`, sessionName: match[4]! } : {});
-    if (splits.size >= SPLIT_CACHE_LIMIT) splits.clear();
-    splits.set(arn, split);
-  }
-  return split;
+  const known = splits.get(arn);
+  if (known !== undefined) return known;
+  const match = ASSUMED_ROLE_ARN.exec(arn);
+  return splits.set(arn, Object.freeze(match ? { roleArn: `arn:${match[1]}:iam::${match[2]}:role/${match[3]}`, sessionName: match[4]! } : {}));
 }
 
 /**
