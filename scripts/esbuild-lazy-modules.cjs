@@ -61,7 +61,8 @@ const lazyModules = {
       // Each lazy module is one self-contained file, like the entry: a path that loads one (an alert, the state table)
       // reads one file, not a web of shared chunks. Their own dynamic imports (the SDK's credential providers) become
       // lazy modules too, built in the next round, until none is left.
-      for (let pending = [...lazy].filter(([, m]) => !m.built); pending.length > 0; pending = [...lazy].filter(([, m]) => !m.built)) {
+      const unbuilt = () => [...lazy].filter(([, module]) => !module.built);
+      for (let pending = unbuilt(); pending.length > 0; pending = unbuilt()) {
         for (const [, module] of pending) module.built = true;
         await build.esbuild.build({
           ...shared,
