@@ -1,6 +1,6 @@
 import type { Finding } from './alerts/finding.js';
 import { usageKeysOf } from './correlate/apply-kms.js';
-import { Ledger, type LedgerEntry } from './correlate/ledger.js';
+import { Ledger, USAGE_WINDOW_MS, type LedgerEntry } from './correlate/ledger.js';
 import type { CloudTrailEvent } from './events/types.js';
 import type { Policy } from './policy/policy.js';
 import { RULES } from './rules/index.js';
@@ -26,6 +26,12 @@ export interface PipelineOptions {
    * Replay turns it off: its process ends on a failed save, and the list would grow with every record of a long replay.
    */
   releaseClaimsOnFailedSave?: boolean;
+  /**
+   * Nothing this pipeline learns is saved (a replay without a state file): usage windows past retention are dropped as
+   * event time moves on, once a window, and no change is kept for a save. A replay of months of log files then holds
+   * the counters of the retention period, not of the whole input.
+   */
+  neverSaved?: boolean;
 }
 
 let builtIn: RuleIndex | undefined;
@@ -45,6 +51,8 @@ export class Pipeline {
   private readonly now: () => number;
   /** Usage retention is measured in event time, so replaying old log files keeps their counters. */
   private latestEventTime = 0;
+  /** The event time usage was last pruned at (see PipelineOptions.neverSaved). */
+  private prunedAt = 0;
   /** Events claimed since the last save: if the save fails, their claims are released so a retry counts them. */
   private unsaved: string[] = [];
   /** Usage counter keys already asked of a store that loads them by key (present or not). */
@@ -69,7 +77,7 @@ export class Pipeline {
   process(event: CloudTrailEvent): EventOutcome | Promise<EventOutcome> {
     const store = this.options.store;
     if (!store.claimEventNow || store.loadUsage) return this.processAsync(event);
-    if (!store.claimEventNow(event.eventId, this.now())) return { findings: [], duplicate: true };
+    if (!store.claimEventNow(event.eventId, this.now(), event.eventTimeMs)) return { findings: [], duplicate: true };
     this.claimed(event.eventId);
     return this.judge(event);
   }
@@ -99,8 +107,17 @@ export class Pipeline {
   private judge(event: CloudTrailEvent): EventOutcome {
     const findings = classify(event, this.index, { ledger: this.ledger, policy: this.options.policy }, this.options.onRuleError);
     this.ledger.apply(event);
-    if (event.eventTimeMs > this.latestEventTime) this.latestEventTime = event.eventTimeMs;
+    if (event.eventTimeMs > this.latestEventTime) {
+      this.latestEventTime = event.eventTimeMs;
+      if (this.options.neverSaved && this.latestEventTime - this.prunedAt >= USAGE_WINDOW_MS) this.pruneNeverSaved();
+    }
     return { findings, duplicate: false };
+  }
+
+  private pruneNeverSaved(): void {
+    this.ledger.pruneUsage(this.latestEventTime);
+    this.ledger.discardChanges();
+    this.prunedAt = this.latestEventTime;
   }
 
   /**

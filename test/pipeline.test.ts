@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Pipeline } from '../src/pipeline.js';
+import { Pipeline, type EventOutcome } from '../src/pipeline.js';
 import { policyFromInput } from '../src/policy/load.js';
 import { MemoryStateStore } from '../src/state/memory.js';
 import type { LedgerEntry } from '../src/correlate/ledger-entries.js';
@@ -73,5 +73,62 @@ describe('Pipeline.process', () => {
     }
     expect((now.process(batch[0]!) as { duplicate: boolean }).duplicate).toBe(true);
     expect(now.ledger.storedPosture()).toEqual(later.ledger.storedPosture());
+  });
+});
+
+describe('Pipeline with nothing to save (replay without a state file)', () => {
+  /** `perHour` Decrypts an hour for `days` days, of the same principal, key and object (one usage series). */
+  async function hourlyDecrypts(days: number, perHour = 1) {
+    const [template] = (await collect([join(EVENTS, 'kms', 'Decrypt.cross-account.json')])).flatMap((item) => (item.kind === 'event' ? [item.event] : []));
+    const start = Date.parse('2025-01-01T00:00:00Z');
+    return Array.from({ length: days * 24 * perHour }, (_, n) => {
+      const time = start + Math.floor(n / perHour) * 3600_000 + (n % perHour);
+      return { ...template!, eventId: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`, eventTimeMs: time, eventTime: new Date(time).toISOString() };
+    });
+  }
+  const counters = (pipeline: Pipeline) => pipeline.ledger.all().filter((entry) => entry.kind === 'usage').length;
+
+  it('drops usage windows past retention as event time moves on and keeps no changes for a save', async () => {
+    const decrypts = await hourlyDecrypts(30);
+    const kept = await Pipeline.create({ policy: policyFromInput(), store: new MemoryStateStore(), releaseClaimsOnFailedSave: false });
+    const dropped = await Pipeline.create({ policy: policyFromInput(), store: new MemoryStateStore(), releaseClaimsOnFailedSave: false, neverSaved: true });
+    for (const event of decrypts) {
+      kept.process(event);
+      dropped.process(event);
+    }
+    // the object-level counter and the principal's Decrypt counter, for every hour of the month
+    expect(counters(kept)).toBe(2 * 30 * 24);
+    // a week (the retention) and the window being counted, at most
+    expect(counters(dropped)).toBeLessThanOrEqual(2 * (24 * 7 + 1));
+    expect(counters(dropped)).toBeGreaterThanOrEqual(2 * 24 * 7);
+    // what changed since the last pruning only (at most an hour of event time), nothing pruned waiting to be deleted
+    expect(dropped.ledger.takeDirty().filter((entry) => entry.kind === 'usage').length).toBeLessThanOrEqual(2);
+    expect(dropped.ledger.takeRemoved()).toEqual([]);
+  });
+
+  it('judges the last week as a pipeline that keeps every counter does', async () => {
+    // 30 an hour: the spike threshold is 10 × the baseline (300), above the minimum (100), so it depends on the baseline
+    const decrypts = await hourlyDecrypts(30, 30);
+    const kept = await Pipeline.create({ policy: policyFromInput(), store: new MemoryStateStore(), releaseClaimsOnFailedSave: false });
+    const dropped = await Pipeline.create({ policy: policyFromInput(), store: new MemoryStateStore(), releaseClaimsOnFailedSave: false, neverSaved: true });
+    for (const event of decrypts) {
+      kept.process(event);
+      dropped.process(event);
+    }
+    const last = decrypts.at(-1)!;
+    const spike = Array.from({ length: 400 }, (_, i) => ({ ...last, eventId: `00000000-0000-4000-9000-${String(i).padStart(12, '0')}` }));
+    const findings = (pipeline: Pipeline) => spike.flatMap((event) => (pipeline.process(event) as EventOutcome).findings);
+    const fromKept = findings(kept);
+    expect(fromKept.find((f) => f.ruleId === 'kms.decrypt-spike')?.current).toEqual({ decryptsThisHour: 300, baselinePerHour: 30, threshold: 300 });
+    expect(findings(dropped)).toEqual(fromKept);
+  });
+
+  it('holds the claims of a replay by event time: a late copy is refused, an event of weeks before is not remembered', async () => {
+    const decrypts = await hourlyDecrypts(30);
+    const store = new MemoryStateStore(undefined, { compactEventClaims: true });
+    const pipeline = await Pipeline.create({ policy: policyFromInput(), store, releaseClaimsOnFailedSave: false, neverSaved: true });
+    for (const event of decrypts) pipeline.process(event);
+    expect((pipeline.process(decrypts.at(-30)!) as EventOutcome).duplicate).toBe(true);
+    expect((pipeline.process(decrypts[0]!) as EventOutcome).duplicate).toBe(false);
   });
 });

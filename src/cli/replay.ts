@@ -64,6 +64,7 @@ export async function replay(options: ReplayOptions, io: ReplayIo): Promise<numb
     policy,
     store,
     releaseClaimsOnFailedSave: false,
+    neverSaved: !options.state,
     onRuleError: (ruleId, event, error) =>
       io.stderr.write(`error: rule ${ruleId} failed on ${formatLocation(event.location)}: ${(error as Error).message}\n`),
   });

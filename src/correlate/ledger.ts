@@ -197,6 +197,13 @@ export class Ledger implements LedgerWriter {
     return keys;
   }
 
+  /** Forgets what changed since the last save, for a ledger that is never saved (a replay without a state file). */
+  discardChanges(): void {
+    this.dirty.clear();
+    this.removed.clear();
+    this.dirtyKeyUse.clear();
+  }
+
   /** Entries changed since the last call, for the state store to persist. */
   takeDirty(): LedgerEntry[] {
     const changed: LedgerEntry[] = [];

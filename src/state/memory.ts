@@ -1,6 +1,6 @@
 import { entryKey, type LedgerEntry } from '../correlate/ledger.js';
 import { mergeEntry } from './merge.js';
-import { EventIdSet } from './event-id-set.js';
+import { EventTimeClaims } from './event-time-claims.js';
 import { DEDUP_TTL_MS, type StateStore } from './store.js';
 
 export class MemoryStateStore implements StateStore {
@@ -9,18 +9,19 @@ export class MemoryStateStore implements StateStore {
   protected readonly claims = new Map<string, number>();
   protected readonly counters = new Map<string, { value: number; expiresAt: number }>();
 
-  /** Default-TTL claims kept without expiry, 16 bytes an event id (see EventIdSet): for one replay run. */
-  private readonly compactClaims: EventIdSet | undefined;
+  /** Default-TTL claims of a replay, 16 bytes an event id, held by event time (see EventTimeClaims). */
+  private readonly compactClaims: EventTimeClaims | undefined;
 
   constructor(
     private readonly dedupTtlMs = DEDUP_TTL_MS,
     /**
-     * compactEventClaims: a replay's claims never expire within its run (their TTL is a day of wall-clock time), so
-     * they are held compactly: a replay of months of log files keeps one marker per event in a fraction of the memory.
+     * compactEventClaims: a replay's claims are held compactly and by event time, not wall-clock time (a run takes
+     * minutes, its log files span months): the spans of event time used last are kept, a TTL each, so a replay of
+     * months of log files keeps a few days of markers.
      */
     options: { compactEventClaims?: boolean } = {},
   ) {
-    this.compactClaims = options.compactEventClaims ? new EventIdSet() : undefined;
+    this.compactClaims = options.compactEventClaims ? new EventTimeClaims(dedupTtlMs) : undefined;
   }
 
   async loadEntries(): Promise<LedgerEntry[]> {
@@ -49,8 +50,8 @@ export class MemoryStateStore implements StateStore {
     return this.claimFor(eventId, nowMs, ttlMs);
   }
 
-  claimEventNow(eventId: string, nowMs: number): boolean {
-    if (this.compactClaims) return this.compactClaims.add(eventId);
+  claimEventNow(eventId: string, nowMs: number, eventTimeMs = nowMs): boolean {
+    if (this.compactClaims) return this.compactClaims.add(eventId, eventTimeMs);
     return this.claimFor(eventId, nowMs, this.dedupTtlMs);
   }
 

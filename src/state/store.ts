@@ -27,9 +27,10 @@ export interface StateStore {
   claimEvent(eventId: string, nowMs: number, ttlMs?: number): Promise<boolean>;
   /**
    * claimEvent with the default TTL, answered at once: for stores held in memory, so that a replay's pipeline judges
-   * each event without a promise (and a turn of the microtask queue) per event.
+   * each event without a promise (and a turn of the microtask queue) per event. `eventTimeMs` is the event's own time:
+   * a replay's store holds its claims by event time (see MemoryStateStore's compactEventClaims).
    */
-  claimEventNow?(eventId: string, nowMs: number): boolean;
+  claimEventNow?(eventId: string, nowMs: number, eventTimeMs?: number): boolean;
   /** Forgets a claim, so that a retry of an event whose effects failed is processed again. */
   releaseEvent(eventId: string): Promise<void>;
   /**
