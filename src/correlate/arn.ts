@@ -2,6 +2,11 @@ import { build, parse, validate } from '@aws-sdk/util-arn-parser';
 import { BoundedCache } from '../util/bounded-cache.js';
 
 export interface ParsedArn {
+  /**
+   * The ARN text, the first string seen with it: one object for every event that names this ARN, so the Maps keyed by
+   * it (usage counters, last use, protectedBy) meet the same string and compare by identity, not character by character.
+   */
+  arn: string;
   partition: string;
   service: string;
   region: string;
@@ -19,7 +24,7 @@ export function parseArn(text: unknown): Readonly<ParsedArn> | undefined {
   let parsed: ParsedArn | null = null;
   if (validate(text)) {
     try {
-      parsed = parse(text);
+      parsed = { arn: text, ...parse(text) };
     } catch {
       parsed = null;
     }

@@ -58,7 +58,7 @@ function keyArnIn(value: unknown, event: CloudTrailEvent): string | undefined {
 /** A key ARN as it is (the common case, read without building a KeyRef); anything else goes through normalizeKeyRef. */
 function plainKeyArn(value: unknown): string | undefined {
   const arn = parseArn(value);
-  return arn?.service === 'kms' && arn.resource.startsWith('key/') ? (value as string) : undefined;
+  return arn?.service === 'kms' && arn.resource.startsWith('key/') ? arn.arn : undefined;
 }
 
 export function encryptionContextOf(event: CloudTrailEvent): JsonObject {
