@@ -1,8 +1,6 @@
 import type { PublishCommandInput } from '@aws-sdk/client-sns';
-import { Hash } from '@smithy/core/serde';
-import { SignatureV4 } from '@smithy/signature-v4';
-import type { Agent as HttpAgent } from 'node:http';
 import { parseArn } from '../correlate/arn.js';
+import { AwsServiceError, closeSignedPostAgents, DOMAINS, retryableAnswer, signedPoster } from '../util/signed-post.js';
 import type { SnsPublish } from './sns.js';
 
 /**
@@ -20,17 +18,11 @@ export interface QueryPublishOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
-export class SnsQueryError extends Error {
-  constructor(readonly code: string, message: string, readonly statusCode: number | undefined, readonly retryable: boolean) {
-    super(message);
-    this.name = code;
-  }
-}
+/** SNS's error answer (its `Code` and `Message`). */
+export { AwsServiceError as SnsQueryError };
 
 /** Names this path in CloudTrail data events and SNS logs. */
 export const USER_AGENT = 'sse-sentinel sns-query';
-const DOMAINS: Record<string, string> = { aws: 'amazonaws.com', 'aws-cn': 'amazonaws.com.cn', 'aws-us-gov': 'amazonaws.com' };
-const THROTTLING = new Set(['Throttling', 'ThrottlingException', 'ThrottledException', 'RequestThrottledException', 'TooManyRequestsException', 'RequestLimitExceeded', 'KMSThrottling']);
 
 /** The SNS endpoint for a topic, when this path knows it; undefined sends the caller to the SDK client. */
 export function snsEndpoint(topicArn: string, env: NodeJS.ProcessEnv): string | undefined {
@@ -72,60 +64,17 @@ function xmlText(xml: string, tag: string): string | undefined {
   return match?.[1]?.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
 }
 
-let agents: { http?: HttpAgent; https?: HttpAgent } = {};
-
 /** One Publish call per attempt; throttling, 5xx and network errors are retried with full-jitter backoff. */
 export function queryPublish(topicRegion: string, options: QueryPublishOptions & { endpoint: string }): SnsPublish {
-  const url = new URL(options.endpoint);
-  const secure = url.protocol === 'https:';
-  const signer = new SignatureV4({ service: 'sns', region: topicRegion, credentials: options.credentials, sha256: Hash.bind(null, 'sha256') });
-  const maxAttempts = options.maxAttempts ?? 4;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const send = signedPoster({ ...options, service: 'sns', region: topicRegion }, USER_AGENT);
   return async (input) => {
-    const body = publishForm(input);
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const signed = await signer.sign({
-          method: 'POST', protocol: url.protocol, hostname: url.hostname, ...(url.port ? { port: Number(url.port) } : {}), path: url.pathname || '/', query: {},
-          headers: { host: url.host, 'content-type': 'application/x-www-form-urlencoded', 'content-length': String(Buffer.byteLength(body)), 'user-agent': USER_AGENT },
-          body,
-        });
-        await post(url, secure, signed.headers, body, options.requestTimeoutMs ?? 5000);
-        return;
-      } catch (error) {
-        const retryable = error instanceof SnsQueryError ? error.retryable : true;
-        if (!retryable || attempt >= maxAttempts) throw error;
-        await sleep(Math.random() * Math.min(20_000, 100 * 2 ** attempt));
-      }
-    }
+    await send(publishForm(input), { 'content-type': 'application/x-www-form-urlencoded' }, ({ status, text }) => {
+      if (status >= 200 && status < 300) return;
+      const code = xmlText(text, 'Code') ?? `HTTP${status}`;
+      throw new AwsServiceError(code, xmlText(text, 'Message') ?? `SNS answered ${status}`, status, retryableAnswer(status, code));
+    });
   };
 }
 
-function post(url: URL, secure: boolean, headers: Record<string, string>, body: string, timeoutMs: number): Promise<void> {
-  const http = secure ? process.getBuiltinModule('node:https') : process.getBuiltinModule('node:http');
-  const agent = secure ? (agents.https ??= new http.Agent({ keepAlive: true })) : (agents.http ??= new http.Agent({ keepAlive: true }));
-  return new Promise((resolve, reject) => {
-    const request = http.request({ method: 'POST', hostname: url.hostname, port: url.port || undefined, path: url.pathname || '/', headers, agent, signal: AbortSignal.timeout(timeoutMs) }, (response) => {
-      let text = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk: string) => (text += chunk));
-      response.on('error', reject);
-      response.on('end', () => {
-        const status = response.statusCode ?? 0;
-        if (status >= 200 && status < 300) return resolve();
-        const code = xmlText(text, 'Code') ?? `HTTP${status}`;
-        const retryable = status >= 500 || status === 429 || THROTTLING.has(code);
-        reject(new SnsQueryError(code, xmlText(text, 'Message') ?? `SNS answered ${status}`, status, retryable));
-      });
-    });
-    request.on('error', reject);
-    request.end(body);
-  });
-}
-
 /** For tests: forget the keep-alive agents (their sockets keep a test's server open). */
-export function closeQueryAgents(): void {
-  agents.http?.destroy();
-  agents.https?.destroy();
-  agents = {};
-}
+export const closeQueryAgents = closeSignedPostAgents;

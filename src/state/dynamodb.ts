@@ -1,14 +1,5 @@
-import { ConditionalCheckFailedException, DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
-import {
-  BatchGetCommand,
-  BatchWriteCommand,
-  DeleteCommand,
-  DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  ScanCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBClient, DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import { isConditionalCheckFailed, type DocumentCalls } from './dynamodb-documents.js';
 import { entryKey, USAGE_RETENTION_WINDOWS, USAGE_WINDOW_MS, type LedgerEntry, type UsageEntry } from '../correlate/ledger.js';
 import { mergeEntry, usageDelta } from './merge.js';
 import { DEDUP_TTL_MS, type StateStore } from './store.js';
@@ -48,6 +39,9 @@ export interface DynamoDbStateStoreOptions {
    * event for 25 hours they are most of the items, and loading the ledger then never reads them.
    */
   markersTableName?: string;
+  /** How the calls are made: signed JSON calls in Lambda (dynamodb-json.ts); by default the SDK's document client. */
+  documents?: DocumentCalls;
+  /** The SDK client (or its configuration) the document client wraps, when `documents` is not given. */
   client?: DynamoDBClient;
   clientConfig?: DynamoDBClientConfig;
   dedupTtlMs?: number;
@@ -60,14 +54,16 @@ export interface DynamoDbStateStoreOptions {
  * processors racing on one event id exactly one wins.
  */
 export class DynamoDbStateStore implements StateStore {
-  private readonly documents: DynamoDBDocumentClient;
+  /** The SDK's modules are loaded only when no other transport is given (see DocumentCalls). */
+  private readonly documents: Promise<DocumentCalls>;
   private readonly tableName: string;
   private readonly markersTableName: string;
   private readonly dedupTtlMs: number;
 
   constructor(options: DynamoDbStateStoreOptions) {
-    const client = options.client ?? new DynamoDBClient(options.clientConfig ?? {});
-    this.documents = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+    this.documents = options.documents
+      ? Promise.resolve(options.documents)
+      : import('./dynamodb-sdk.js').then(({ sdkDocuments }) => sdkDocuments(options.client, options.clientConfig));
     this.tableName = options.tableName;
     this.markersTableName = options.markersTableName ?? options.tableName;
     this.dedupTtlMs = options.dedupTtlMs ?? DEDUP_TTL_MS;
@@ -83,12 +79,12 @@ export class DynamoDbStateStore implements StateStore {
     let startKey: Record<string, unknown> | undefined;
     const shared = this.markersTableName === this.tableName;
     do {
-      const page = await this.documents.send(new ScanCommand({
+      const page = await (await this.documents).scan({
         TableName: this.tableName,
         FilterExpression: shared ? 'NOT begins_with(pk, :usage) AND NOT begins_with(pk, :dedup) AND NOT begins_with(pk, :counter)' : 'NOT begins_with(pk, :usage)',
         ExpressionAttributeValues: { ':usage': USAGE_PREFIX, ...(shared ? { ':dedup': DEDUP_PREFIX, ':counter': COUNTER_PREFIX } : {}) },
         ExclusiveStartKey: startKey,
-      }));
+      });
       for (const item of page.Items ?? []) entries.push(this.toEntry(item as EntryItem | UsageItem));
       startKey = page.LastEvaluatedKey;
     } while (startKey);
@@ -103,7 +99,7 @@ export class DynamoDbStateStore implements StateStore {
       for (let attempt = 1; request && Object.keys(request).length > 0; attempt++) {
         // counts read partially would make thresholds wrong: fail the invocation rather than judge on them
         if (attempt > BATCH_ATTEMPTS) throw new Error(`${this.markersTableName}: usage counters still unprocessed after ${BATCH_ATTEMPTS} BatchGetItem attempts`);
-        const result = await this.documents.send(new BatchGetCommand({ RequestItems: request }));
+        const result = await (await this.documents).batchGet({ RequestItems: request });
         for (const item of result.Responses?.[this.markersTableName] ?? []) entries.push(this.toEntry(item as UsageItem) as UsageEntry);
         request = result.UnprocessedKeys as typeof request;
       }
@@ -131,23 +127,23 @@ export class DynamoDbStateStore implements StateStore {
   private async addUsage(entry: UsageEntry): Promise<void> {
     const { delta: _delta, count: _count, lastSeen: _lastSeen, ...identity } = entry;
     const expiresAt = Math.ceil((entry.windowStart + (USAGE_RETENTION_WINDOWS + 1) * USAGE_WINDOW_MS) / 1000);
-    await this.documents.send(new UpdateCommand({
+    await (await this.documents).update({
       TableName: this.markersTableName,
       Key: { pk: entry.key },
       UpdateExpression: 'SET #kind = :kind, #entry = if_not_exists(#entry, :entry), expiresAt = :expiresAt ADD #count :delta',
       ExpressionAttributeNames: { '#kind': 'kind', '#entry': 'entry', '#count': 'count' },
       ExpressionAttributeValues: { ':kind': 'usage', ':entry': JSON.stringify(identity), ':expiresAt': expiresAt, ':delta': usageDelta(entry) },
-    }));
+    });
     try {
-      await this.documents.send(new UpdateCommand({
+      await (await this.documents).update({
         TableName: this.markersTableName,
         Key: { pk: entry.key },
         UpdateExpression: 'SET lastSeen = :lastSeen',
         ConditionExpression: 'attribute_not_exists(lastSeen) OR lastSeen < :lastSeen',
         ExpressionAttributeValues: { ':lastSeen': entry.lastSeen },
-      }));
+      });
     } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      if (!isConditionalCheckFailed(error)) throw error;
     }
   }
 
@@ -155,19 +151,19 @@ export class DynamoDbStateStore implements StateStore {
   private async mergeVersioned(entry: LedgerEntry): Promise<void> {
     const pk = entryKey(entry);
     for (let attempt = 1; attempt <= MAX_MERGE_ATTEMPTS; attempt++) {
-      const current = (await this.documents.send(new GetCommand({ TableName: this.tableName, Key: { pk }, ConsistentRead: true }))).Item as EntryItem | undefined;
+      const current = (await (await this.documents).get({ TableName: this.tableName, Key: { pk }, ConsistentRead: true })).Item as EntryItem | undefined;
       const merged = mergeEntry(current ? (JSON.parse(current.entry) as LedgerEntry) : undefined, entry);
       const item: EntryItem = { pk, kind: merged.kind, entry: JSON.stringify(merged), rev: (current?.rev ?? 0) + 1 };
       try {
-        await this.documents.send(new PutCommand({
+        await (await this.documents).put({
           TableName: this.tableName,
           Item: item,
           ConditionExpression: current ? 'rev = :rev' : 'attribute_not_exists(pk)',
           ...(current ? { ExpressionAttributeValues: { ':rev': current.rev } } : {}),
-        }));
+        });
         return;
       } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        if (!isConditionalCheckFailed(error)) throw error;
       }
     }
     throw new Error(`state table ${this.tableName}: ${pk} kept changing under concurrent writers; giving up after ${MAX_MERGE_ATTEMPTS} attempts`);
@@ -181,7 +177,7 @@ export class DynamoDbStateStore implements StateStore {
         [this.tableName]: keys.slice(i, i + BATCH_DELETE_SIZE).map((pk) => ({ DeleteRequest: { Key: { pk } } })),
       };
       for (let attempt = 0; requests && Object.keys(requests).length > 0 && attempt < 5; attempt++) {
-        const result = await this.documents.send(new BatchWriteCommand({ RequestItems: requests }));
+        const result = await (await this.documents).batchWrite({ RequestItems: requests });
         requests = result.UnprocessedItems as typeof requests;
       }
     }
@@ -189,22 +185,22 @@ export class DynamoDbStateStore implements StateStore {
 
   async claimEvent(eventId: string, nowMs: number, ttlMs = this.dedupTtlMs): Promise<boolean> {
     try {
-      await this.documents.send(new PutCommand({
+      await (await this.documents).put({
         TableName: this.markersTableName,
         Item: { pk: `${DEDUP_PREFIX}${eventId}`, kind: 'dedup', expiresAt: Math.ceil((nowMs + ttlMs) / 1000) },
         // TTL deletion lags by up to days: an expired marker counts as absent
         ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
         ExpressionAttributeValues: { ':now': Math.floor(nowMs / 1000) },
-      }));
+      });
       return true;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
+      if (isConditionalCheckFailed(error)) return false;
       throw error;
     }
   }
 
   async releaseEvent(eventId: string): Promise<void> {
-    await this.documents.send(new DeleteCommand({ TableName: this.markersTableName, Key: { pk: `${DEDUP_PREFIX}${eventId}` } }));
+    await (await this.documents).delete({ TableName: this.markersTableName, Key: { pk: `${DEDUP_PREFIX}${eventId}` } });
   }
 
   async incrementCounter(key: string, nowMs: number, ttlMs: number): Promise<number> {
@@ -212,7 +208,7 @@ export class DynamoDbStateStore implements StateStore {
     const nowSeconds = Math.floor(nowMs / 1000);
     const expiresAt = Math.ceil((nowMs + ttlMs) / 1000);
     try {
-      const result = await this.documents.send(new UpdateCommand({
+      const result = await (await this.documents).update({
         TableName: this.markersTableName,
         Key: { pk },
         UpdateExpression: 'SET #kind = :kind, expiresAt = :expiresAt ADD #value :one',
@@ -220,18 +216,18 @@ export class DynamoDbStateStore implements StateStore {
         ExpressionAttributeNames: { '#kind': 'kind', '#value': 'value' },
         ExpressionAttributeValues: { ':kind': 'counter', ':expiresAt': expiresAt, ':one': 1, ':now': nowSeconds },
         ReturnValues: 'UPDATED_NEW',
-      }));
+      });
       return Number(result.Attributes?.['value'] ?? 1);
     } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      if (!isConditionalCheckFailed(error)) throw error;
       // an expired counter TTL has not removed yet: start it again
-      await this.documents.send(new PutCommand({ TableName: this.markersTableName, Item: { pk, kind: 'counter', value: 1, expiresAt } }));
+      await (await this.documents).put({ TableName: this.markersTableName, Item: { pk, kind: 'counter', value: 1, expiresAt } });
       return 1;
     }
   }
 
   async readCounter(key: string, nowMs: number): Promise<number> {
-    const item = (await this.documents.send(new GetCommand({ TableName: this.markersTableName, Key: { pk: `${COUNTER_PREFIX}${key}` }, ConsistentRead: true }))).Item;
+    const item = (await (await this.documents).get({ TableName: this.markersTableName, Key: { pk: `${COUNTER_PREFIX}${key}` }, ConsistentRead: true })).Item;
     return item && Number(item['expiresAt']) >= Math.floor(nowMs / 1000) ? Number(item['value']) : 0;
   }
 

@@ -1,9 +1,13 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { describe, expect, it } from 'vitest';
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, describe, expect, it } from 'vitest';
 import { normalizeValue } from '../../src/events/normalize.js';
 import { policyFromInput } from '../../src/policy/load.js';
 import { Pipeline } from '../../src/pipeline.js';
 import { DynamoDbStateStore } from '../../src/state/dynamodb.js';
+import { jsonDocuments } from '../../src/state/dynamodb-json.js';
+import { closeSignedPostAgents } from '../../src/util/signed-post.js';
 import { envelope, record } from '../helpers.js';
 import { localDynamoPerFile } from './dynalite-server.js';
 
@@ -29,6 +33,50 @@ function throttlingClient(failures: { count: number }): DynamoDBClient {
   return client;
 }
 
+/**
+ * The JSON transport meets throttling as DynamoDB sends it: a proxy in front of the loopback server answers the next
+ * `failures` writes (other than dedup claims) with HTTP 400 ProvisionedThroughputExceededException.
+ */
+const proxies: { close(): void }[] = [];
+afterAll(() => {
+  closeSignedPostAgents();
+  for (const proxy of proxies) proxy.close();
+});
+
+async function throttlingProxy(failures: { count: number }): Promise<string> {
+  const target = new URL(local().endpoint);
+  const proxy = createServer((req, res) => {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => (body += chunk));
+    req.on('end', () => {
+      if (failures.count > 0 && /PutItem|UpdateItem/.test(String(req.headers['x-amz-target'])) && !body.includes('dedup')) {
+        failures.count--;
+        res.writeHead(400, { 'content-type': 'application/x-amz-json-1.0' });
+        res.end(JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException', message: 'Rate of requests exceeds the allowed throughput' }));
+        return;
+      }
+      const forward = request({ hostname: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers }, (answer) => {
+        res.writeHead(answer.statusCode ?? 500, answer.headers);
+        answer.pipe(res);
+      });
+      forward.end(body);
+    });
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', () => resolve()));
+  proxies.push(proxy);
+  return `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+}
+
+/** A store on `tableName` through each transport, its writes throttled while `failures.count` lasts. */
+const TRANSPORTS: [string, (tableName: string, failures: { count: number }) => Promise<DynamoDbStateStore>][] = [
+  ['SDK client', async (tableName, failures) => new DynamoDbStateStore({ tableName, client: throttlingClient(failures) })],
+  ['signed JSON calls', async (tableName, failures) => new DynamoDbStateStore({
+    tableName,
+    documents: jsonDocuments({ region: 'us-east-1', endpoint: await throttlingProxy(failures), credentials: { accessKeyId: 't', secretAccessKey: 't' }, maxAttempts: 2, sleep: async () => undefined }),
+  })],
+];
+
 /** What a later invocation reads for the counter of these deliveries (counters are loaded by key: prefetched). */
 async function countedIn(tableName: string): Promise<number> {
   const reader = await Pipeline.create({ policy: policyFromInput(), store: new DynamoDbStateStore({ tableName, client: local().client }) });
@@ -43,11 +91,12 @@ async function deliver(pipeline: Pipeline, n: number): Promise<boolean> {
   return duplicate;
 }
 
-describe('fault injection: DynamoDB throttling', () => {
-  it('a save that fails after the SDK\'s retries releases the claims, so the retried event is counted exactly once', async () => {
-    await local().createTable('faults');
+describe.each(TRANSPORTS)('fault injection: DynamoDB throttling (%s)', (transport, open) => {
+  it('a save that fails after the transport\'s retries releases the claims, so the retried event is counted exactly once', async () => {
+    const tableName = `faults-${transport.replace(/\W/g, '-')}`;
+    await local().createTable(tableName);
     const failures = { count: 10 };
-    const store = new DynamoDbStateStore({ tableName: 'faults', client: throttlingClient(failures) });
+    const store = await open(tableName, failures);
     const policy = policyFromInput();
     const first = await Pipeline.create({ policy, store });
     expect(await deliver(first, 1)).toBe(false);
@@ -60,17 +109,18 @@ describe('fault injection: DynamoDB throttling', () => {
     // a third delivery of the same event id is a duplicate: nothing is counted twice
     const again = await Pipeline.create({ policy, store });
     expect(await deliver(again, 1)).toBe(true);
-    expect(await countedIn('faults')).toBe(1);
+    expect(await countedIn(tableName)).toBe(1);
   });
 
-  it('short throttling is absorbed by the SDK\'s retries without losing or doubling counts', async () => {
-    await local().createTable('faults-short');
+  it('short throttling is absorbed by the transport\'s retries without losing or doubling counts', async () => {
+    const tableName = `faults-short-${transport.replace(/\W/g, '-')}`;
+    await local().createTable(tableName);
     const failures = { count: 1 };
-    const store = new DynamoDbStateStore({ tableName: 'faults-short', client: throttlingClient(failures) });
+    const store = await open(tableName, failures);
     const pipeline = await Pipeline.create({ policy: policyFromInput(), store });
     for (let n = 10; n < 15; n++) await deliver(pipeline, n);
     await pipeline.save();
     expect(failures.count).toBe(0);
-    expect(await countedIn('faults-short')).toBe(5);
+    expect(await countedIn(tableName)).toBe(5);
   });
 });

@@ -7,6 +7,8 @@ import { entryKey, Ledger, type BucketEntry, type LedgerEntry } from '../../src/
 import { normalizeValue } from '../../src/events/normalize.js';
 import type { CloudTrailEvent } from '../../src/events/types.js';
 import { DynamoDbStateStore } from '../../src/state/dynamodb.js';
+import { jsonDocuments } from '../../src/state/dynamodb-json.js';
+import { closeSignedPostAgents } from '../../src/util/signed-post.js';
 import { FileStateStore } from '../../src/state/file.js';
 import { MemoryStateStore } from '../../src/state/memory.js';
 import type { StateStore } from '../../src/state/store.js';
@@ -21,6 +23,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'sse-sentinel-store-'));
 });
 afterAll(async () => {
+  closeSignedPostAgents();
   await dynamo.close();
 });
 
@@ -56,6 +59,14 @@ const FACTORIES: [string, Factory][] = [
     await dynamo.createTable(tableName);
     await dynamo.createTable(markersTableName);
     const open = () => new DynamoDbStateStore({ tableName, markersTableName, client: dynamo.client });
+    return [open(), open()];
+  }],
+  ['dynamodb through signed JSON calls, as in Lambda (dynalite on loopback)', async () => {
+    const tableName = `state-${++tableCount}`;
+    const markersTableName = `markers-${tableCount}`;
+    await dynamo.createTable(tableName);
+    await dynamo.createTable(markersTableName);
+    const open = () => new DynamoDbStateStore({ tableName, markersTableName, documents: jsonDocuments({ region: 'us-east-1', endpoint: dynamo.endpoint, credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 }) });
     return [open(), open()];
   }],
 ];
