@@ -84,7 +84,7 @@ function errorOf(status: number, text: string): AwsServiceError {
   const type = typeof body['__type'] === 'string' ? (body['__type'] as string) : `HTTP${status}`;
   const code = type.slice(type.lastIndexOf('#') + 1);
   const message = body['message'] ?? body['Message'];
-  return new AwsServiceError(code, typeof message === 'string' ? message : `DynamoDB answered ${status}`, status, retryableAnswer(status, code) || code === 'InternalServerError');
+  return new AwsServiceError(code, typeof message === 'string' ? message : `DynamoDB answered ${status}`, status, retryableAnswer(status, code));
 }
 
 export function jsonDocuments(options: JsonDocumentsOptions): DocumentCalls {
