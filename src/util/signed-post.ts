@@ -74,7 +74,7 @@ function post(url: URL, headers: Record<string, string>, body: string, timeoutMs
   const http = secure ? process.getBuiltinModule('node:https') : process.getBuiltinModule('node:http');
   const agent = secure ? (agents.https ??= new http.Agent({ keepAlive: true })) : (agents.http ??= new http.Agent({ keepAlive: true }));
   return new Promise((resolve, reject) => {
-    const request = http.request({ method: 'POST', hostname: url.hostname, port: url.port || undefined, path: url.pathname || '/', headers, agent, signal: AbortSignal.timeout(timeoutMs) }, (response) => {
+    const request = http.request({ method: 'POST', hostname: url.hostname, port: url.port || undefined, path: url.pathname || '/', headers, agent }, (response) => {
       let text = '';
       response.setEncoding('utf8');
       response.on('data', (chunk: string) => (text += chunk));
@@ -82,6 +82,8 @@ function post(url: URL, headers: Record<string, string>, body: string, timeoutMs
       response.on('end', () => resolve({ status: response.statusCode ?? 0, text }));
     });
     request.on('error', reject);
+    // a socket idle timeout, as the SDK's requestTimeout: an AbortSignal loaded Node's abort machinery on the alert path
+    request.setTimeout(timeoutMs, () => request.destroy(Object.assign(new Error(`no answer from ${url.host} within ${timeoutMs} ms`), { code: 'ETIMEDOUT' })));
     request.end(body);
   });
 }

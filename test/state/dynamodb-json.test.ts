@@ -124,6 +124,28 @@ describe('DynamoDB as signed JSON calls (the Lambda transport)', () => {
   });
 });
 
+describe('a DynamoDB endpoint that stops answering', () => {
+  it('gives up on a request after the timeout and tries again, then reports the timeout', async () => {
+    const silent = createServer(() => undefined); // reads the request, never answers
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', () => resolve()));
+    const waits: number[] = [];
+    try {
+      const calls = jsonDocuments({
+        region: 'us-east-1', endpoint: `http://127.0.0.1:${(silent.address() as AddressInfo).port}`, credentials: CREDENTIALS,
+        requestTimeoutMs: 100, maxAttempts: 2, sleep: async (ms) => void waits.push(ms),
+      });
+      const started = Date.now();
+      await expect(calls.get({ TableName: 'state', Key: { pk: 'x' } })).rejects.toMatchObject({ code: 'ETIMEDOUT' });
+      expect(waits).toHaveLength(1);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(200);
+    } finally {
+      closeSignedPostAgents();
+      silent.closeAllConnections();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
+  });
+});
+
 describe('dynamodbEndpoint', () => {
   it('uses an endpoint override, the Regional endpoint of the partition, and leaves FIPS and dual-stack to the SDK', () => {
     expect(dynamodbEndpoint('us-east-1', { AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:8000', AWS_ENDPOINT_URL: 'http://other' })).toBe('http://127.0.0.1:8000');
