@@ -80,4 +80,28 @@ describe('JsonSplitter', () => {
       { numRuns: 300 },
     );
   });
+
+  it('names the line each piece starts on in pretty-printed log files, whatever the chunk boundaries (property)', () => {
+    const value = fc.letrec((tie) => ({
+      leaf: fc.oneof(fc.string(), fc.integer(), fc.boolean(), fc.constant(null)),
+      node: fc.oneof({ depthSize: 'small' }, tie('leaf'), fc.array(tie('node'), { maxLength: 3 }), fc.dictionary(fc.string(), tie('node'), { maxLength: 3 })),
+    })).node;
+    fc.assert(
+      fc.property(fc.array(fc.dictionary(fc.string(), value, { maxLength: 4 }), { maxLength: 5 }), fc.array(fc.integer({ min: 1, max: 23 }), { minLength: 1, maxLength: 5 }), (records, chunks) => {
+        // a key before Records holding nested objects and arrays (even a "Records" of its own) must not be taken for it
+        const text = JSON.stringify({ before: { Records: [{ not: 'this' }], list: [[1], { a: [] }] }, Records: records }, null, 2);
+        const out = split(text, chunks);
+        expect(problems(out)).toEqual([]);
+        const found = pieces(out);
+        expect(found.map((p) => JSON.parse(p.text))).toEqual(records);
+        let from = text.lastIndexOf('"Records": [');
+        for (const piece of found) {
+          const at = text.indexOf(piece.text, from);
+          expect(piece.line).toBe(text.slice(0, at).split('\n').length);
+          from = at + piece.text.length;
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
 });
