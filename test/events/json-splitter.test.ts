@@ -84,10 +84,10 @@ describe('JsonSplitter', () => {
   it('names the line each piece starts on in pretty-printed log files, whatever the chunk boundaries (property)', () => {
     const value = fc.letrec((tie) => ({
       leaf: fc.oneof(fc.string(), fc.integer(), fc.boolean(), fc.constant(null)),
-      node: fc.oneof({ depthSize: 'small' }, tie('leaf'), fc.array(tie('node'), { maxLength: 3 }), fc.dictionary(fc.string(), tie('node'), { maxLength: 3 })),
+      node: fc.oneof({ depthSize: 'small' }, tie('leaf'), fc.array(tie('node'), { maxLength: 3 }), fc.dictionary(fc.string(), tie('node'), { maxKeys: 3 })),
     })).node;
     fc.assert(
-      fc.property(fc.array(fc.dictionary(fc.string(), value, { maxLength: 4 }), { maxLength: 5 }), fc.array(fc.integer({ min: 1, max: 23 }), { minLength: 1, maxLength: 5 }), (records, chunks) => {
+      fc.property(fc.array(fc.dictionary(fc.string(), value, { maxKeys: 4 }), { maxLength: 5 }), fc.array(fc.integer({ min: 1, max: 23 }), { minLength: 1, maxLength: 5 }), (records, chunks) => {
         // a key before Records holding nested objects and arrays (even a "Records" of its own) must not be taken for it
         const text = JSON.stringify({ before: { Records: [{ not: 'this' }], list: [[1], { a: [] }] }, Records: records }, null, 2);
         const out = split(text, chunks);
