@@ -49,10 +49,12 @@ export class EventIdSet {
       this.others.add(id);
       return true;
     }
-    if (this.find(this.key) >= 0) return false;
-    // linear probing up to 3/4 full: a long replay's ids are most of its memory (17 bytes a slot)
+    // linear probing up to 3/4 full: a long replay's ids are most of its memory (17 bytes a slot); growing first lets
+    // one probe answer both questions (is it there, where does it go): the table is far larger than the CPU's caches
     if ((this.occupied + 1) * 4 > this.states.length * 3) this.grow();
-    this.insert(this.key);
+    const found = this.probe(this.key);
+    if (found >= 0) return false;
+    this.store(-found - 1, this.key);
     return true;
   }
 
@@ -102,10 +104,31 @@ export class EventIdSet {
     }
   }
 
+  /** The slot holding the key, or -(slot + 1) for where it would go (the first tombstone on its way, else the empty slot). */
+  private probe(key: Uint32Array): number {
+    const mask = this.states.length - 1;
+    const words = this.words;
+    let tombstone = -1;
+    for (let slot = this.slotOf(key); ; slot = (slot + 1) & mask) {
+      const state = this.states[slot];
+      if (state === EMPTY) return -((tombstone >= 0 ? tombstone : slot) + 1);
+      if (state === DELETED) {
+        if (tombstone < 0) tombstone = slot;
+        continue;
+      }
+      const at = slot * 4;
+      if (words[at] === key[0] && words[at + 1] === key[1] && words[at + 2] === key[2] && words[at + 3] === key[3]) return slot;
+    }
+  }
+
   private insert(key: Uint32Array): void {
     const mask = this.states.length - 1;
     let slot = this.slotOf(key);
     while (this.states[slot] === USED) slot = (slot + 1) & mask;
+    this.store(slot, key);
+  }
+
+  private store(slot: number, key: Uint32Array): void {
     if (this.states[slot] === EMPTY) this.occupied++;
     this.states[slot] = USED;
     // four stores, not words.set(key, …): a call into the typed-array builtin on every event
