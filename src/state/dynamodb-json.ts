@@ -1,6 +1,6 @@
 import { marshall, unmarshall, type NativeAttributeValue } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { AwsServiceError, DOMAINS, retryableAnswer, signedPoster, type SignedPostOptions } from '../util/signed-post.js';
+import { AwsServiceError, DOMAINS, retryableAnswer, signedPoster, type PostResponse, type SignedPostOptions } from '../util/signed-post.js';
 import { partitionOf } from '../correlate/arn.js';
 import type { DocumentCalls } from './dynamodb-documents.js';
 
@@ -73,16 +73,20 @@ function unmarshalResponse(output: Json): Json {
   return out;
 }
 
-/** `com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException` → `ConditionalCheckFailedException`. */
-function errorOf(status: number, text: string): AwsServiceError {
+/**
+ * The error's code as the SDK reads it: the `x-amzn-errortype` header (`Code:https://…`), else the body's `__type`
+ * (`com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException`), without namespace or suffix.
+ */
+function errorOf({ status, text, errorType }: PostResponse): AwsServiceError {
   let body: Json = {};
   try {
     body = JSON.parse(text) as Json;
   } catch {
     // a proxy's HTML error page: the status says enough
   }
-  const type = typeof body['__type'] === 'string' ? (body['__type'] as string) : `HTTP${status}`;
-  const code = type.slice(type.lastIndexOf('#') + 1);
+  const type = errorType ?? (typeof body['__type'] === 'string' ? (body['__type'] as string) : `HTTP${status}`);
+  const name = type.split(':')[0]!;
+  const code = name.slice(name.lastIndexOf('#') + 1);
   const message = body['message'] ?? body['Message'];
   return new AwsServiceError(code, typeof message === 'string' ? message : `DynamoDB answered ${status}`, status, retryableAnswer(status, code));
 }
@@ -90,9 +94,9 @@ function errorOf(status: number, text: string): AwsServiceError {
 export function jsonDocuments(options: JsonDocumentsOptions): DocumentCalls {
   const send = signedPoster({ ...options, service: 'dynamodb' }, USER_AGENT);
   const call = (operation: string) => (input: object): Promise<Json> =>
-    send(JSON.stringify(marshalRequest(input as Json)), { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': `DynamoDB_20120810.${operation}` }, ({ status, text }) => {
-      if (status >= 200 && status < 300) return unmarshalResponse(JSON.parse(text) as Json);
-      throw errorOf(status, text);
+    send(JSON.stringify(marshalRequest(input as Json)), { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': `DynamoDB_20120810.${operation}` }, (response) => {
+      if (response.status >= 200 && response.status < 300) return unmarshalResponse(JSON.parse(response.text) as Json);
+      throw errorOf(response);
     });
   return {
     scan: call('Scan'),

@@ -21,6 +21,8 @@ export interface SignedPostOptions {
 export interface PostResponse {
   status: number;
   text: string;
+  /** `x-amzn-errortype`, where a JSON-protocol service names its error in a header too. */
+  errorType?: string;
 }
 
 /** An error answer of the service: `retryable` for throttling and server errors. */
@@ -79,7 +81,10 @@ function post(url: URL, headers: Record<string, string>, body: string, timeoutMs
       response.setEncoding('utf8');
       response.on('data', (chunk: string) => (text += chunk));
       response.on('error', reject);
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, text }));
+      response.on('end', () => {
+        const errorType = response.headers['x-amzn-errortype'];
+        resolve({ status: response.statusCode ?? 0, text, ...(typeof errorType === 'string' ? { errorType } : {}) });
+      });
     });
     request.on('error', reject);
     // a socket idle timeout, as the SDK's requestTimeout: an AbortSignal loaded Node's abort machinery on the alert path

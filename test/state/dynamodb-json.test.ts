@@ -19,7 +19,7 @@ interface Captured {
 let server: Server;
 let endpoint: string;
 const captured: Captured[] = [];
-const answers: { status: number; body: unknown }[] = [];
+const answers: { status: number; body: unknown; headers?: Record<string, string> }[] = [];
 
 beforeAll(async () => {
   server = createServer((req, res) => {
@@ -29,7 +29,7 @@ beforeAll(async () => {
     req.on('end', () => {
       captured.push({ target: String(req.headers['x-amz-target']), headers: req.headers, body: JSON.parse(text) });
       const answer = answers.shift() ?? { status: 200, body: {} };
-      res.writeHead(answer.status, { 'content-type': 'application/x-amz-json-1.0' });
+      res.writeHead(answer.status, { 'content-type': 'application/x-amz-json-1.0', ...answer.headers });
       res.end(JSON.stringify(answer.body));
     });
   });
@@ -103,6 +103,12 @@ describe('DynamoDB as signed JSON calls (the Lambda transport)', () => {
     expect(isConditionalCheckFailed(fromJson)).toBe(true);
     expect((fromJson as Error).message).toBe('The conditional request failed');
     expect(captured).toHaveLength(2);
+  });
+
+  it('reads the error code from the x-amzn-errortype header when the body does not name it', async () => {
+    answers.push({ status: 400, body: { message: 'The conditional request failed' }, headers: { 'x-amzn-errortype': 'ConditionalCheckFailedException:http://internal.amazon.com/coral/com.amazonaws.dynamodb.v20120810/' } });
+    const failure = await json({ sleep: async () => undefined }).put({ TableName: 'markers', Item: { pk: 'x' } }).catch((error: unknown) => error);
+    expect(isConditionalCheckFailed(failure)).toBe(true);
   });
 
   it('retries throttling and server errors with growing waits, then gives the last error', async () => {
