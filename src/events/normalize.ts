@@ -1,6 +1,7 @@
 import { hexDigest } from '../util/hash.js';
 import { parseCloudTrailDate, toIsoSeconds } from './dates.js';
-import { normalizePrincipal } from './principal.js';
+import { MEMO } from './per-event.js';
+import { normalizePrincipal, withOptional } from './principal.js';
 import { envelopeProblem, recordProblem, type CloudTrailRecord, type EventBridgeEnvelope } from './schema.js';
 import type { CloudTrailEvent, InputLocation, JsonObject, ReadItem, ResourceRef } from './types.js';
 
@@ -33,18 +34,18 @@ function normalizeResources(value: unknown): ResourceRef[] {
   if (!Array.isArray(value)) return [];
   const out: ResourceRef[] = [];
   for (const entry of value) {
+    // one shape for every reference, as for events (see normalizeRecord)
     if (typeof entry === 'string') {
-      out.push({ arn: entry });
+      out.push({ arn: entry, type: undefined, accountId: undefined });
       continue;
     }
     if (!isObject(entry)) continue;
     // `ARN` everywhere, `arn` in one sanitised fixture; S3 ListObjects carries only `ARNPrefix`, which names no resource.
     const arn = entry['ARN'] ?? entry['arn'];
     if (typeof arn !== 'string' || arn.length === 0) continue;
-    const ref: ResourceRef = { arn };
-    if (typeof entry['type'] === 'string') ref.type = entry['type'];
-    if (typeof entry['accountId'] === 'string') ref.accountId = entry['accountId'];
-    out.push(ref);
+    const type = entry['type'];
+    const accountId = entry['accountId'];
+    out.push({ arn, type: typeof type === 'string' ? type : undefined, accountId: typeof accountId === 'string' ? accountId : undefined });
   }
   return out;
 }
@@ -102,14 +103,16 @@ export function normalizeRecord(value: unknown, location: InputLocation, envelop
     resources,
     location,
     raw: record,
+    // every field present, set or undefined: events of one shape keep the rules' property reads monomorphic (fields
+    // added only when set gave each mix of failed calls, missing user agents and the like a shape of its own)
+    sourceIp: record.sourceIPAddress || undefined,
+    userAgent: record.userAgent || undefined,
+    errorCode: record.errorCode || undefined,
+    errorMessage: record.errorMessage || undefined,
+    readOnly: toReadOnly(record.readOnly),
+    detailType: envelope?.detailType,
+    [MEMO]: undefined,
   };
-  if (record.sourceIPAddress) event.sourceIp = record.sourceIPAddress;
-  if (record.userAgent) event.userAgent = record.userAgent;
-  if (record.errorCode) event.errorCode = record.errorCode;
-  if (record.errorMessage) event.errorMessage = record.errorMessage;
-  const readOnly = toReadOnly(record.readOnly);
-  if (readOnly !== undefined) event.readOnly = readOnly;
-  if (envelope) event.detailType = envelope.detailType;
   return { kind: 'event', event };
 }
 
@@ -130,15 +133,22 @@ function normalizeKmsNativeEvent(envelope: JsonObject, location: InputLocation):
     eventType: 'KmsNativeEvent',
     awsRegion: typeof envelope['region'] === 'string' ? envelope['region'] : '',
     account,
-    principal: { kind: 'AWSService', id: 'kms.amazonaws.com', invokedBy: 'kms.amazonaws.com', accountId: account },
+    principal: withOptional({ kind: 'AWSService', id: 'kms.amazonaws.com' }, { invokedBy: 'kms.amazonaws.com', accountId: account }),
     requestParameters: {},
     responseElements: {},
     additionalEventData: {},
     serviceEventDetails: objectOrEmpty(envelope['detail']),
     resources: normalizeResources(envelope['resources']),
-    detailType,
     location,
     raw: envelope,
+    // the shape of every other event (see normalizeRecord)
+    sourceIp: undefined,
+    userAgent: undefined,
+    errorCode: undefined,
+    errorMessage: undefined,
+    readOnly: undefined,
+    detailType,
+    [MEMO]: undefined,
   };
   return { kind: 'event', event };
 }

@@ -28,7 +28,7 @@ function splitAssumedRoleArn(arn: string): Readonly<{ roleArn?: string; sessionN
  * (principal fields plus `invokedBy`).
  */
 export function normalizePrincipal(userIdentity: Record<string, unknown> | null | undefined): Principal {
-  if (!userIdentity) return { kind: 'Unknown', id: 'unknown' };
+  if (!userIdentity) return withOptional({ kind: 'Unknown', id: 'unknown' }, {});
   const type = str(userIdentity['type']);
   const arn = str(userIdentity['arn']);
   const accountId = str(userIdentity['accountId']);
@@ -54,16 +54,19 @@ export function normalizePrincipal(userIdentity: Record<string, unknown> | null 
 }
 
 /**
- * Sets only the fields that have a value (never `delete`: it turns objects into slow dictionaries), each by name: one
- * loop over the field names made every store a lookup by a computed key, on every event.
+ * Every field present, set or undefined: principals of one shape keep the rules' reads of them monomorphic (setting
+ * only the fields with a value gave each kind of caller a shape of its own).
  */
-function withOptional(principal: Principal, optional: Partial<Principal>): Principal {
-  if (optional.arn !== undefined) principal.arn = optional.arn;
-  if (optional.accountId !== undefined) principal.accountId = optional.accountId;
-  if (optional.roleArn !== undefined) principal.roleArn = optional.roleArn;
-  if (optional.sessionName !== undefined) principal.sessionName = optional.sessionName;
-  if (optional.invokedBy !== undefined) principal.invokedBy = optional.invokedBy;
-  return principal;
+export function withOptional(principal: Pick<Principal, 'kind' | 'id'>, optional: Partial<Principal>): Principal {
+  return {
+    kind: principal.kind,
+    id: principal.id,
+    arn: optional.arn,
+    accountId: optional.accountId,
+    roleArn: optional.roleArn,
+    sessionName: optional.sessionName,
+    invokedBy: optional.invokedBy,
+  };
 }
 
 /** True when the call was made by (or through) the given AWS service principal. */
