@@ -1,6 +1,8 @@
 /**
  * A generated, realistic mix of CloudTrail records for benchmarks: mostly KMS data-key calls made through S3 and S3 Tables
  * (as in a real account), S3 object writes, and a thin layer of configuration changes that rules and the ledger act on.
+ * With the variations of real logs (../shared/reference/cloudtrail-events.md): calls a service makes on your behalf carry
+ * no tlsDetails, some resources no type, some calls a VPC endpoint, and a few data-key calls fail (AccessDenied).
  */
 const ACCOUNT = '111122223333';
 const REGION = 'us-east-1';
@@ -29,8 +31,21 @@ function base(n: number, source: string, name: string, time: number): Record<str
     eventSource: source, eventName: name, awsRegion: REGION, sourceIPAddress: n % 3 === 0 ? 's3.amazonaws.com' : `203.0.113.${n % 250}`,
     userAgent: n % 3 === 0 ? 's3.amazonaws.com' : 'aws-sdk-java/2.25.0 Linux/6.1 OpenJDK_64-Bit_Server_VM/21', requestID: `req-${n}`,
     eventID: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`, eventType: 'AwsApiCall', managementEvent: true, recipientAccountId: ACCOUNT,
-    eventCategory: 'Management', tlsDetails: { tlsVersion: 'TLSv1.3', cipherSuite: 'TLS_AES_128_GCM_SHA256', clientProvidedHostHeader: `kms.${REGION}.amazonaws.com` },
+    eventCategory: 'Management',
+    // absent when a service calls on your behalf
+    ...(n % 3 === 0 ? {} : { tlsDetails: { tlsVersion: 'TLSv1.3', cipherSuite: 'TLS_AES_128_GCM_SHA256', clientProvidedHostHeader: `kms.${REGION}.amazonaws.com` } }),
+    ...(n % 4 === 1 ? { vpcEndpointId: 'vpce-0123456789abcdef0', vpcEndpointAccountId: ACCOUNT } : {}),
   };
+}
+
+/** A data-key call that failed: the error fields, and no response. */
+function failed(n: number): Record<string, unknown> {
+  return n % 200 === 13 ? { errorCode: 'AccessDenied', errorMessage: `User: arn:aws:sts::${ACCOUNT}:assumed-role/${pick(ROLES, n)}/session-${n % 7} is not authorized to perform: kms:Decrypt` } : {};
+}
+
+/** The key's resource entry; some KMS records name no type. */
+function keyResource(n: number, key: string): Record<string, unknown> {
+  return n % 5 === 0 ? { accountId: ACCOUNT, ARN: key } : { accountId: ACCOUNT, type: 'AWS::KMS::Key', ARN: key };
 }
 
 export function generateRecord(n: number, startMs = Date.parse('2025-01-10T00:00:00Z')): Record<string, unknown> {
@@ -40,15 +55,15 @@ export function generateRecord(n: number, startMs = Date.parse('2025-01-10T00:00
   if (kind < 60) {
     const bucket = pick(BUCKETS, n);
     const context = n % 2 ? `arn:aws:s3:::${bucket}/part-${n % 1000}.parquet` : `arn:aws:s3:::${bucket}`;
-    return { ...base(n, 'kms.amazonaws.com', n % 4 ? 'Decrypt' : 'GenerateDataKey', time), readOnly: true,
+    return { ...base(n, 'kms.amazonaws.com', n % 4 ? 'Decrypt' : 'GenerateDataKey', time), readOnly: true, ...failed(n),
       requestParameters: { keyId: key, encryptionContext: { 'aws:s3:arn': context }, ...(n % 4 ? { encryptionAlgorithm: 'SYMMETRIC_DEFAULT' } : { keySpec: 'AES_256' }) },
-      responseElements: null, resources: [{ accountId: ACCOUNT, type: 'AWS::KMS::Key', ARN: key }] };
+      responseElements: null, resources: [keyResource(n, key)] };
   }
   if (kind < 75) {
     const table = `${pick(TABLE_BUCKETS, n)}/table/${String(n % 500).padStart(8, '0')}-aaaa-4bbb-8ccc-dddddddddddd`;
     return { ...base(n, 'kms.amazonaws.com', 'Decrypt', time), userIdentity: { type: 'AWSService', invokedBy: 'maintenance.s3tables.amazonaws.com' },
-      readOnly: true, requestParameters: { keyId: key, encryptionContext: { 'aws:s3:arn': `${table}/data/f-${n}.parquet` }, encryptionAlgorithm: 'SYMMETRIC_DEFAULT' },
-      responseElements: null, resources: [{ accountId: ACCOUNT, type: 'AWS::KMS::Key', ARN: key }] };
+      readOnly: true, ...failed(n), requestParameters: { keyId: key, encryptionContext: { 'aws:s3:arn': `${table}/data/f-${n}.parquet` }, encryptionAlgorithm: 'SYMMETRIC_DEFAULT' },
+      responseElements: null, resources: [keyResource(n, key)] };
   }
   if (kind < 90) {
     const bucket = pick(BUCKETS, n);
