@@ -1,7 +1,7 @@
 import { hexDigest } from '../util/hash.js';
 import { parseCloudTrailDate, toIsoSeconds } from './dates.js';
 import { MEMO } from './per-event.js';
-import { normalizePrincipal, withOptional } from './principal.js';
+import { normalizePrincipal, principalOf } from './principal.js';
 import { envelopeProblem, recordProblem, type CloudTrailRecord, type EventBridgeEnvelope } from './schema.js';
 import type { CloudTrailEvent, InputLocation, JsonObject, ReadItem, ResourceRef } from './types.js';
 
@@ -133,7 +133,7 @@ function normalizeKmsNativeEvent(envelope: JsonObject, location: InputLocation):
     eventType: 'KmsNativeEvent',
     awsRegion: typeof envelope['region'] === 'string' ? envelope['region'] : '',
     account,
-    principal: withOptional({ kind: 'AWSService', id: 'kms.amazonaws.com' }, { invokedBy: 'kms.amazonaws.com', accountId: account }),
+    principal: principalOf({ kind: 'AWSService', id: 'kms.amazonaws.com' }, { invokedBy: 'kms.amazonaws.com', accountId: account }),
     requestParameters: {},
     responseElements: {},
     additionalEventData: {},

@@ -28,7 +28,7 @@ function splitAssumedRoleArn(arn: string): Readonly<{ roleArn?: string; sessionN
  * (principal fields plus `invokedBy`).
  */
 export function normalizePrincipal(userIdentity: Record<string, unknown> | null | undefined): Principal {
-  if (!userIdentity) return withOptional({ kind: 'Unknown', id: 'unknown' }, {});
+  if (!userIdentity) return principalOf({ kind: 'Unknown', id: 'unknown' }, {});
   const type = str(userIdentity['type']);
   const arn = str(userIdentity['arn']);
   const accountId = str(userIdentity['accountId']);
@@ -36,10 +36,10 @@ export function normalizePrincipal(userIdentity: Record<string, unknown> | null 
   const principalId = str(userIdentity['principalId']);
 
   if (!type && invokedBy === 'AWS Internal') {
-    return withOptional({ kind: 'AWSInternal', id: 'AWS Internal' }, { accountId, invokedBy });
+    return principalOf({ kind: 'AWSInternal', id: 'AWS Internal' }, { accountId, invokedBy });
   }
   if (type === 'AWSService') {
-    return withOptional({ kind: 'AWSService', id: invokedBy ?? principalId ?? 'AWSService' }, { accountId, invokedBy });
+    return principalOf({ kind: 'AWSService', id: invokedBy ?? principalId ?? 'AWSService' }, { accountId, invokedBy });
   }
   const kind: IdentityKind = type && KNOWN_KINDS.has(type as IdentityKind) ? (type as IdentityKind) : 'Unknown';
   const optional: Partial<Principal> = { arn, accountId, invokedBy };
@@ -50,14 +50,14 @@ export function normalizePrincipal(userIdentity: Record<string, unknown> | null 
     optional.roleArn = str(issuer?.['arn']) ?? fromArn.roleArn;
     optional.sessionName = fromArn.sessionName ?? principalId?.split(':')[1];
   }
-  return withOptional({ kind, id: arn ?? principalId ?? invokedBy ?? accountId ?? 'unknown' }, optional);
+  return principalOf({ kind, id: arn ?? principalId ?? invokedBy ?? accountId ?? 'unknown' }, optional);
 }
 
 /**
  * Every field present, set or undefined: principals of one shape keep the rules' reads of them monomorphic (setting
  * only the fields with a value gave each kind of caller a shape of its own).
  */
-export function withOptional(principal: Pick<Principal, 'kind' | 'id'>, optional: Partial<Principal>): Principal {
+export function principalOf(principal: Pick<Principal, 'kind' | 'id'>, optional: Partial<Principal>): Principal {
   return {
     kind: principal.kind,
     id: principal.id,

@@ -54,19 +54,23 @@ export interface DynamoDbStateStoreOptions {
  * processors racing on one event id exactly one wins.
  */
 export class DynamoDbStateStore implements StateStore {
-  /** The SDK's modules are loaded only when no other transport is given (see DocumentCalls). */
-  private readonly documents: Promise<DocumentCalls>;
+  private readonly transport: Pick<DynamoDbStateStoreOptions, 'documents' | 'client' | 'clientConfig'>;
+  private calls: Promise<DocumentCalls> | undefined;
   private readonly tableName: string;
   private readonly markersTableName: string;
   private readonly dedupTtlMs: number;
 
   constructor(options: DynamoDbStateStoreOptions) {
-    this.documents = options.documents
-      ? Promise.resolve(options.documents)
-      : import('./dynamodb-sdk.js').then(({ sdkDocuments }) => sdkDocuments(options.client, options.clientConfig));
+    this.transport = options;
     this.tableName = options.tableName;
     this.markersTableName = options.markersTableName ?? options.tableName;
     this.dedupTtlMs = options.dedupTtlMs ?? DEDUP_TTL_MS;
+  }
+
+  /** The calls' transport, built on first use: the SDK's modules load only when no other transport is given. */
+  private documents(): Promise<DocumentCalls> {
+    const { documents, client, clientConfig } = this.transport;
+    return (this.calls ??= documents ? Promise.resolve(documents) : import('./dynamodb-sdk.js').then(({ sdkDocuments }) => sdkDocuments(client, clientConfig)));
   }
 
   /**
@@ -79,7 +83,7 @@ export class DynamoDbStateStore implements StateStore {
     let startKey: Record<string, unknown> | undefined;
     const shared = this.markersTableName === this.tableName;
     do {
-      const page = await (await this.documents).scan({
+      const page = await (await this.documents()).scan({
         TableName: this.tableName,
         FilterExpression: shared ? 'NOT begins_with(pk, :usage) AND NOT begins_with(pk, :dedup) AND NOT begins_with(pk, :counter)' : 'NOT begins_with(pk, :usage)',
         ExpressionAttributeValues: { ':usage': USAGE_PREFIX, ...(shared ? { ':dedup': DEDUP_PREFIX, ':counter': COUNTER_PREFIX } : {}) },
@@ -99,7 +103,7 @@ export class DynamoDbStateStore implements StateStore {
       for (let attempt = 1; request && Object.keys(request).length > 0; attempt++) {
         // counts read partially would make thresholds wrong: fail the invocation rather than judge on them
         if (attempt > BATCH_ATTEMPTS) throw new Error(`${this.markersTableName}: usage counters still unprocessed after ${BATCH_ATTEMPTS} BatchGetItem attempts`);
-        const result = await (await this.documents).batchGet({ RequestItems: request });
+        const result = await (await this.documents()).batchGet({ RequestItems: request });
         for (const item of result.Responses?.[this.markersTableName] ?? []) entries.push(this.toEntry(item as UsageItem) as UsageEntry);
         request = result.UnprocessedKeys as typeof request;
       }
@@ -127,7 +131,7 @@ export class DynamoDbStateStore implements StateStore {
   private async addUsage(entry: UsageEntry): Promise<void> {
     const { delta: _delta, count: _count, lastSeen: _lastSeen, ...identity } = entry;
     const expiresAt = Math.ceil((entry.windowStart + (USAGE_RETENTION_WINDOWS + 1) * USAGE_WINDOW_MS) / 1000);
-    await (await this.documents).update({
+    await (await this.documents()).update({
       TableName: this.markersTableName,
       Key: { pk: entry.key },
       UpdateExpression: 'SET #kind = :kind, #entry = if_not_exists(#entry, :entry), expiresAt = :expiresAt ADD #count :delta',
@@ -135,7 +139,7 @@ export class DynamoDbStateStore implements StateStore {
       ExpressionAttributeValues: { ':kind': 'usage', ':entry': JSON.stringify(identity), ':expiresAt': expiresAt, ':delta': usageDelta(entry) },
     });
     try {
-      await (await this.documents).update({
+      await (await this.documents()).update({
         TableName: this.markersTableName,
         Key: { pk: entry.key },
         UpdateExpression: 'SET lastSeen = :lastSeen',
@@ -151,11 +155,11 @@ export class DynamoDbStateStore implements StateStore {
   private async mergeVersioned(entry: LedgerEntry): Promise<void> {
     const pk = entryKey(entry);
     for (let attempt = 1; attempt <= MAX_MERGE_ATTEMPTS; attempt++) {
-      const current = (await (await this.documents).get({ TableName: this.tableName, Key: { pk }, ConsistentRead: true })).Item as EntryItem | undefined;
+      const current = (await (await this.documents()).get({ TableName: this.tableName, Key: { pk }, ConsistentRead: true })).Item as EntryItem | undefined;
       const merged = mergeEntry(current ? (JSON.parse(current.entry) as LedgerEntry) : undefined, entry);
       const item: EntryItem = { pk, kind: merged.kind, entry: JSON.stringify(merged), rev: (current?.rev ?? 0) + 1 };
       try {
-        await (await this.documents).put({
+        await (await this.documents()).put({
           TableName: this.tableName,
           Item: item,
           ConditionExpression: current ? 'rev = :rev' : 'attribute_not_exists(pk)',
@@ -177,7 +181,7 @@ export class DynamoDbStateStore implements StateStore {
         [this.tableName]: keys.slice(i, i + BATCH_DELETE_SIZE).map((pk) => ({ DeleteRequest: { Key: { pk } } })),
       };
       for (let attempt = 0; requests && Object.keys(requests).length > 0 && attempt < 5; attempt++) {
-        const result = await (await this.documents).batchWrite({ RequestItems: requests });
+        const result = await (await this.documents()).batchWrite({ RequestItems: requests });
         requests = result.UnprocessedItems as typeof requests;
       }
     }
@@ -185,7 +189,7 @@ export class DynamoDbStateStore implements StateStore {
 
   async claimEvent(eventId: string, nowMs: number, ttlMs = this.dedupTtlMs): Promise<boolean> {
     try {
-      await (await this.documents).put({
+      await (await this.documents()).put({
         TableName: this.markersTableName,
         Item: { pk: `${DEDUP_PREFIX}${eventId}`, kind: 'dedup', expiresAt: Math.ceil((nowMs + ttlMs) / 1000) },
         // TTL deletion lags by up to days: an expired marker counts as absent
@@ -200,7 +204,7 @@ export class DynamoDbStateStore implements StateStore {
   }
 
   async releaseEvent(eventId: string): Promise<void> {
-    await (await this.documents).delete({ TableName: this.markersTableName, Key: { pk: `${DEDUP_PREFIX}${eventId}` } });
+    await (await this.documents()).delete({ TableName: this.markersTableName, Key: { pk: `${DEDUP_PREFIX}${eventId}` } });
   }
 
   async incrementCounter(key: string, nowMs: number, ttlMs: number): Promise<number> {
@@ -208,7 +212,7 @@ export class DynamoDbStateStore implements StateStore {
     const nowSeconds = Math.floor(nowMs / 1000);
     const expiresAt = Math.ceil((nowMs + ttlMs) / 1000);
     try {
-      const result = await (await this.documents).update({
+      const result = await (await this.documents()).update({
         TableName: this.markersTableName,
         Key: { pk },
         UpdateExpression: 'SET #kind = :kind, expiresAt = :expiresAt ADD #value :one',
@@ -221,13 +225,13 @@ export class DynamoDbStateStore implements StateStore {
     } catch (error) {
       if (!isConditionalCheckFailed(error)) throw error;
       // an expired counter TTL has not removed yet: start it again
-      await (await this.documents).put({ TableName: this.markersTableName, Item: { pk, kind: 'counter', value: 1, expiresAt } });
+      await (await this.documents()).put({ TableName: this.markersTableName, Item: { pk, kind: 'counter', value: 1, expiresAt } });
       return 1;
     }
   }
 
   async readCounter(key: string, nowMs: number): Promise<number> {
-    const item = (await (await this.documents).get({ TableName: this.markersTableName, Key: { pk: `${COUNTER_PREFIX}${key}` }, ConsistentRead: true })).Item;
+    const item = (await (await this.documents()).get({ TableName: this.markersTableName, Key: { pk: `${COUNTER_PREFIX}${key}` }, ConsistentRead: true })).Item;
     return item && Number(item['expiresAt']) >= Math.floor(nowMs / 1000) ? Number(item['value']) : 0;
   }
 
