@@ -489,13 +489,21 @@ export class Ledger implements LedgerWriter {
   pruneUsage(nowMs: number): number {
     const horizon = nowMs - USAGE_RETENTION_WINDOWS * USAGE_WINDOW_MS;
     let removed = 0;
-    for (const [key, entry] of this.entries) {
-      if (entry.kind === 'usage' && entry.windowStart < horizon) {
-        this.entries.delete(key);
-        this.usageWindows(entry.keyArn, entry.resource, entry.principal, entry.operation, false)?.delete(entry.windowStart);
-        this.dirty.delete(key);
-        this.removed.add(key);
-        removed++;
+    // through the counters' own index: the posture (tens of thousands of tables) is not walked once an hour of a replay
+    for (const byResource of this.usageIndex.values()) {
+      for (const byPrincipal of byResource.values()) {
+        for (const byOperation of byPrincipal.values()) {
+          for (const windows of byOperation.values()) {
+            for (const [windowStart, entry] of windows) {
+              if (windowStart >= horizon) continue;
+              windows.delete(windowStart);
+              this.entries.delete(entry.key);
+              this.dirty.delete(entry.key);
+              this.removed.add(entry.key);
+              removed++;
+            }
+          }
+        }
       }
     }
     return removed;

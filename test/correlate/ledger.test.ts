@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Ledger } from '../../src/correlate/ledger.js';
+import { Ledger, usageKey } from '../../src/correlate/ledger.js';
 import { usagePrincipal } from '../../src/correlate/apply-kms.js';
 import { normalizeValue } from '../../src/events/normalize.js';
 import type { CloudTrailEvent } from '../../src/events/types.js';
@@ -29,6 +29,27 @@ const createTable = (id: string, time: string, name: string, key?: string) =>
   });
 
 describe('Ledger', () => {
+  it('prunes the usage windows past the week of retention, and only those, reporting each for deletion', () => {
+    const ledger = new Ledger();
+    const day = 24 * 3600_000;
+    const start = Date.parse('2025-01-01T00:00:00Z');
+    for (let d = 0; d < 10; d++) {
+      ledger.apply(event({
+        eventID: `e${d}`, eventTime: new Date(start + d * day).toISOString(), eventSource: 'kms.amazonaws.com', eventName: 'Decrypt',
+        requestParameters: { keyId: KEY_A, encryptionContext: { 'aws:s3:arn': 'arn:aws:s3:::data' } }, resources: [{ ARN: KEY_A }],
+      }));
+    }
+    ledger.takeDirty();
+    const principal = 'arn:aws:iam::111122223333:user/alice';
+    // a week before day 9: days 0 and 1 are past it, day 2 is on it
+    expect(ledger.pruneUsage(start + 9 * day)).toBe(2);
+    expect(ledger.takeRemoved().sort()).toEqual([0, 1].map((d) => usageKey(KEY_A, 'arn:aws:s3:::data', principal, 'Decrypt', start + d * day)).sort());
+    expect(ledger.usage(KEY_A, 'arn:aws:s3:::data', principal, 'Decrypt', start + day)).toBe(0);
+    expect(ledger.usage(KEY_A, 'arn:aws:s3:::data', principal, 'Decrypt', start + 2 * day)).toBe(1);
+    expect(ledger.all().filter((entry) => entry.kind === 'usage')).toHaveLength(8);
+    expect(ledger.pruneUsage(start + 9 * day)).toBe(0);
+  });
+
   it('summarises when each key last served each resource, rewriting the summary only when it moved on by minutes', () => {
     const decryptAt = (id: string, time: string) => event({
       eventID: id, eventTime: time, eventSource: 'kms.amazonaws.com', eventName: 'Decrypt',
