@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import type { Readable, Writable } from 'node:stream';
 import type { Finding } from '../alerts/finding.js';
 import { renderFindingText, renderPostureText } from '../alerts/render-text.js';
-import { readInputs } from '../events/reader.js';
+import { readInputBatches } from '../events/reader.js';
 import { formatLocation, type InputError, type InputSkip } from '../events/types.js';
 import { loadPolicyFile, policyFromInput } from '../policy/load.js';
 import { Pipeline } from '../pipeline.js';
@@ -89,7 +89,7 @@ export async function replay(options: ReplayOptions, io: ReplayIo): Promise<numb
     progressShown = false;
   };
 
-  for await (const item of readInputs(options.paths, io.stdin)) {
+  for await (const batch of readInputBatches(options.paths, io.stdin)) for (const item of batch) {
     if (item.kind === 'error') {
       summary.invalid++;
       errors.push(item.error);

@@ -1,6 +1,5 @@
 import { hexDigest } from '../util/hash.js';
 import { parseCloudTrailDate, toIsoSeconds } from './dates.js';
-import { MEMO } from './per-event.js';
 import { normalizePrincipal, principalOf } from './principal.js';
 import { envelopeProblem, recordProblem, type CloudTrailRecord, type EventBridgeEnvelope } from './schema.js';
 import type { CloudTrailEvent, InputLocation, JsonObject, ReadItem, ResourceRef } from './types.js';
@@ -111,7 +110,6 @@ export function normalizeRecord(value: unknown, location: InputLocation, envelop
     errorMessage: record.errorMessage || undefined,
     readOnly: toReadOnly(record.readOnly),
     detailType: envelope?.detailType,
-    [MEMO]: undefined,
   };
   return { kind: 'event', event };
 }
@@ -148,7 +146,6 @@ function normalizeKmsNativeEvent(envelope: JsonObject, location: InputLocation):
     errorMessage: undefined,
     readOnly: undefined,
     detailType,
-    [MEMO]: undefined,
   };
   return { kind: 'event', event };
 }

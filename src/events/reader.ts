@@ -49,33 +49,42 @@ async function isGzip(path: string): Promise<boolean> {
   }
 }
 
-function* fromSplitter(outputs: SplitterOutput[], source: string): Generator<ReadItem> {
+/**
+ * The items of one chunk's pieces, as one batch: readers hand out a batch per chunk of input, not an item per record,
+ * because each item through a chain of async generators cost a promise and a microtask turn at every level.
+ */
+function fromSplitter(outputs: SplitterOutput[], source: string): ReadItem[] {
+  const items: ReadItem[] = [];
   for (const output of outputs) {
     if (output.kind === 'problem') {
-      yield { kind: 'error', error: { location: { source, line: output.problem.line, index: output.problem.index }, reason: output.problem.reason } };
+      items.push({ kind: 'error', error: { location: { source, line: output.problem.line, index: output.problem.index }, reason: output.problem.reason } });
     } else {
-      yield* parsePiece(output.piece.text, { source, line: output.piece.line, index: output.piece.index });
+      for (const item of parsePiece(output.piece.text, { source, line: output.piece.line, index: output.piece.index })) items.push(item);
     }
   }
+  return items;
 }
 
-/** Reads JSON text (one document, a log file, an array, concatenated values) as a stream. */
-async function* readJsonStream(stream: Readable, source: string): AsyncGenerator<ReadItem> {
+/** Reads JSON text (one document, a log file, an array, concatenated values) as a stream, a batch per chunk. */
+async function* readJsonStream(stream: Readable, source: string): AsyncGenerator<ReadItem[]> {
   const splitter = new JsonSplitter();
   stream.setEncoding('utf8');
   try {
-    for await (const chunk of stream) yield* fromSplitter(splitter.push(chunk as string), source);
+    for await (const chunk of stream) {
+      const items = fromSplitter(splitter.push(chunk as string), source);
+      if (items.length > 0) yield items;
+    }
   } catch (error) {
     // what was read before the failure has been processed; report the rest as lost
-    yield* fromSplitter(splitter.end(), source);
-    yield { kind: 'error', error: { location: { source }, reason: describeStreamError(error) } };
+    yield [...fromSplitter(splitter.end(), source), { kind: 'error', error: { location: { source }, reason: describeStreamError(error) } }];
     return;
   }
-  yield* fromSplitter(splitter.end(), source);
+  const rest = fromSplitter(splitter.end(), source);
+  if (rest.length > 0) yield rest;
 }
 
 /** NDJSON: one value per line, so a broken line never hides the next one. */
-async function* readLines(stream: Readable, source: string): AsyncGenerator<ReadItem> {
+async function* readLines(stream: Readable, source: string): AsyncGenerator<ReadItem[]> {
   const lines = createInterface({ input: stream, crlfDelay: Infinity });
   let lineNumber = 0;
   let index = 0;
@@ -83,11 +92,16 @@ async function* readLines(stream: Readable, source: string): AsyncGenerator<Read
     for await (const line of lines) {
       lineNumber++;
       if (line.trim().length === 0) continue;
-      yield* parsePiece(line, { source, line: lineNumber, index: index++ });
+      yield parsePiece(line, { source, line: lineNumber, index: index++ });
     }
   } catch (error) {
-    yield { kind: 'error', error: { location: { source, line: lineNumber + 1 }, reason: describeStreamError(error) } };
+    yield [{ kind: 'error', error: { location: { source, line: lineNumber + 1 }, reason: describeStreamError(error) } }];
   }
+}
+
+/** One item at a time, for callers that take them so (the batches are what replay reads). */
+async function* eachItem(batches: AsyncIterable<ReadItem[]>): AsyncGenerator<ReadItem> {
+  for await (const batch of batches) yield* batch;
 }
 
 function describeStreamError(error: unknown): string {
@@ -106,12 +120,16 @@ function describeStreamError(error: unknown): string {
 const GUNZIP_OPTIONS = { chunkSize: 64 * 1024, highWaterMark: 256 * 1024 };
 
 /** One file, plain or gzip (recognised by its magic bytes, whatever its name). */
-export async function* readFile(path: string): AsyncGenerator<ReadItem> {
+export function readFile(path: string): AsyncGenerator<ReadItem> {
+  return eachItem(readFileBatches(path));
+}
+
+async function* readFileBatches(path: string): AsyncGenerator<ReadItem[]> {
   let gzip: boolean;
   try {
     gzip = await isGzip(path);
   } catch (error) {
-    yield { kind: 'error', error: { location: { source: path }, reason: `cannot read: ${(error as Error).message}` } };
+    yield [{ kind: 'error', error: { location: { source: path }, reason: `cannot read: ${(error as Error).message}` } }];
     return;
   }
   const raw = createReadStream(path, { highWaterMark: 256 * 1024 });
@@ -120,12 +138,16 @@ export async function* readFile(path: string): AsyncGenerator<ReadItem> {
   yield* LINE_DELIMITED.test(path) ? readLines(stream, path) : readJsonStream(stream, path);
 }
 
-export async function* readStream(stream: Readable, source: string): AsyncGenerator<ReadItem> {
-  yield* readJsonStream(stream, source);
+export function readStream(stream: Readable, source: string): AsyncGenerator<ReadItem> {
+  return eachItem(readJsonStream(stream, source));
 }
 
-/** A byte stream that may be gzip (CloudTrail log objects are): decompressed on the fly, one record in memory at a time. */
-export async function* readMaybeGzipStream(stream: Readable, source: string): AsyncGenerator<ReadItem> {
+/** A byte stream that may be gzip (CloudTrail log objects are): decompressed on the fly, a chunk's records in memory at a time. */
+export function readMaybeGzipStream(stream: Readable, source: string): AsyncGenerator<ReadItem> {
+  return eachItem(readMaybeGzipStreamBatches(stream, source));
+}
+
+async function* readMaybeGzipStreamBatches(stream: Readable, source: string): AsyncGenerator<ReadItem[]> {
   const iterator = stream[Symbol.asyncIterator]();
   const first = await iterator.next();
   if (first.done) return;
@@ -158,23 +180,28 @@ export async function listEventFiles(directory: string): Promise<string[]> {
 }
 
 /** Every input the user named: files, directories (recursively) and `-` for standard input. */
-export async function* readInputs(paths: string[], stdin: Readable = process.stdin): AsyncGenerator<ReadItem> {
+export function readInputs(paths: string[], stdin: Readable = process.stdin): AsyncGenerator<ReadItem> {
+  return eachItem(readInputBatches(paths, stdin));
+}
+
+/** readInputs a batch per chunk of input (see fromSplitter): what replay reads. */
+export async function* readInputBatches(paths: string[], stdin: Readable = process.stdin): AsyncGenerator<ReadItem[]> {
   for (const path of paths) {
     if (path === STDIN) {
-      yield* readStream(stdin, '<stdin>');
+      yield* readJsonStream(stdin, '<stdin>');
       continue;
     }
     let info;
     try {
       info = await stat(path);
     } catch (error) {
-      yield { kind: 'error', error: { location: { source: path }, reason: `cannot read: ${(error as Error).message}` } };
+      yield [{ kind: 'error', error: { location: { source: path }, reason: `cannot read: ${(error as Error).message}` } }];
       continue;
     }
     if (info.isDirectory()) {
-      for (const file of await listEventFiles(path)) yield* readFile(file);
+      for (const file of await listEventFiles(path)) yield* readFileBatches(file);
     } else {
-      yield* readFile(path);
+      yield* readFileBatches(path);
     }
   }
 }

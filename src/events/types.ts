@@ -1,5 +1,3 @@
-import { MEMO } from './per-event.js';
-
 /** Where a record came from, so that errors and findings can point back at it. */
 export interface InputLocation {
   /** File path, `<stdin>`, or `<lambda>` for a Lambda trigger. */
@@ -74,8 +72,6 @@ export interface CloudTrailEvent {
   detailType?: string;
   location: InputLocation;
   raw: JsonObject;
-  /** Answers of perEvent readers (see per-event.ts), declared here so that every event has it from the start. */
-  [MEMO]?: unknown;
 }
 
 /** A piece of input that could not be turned into an event. Never thrown across the pipeline: reported. */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readInputs } from '../../src/events/reader.js';
+import { readInputBatches, readInputs } from '../../src/events/reader.js';
 import type { CloudTrailEvent, ReadItem } from '../../src/events/types.js';
 import { envelope, record } from '../helpers.js';
 
@@ -155,5 +155,19 @@ describe('record variations', () => {
     expect((await one('v7.json', envelope(record({ eventTime: undefined }), { time: '2025-02-02T02:02:02Z' }))).eventTime).toBe('2025-02-02T02:02:02Z');
     const items = await read([await file('v8.json', JSON.stringify(record({ eventTime: 'soon' })))]);
     expect(errors(items)[0]?.reason).toMatch(/eventTime "soon" is not a date/);
+  });
+});
+
+describe('batches', () => {
+  it('hands out a gzip log file a chunk of records at a time, in order, the same items as one at a time', async () => {
+    const records = Array.from({ length: 2000 }, (_, i) => record({ eventID: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}` }));
+    const path = await file('batched.json.gz', gzipSync(JSON.stringify({ Records: records })));
+    const batches: ReadItem[][] = [];
+    for await (const batch of readInputBatches([path, join(dir, 'missing.json')])) batches.push(batch);
+    // one await per chunk of input, not per record (each item through the async generators cost a microtask turn)
+    expect(batches.length).toBeLessThan(records.length / 10);
+    expect(batches.flat()).toEqual(await read([path, join(dir, 'missing.json')]));
+    expect(events(batches.flat()).map((event) => event.eventId)).toEqual(records.map((r) => r['eventID']));
+    expect(errors(batches.flat())).toEqual([expect.objectContaining({ reason: expect.stringContaining('cannot read') })]);
   });
 });
