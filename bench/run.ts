@@ -73,7 +73,7 @@ function ledgerOnly(text: string): number {
 
 async function fullPipeline(text: string): Promise<{ events: number; findings: number }> {
   // the store and options replay uses
-  const pipeline = await Pipeline.create({ policy: policyFromInput(), store: new MemoryStateStore(DEDUP_TTL_MS, { compactEventClaims: true }), releaseClaimsOnFailedSave: false });
+  const pipeline = await Pipeline.create({ policy: policyFromInput(), store: new MemoryStateStore(DEDUP_TTL_MS, { compactEventClaims: true }), releaseClaimsOnFailedSave: false, neverSaved: true });
   let events = 0;
   let findings = 0;
   let rendered = 0;
