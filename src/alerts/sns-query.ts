@@ -1,6 +1,6 @@
 import type { PublishCommandInput } from '@aws-sdk/client-sns';
 import { parseArn } from '../correlate/arn.js';
-import { AwsServiceError, closeSignedPostAgents, DOMAINS, retryableAnswer, signedPoster } from '../util/signed-post.js';
+import { AwsServiceError, closeSignedPostAgents, regionalEndpoint, retryableAnswer, signedPoster } from '../util/signed-post.js';
 import type { SnsPublish } from './sns.js';
 
 /**
@@ -26,12 +26,7 @@ export const USER_AGENT = 'sse-sentinel sns-query';
 
 /** The SNS endpoint for a topic, when this path knows it; undefined sends the caller to the SDK client. */
 export function snsEndpoint(topicArn: string, env: NodeJS.ProcessEnv): string | undefined {
-  const explicit = env['AWS_ENDPOINT_URL_SNS'] ?? env['AWS_ENDPOINT_URL'];
-  if (explicit) return explicit;
-  if (env['AWS_USE_FIPS_ENDPOINT'] === 'true' || env['AWS_USE_DUALSTACK_ENDPOINT'] === 'true') return undefined;
-  const arn = parseArn(topicArn);
-  const domain = arn ? DOMAINS[arn.partition] : undefined;
-  return arn?.region && domain ? `https://sns.${arn.region}.${domain}` : undefined;
+  return regionalEndpoint('sns', parseArn(topicArn)?.region || undefined, env);
 }
 
 /** The form the SDK writes: the same members in the same order, encoded like its extendedEncodeURIComponent. */

@@ -6,6 +6,7 @@ import { RULES } from '../rules/index.js';
 import { DEDUP_TTL_MS, type StateStore } from '../state/store.js';
 import type { SnsPublish } from '../alerts/sns.js';
 import { parseArn } from '../correlate/arn.js';
+import { environmentCredentials } from './environment-credentials.js';
 import { slackWebhookUrl } from './secrets.js';
 
 let publish: { topicArn: string; send: SnsPublish } | undefined;
@@ -37,14 +38,12 @@ export async function deployedSinks(topicArn: string | undefined): Promise<Alert
  * cold start instead of ~40 ms to load the SNS client). Any other credential source or endpoint uses the SDK client.
  */
 export async function snsPublisher(topicArn: string, env: NodeJS.ProcessEnv): Promise<SnsPublish> {
-  const accessKeyId = env['AWS_ACCESS_KEY_ID'];
-  const secretAccessKey = env['AWS_SECRET_ACCESS_KEY'];
+  const credentials = environmentCredentials(env);
   const region = parseArn(topicArn)?.region;
-  if (accessKeyId && secretAccessKey && region) {
+  if (credentials && region) {
     const { queryPublish, snsEndpoint } = await import('../alerts/sns-query.js');
     const endpoint = snsEndpoint(topicArn, env);
-    const sessionToken = env['AWS_SESSION_TOKEN'];
-    if (endpoint) return queryPublish(region, { endpoint, credentials: { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) } });
+    if (endpoint) return queryPublish(region, { endpoint, credentials });
   }
   const [{ SNSClient }, { sdkPublish }, { SNS_CLIENT_TIMEOUTS }] = await Promise.all([import('@aws-sdk/client-sns'), import('../alerts/sns-sdk.js'), import('../alerts/sns.js')]);
   return sdkPublish(new SNSClient({ ...SNS_CLIENT_TIMEOUTS, ...(region ? { region } : {}) }));

@@ -1,5 +1,6 @@
 import { MemoryStateStore } from '../state/memory.js';
 import type { StateStore } from '../state/store.js';
+import { environmentCredentials } from './environment-credentials.js';
 
 /**
  * The deployed store is the DynamoDB table named by STATE_TABLE_NAME (markers and counters in MARKERS_TABLE_NAME); without it (invoke local, tests), memory.
@@ -16,13 +17,10 @@ export async function deployedStore(env: NodeJS.ProcessEnv = process.env): Promi
 }
 
 async function environmentDocuments(env: NodeJS.ProcessEnv) {
-  const accessKeyId = env['AWS_ACCESS_KEY_ID'];
-  const secretAccessKey = env['AWS_SECRET_ACCESS_KEY'];
+  const credentials = environmentCredentials(env);
   const region = env['AWS_REGION'];
-  if (!accessKeyId || !secretAccessKey || !region) return undefined;
+  if (!credentials || !region) return undefined;
   const { dynamodbEndpoint, jsonDocuments } = await import('../state/dynamodb-json.js');
   const endpoint = dynamodbEndpoint(region, env);
-  if (!endpoint) return undefined;
-  const sessionToken = env['AWS_SESSION_TOKEN'];
-  return jsonDocuments({ region, endpoint, credentials: { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) } });
+  return endpoint ? jsonDocuments({ region, endpoint, credentials }) : undefined;
 }

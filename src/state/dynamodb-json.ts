@@ -1,7 +1,6 @@
 import { marshall, unmarshall, type NativeAttributeValue } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { AwsServiceError, DOMAINS, retryableAnswer, signedPoster, type PostResponse, type SignedPostOptions } from '../util/signed-post.js';
-import { partitionOf } from '../correlate/arn.js';
+import { AwsServiceError, regionalEndpoint, retryableAnswer, signedPoster, type PostResponse, type SignedPostOptions } from '../util/signed-post.js';
 import type { DocumentCalls } from './dynamodb-documents.js';
 
 /**
@@ -21,11 +20,7 @@ type Json = Record<string, unknown>;
 
 /** The DynamoDB endpoint for a Region, when this path knows it; undefined sends the caller to the SDK client. */
 export function dynamodbEndpoint(region: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
-  const explicit = env['AWS_ENDPOINT_URL_DYNAMODB'] ?? env['AWS_ENDPOINT_URL'];
-  if (explicit) return explicit;
-  if (!region || env['AWS_USE_FIPS_ENDPOINT'] === 'true' || env['AWS_USE_DUALSTACK_ENDPOINT'] === 'true') return undefined;
-  const domain = DOMAINS[partitionOf(region)];
-  return domain ? `https://dynamodb.${region}.${domain}` : undefined;
+  return regionalEndpoint('dynamodb', region, env);
 }
 
 const toWire = (item: Item): Wire => marshall(item, { removeUndefinedValues: true });

@@ -1,6 +1,7 @@
 import { Hash } from '@smithy/core/serde';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { Agent as HttpAgent } from 'node:http';
+import { partitionOf } from '../correlate/arn.js';
 
 /**
  * A SigV4-signed POST to an AWS endpoint with Node's own HTTP client, retried with full-jitter backoff: what the
@@ -39,7 +40,20 @@ export const THROTTLING = new Set([
   'RequestLimitExceeded', 'ProvisionedThroughputExceededException', 'KMSThrottling',
 ]);
 
-export const DOMAINS: Record<string, string> = { aws: 'amazonaws.com', 'aws-cn': 'amazonaws.com.cn', 'aws-us-gov': 'amazonaws.com' };
+const DOMAINS: Record<string, string> = { aws: 'amazonaws.com', 'aws-cn': 'amazonaws.com.cn', 'aws-us-gov': 'amazonaws.com' };
+
+/**
+ * Where this path sends a service's calls: the endpoint override (`AWS_ENDPOINT_URL_<SERVICE>`, `AWS_ENDPOINT_URL`),
+ * else `https://<service>.<region>.<domain>`. Undefined (FIPS, dual-stack, partitions it does not know, no Region)
+ * sends the caller to the SDK client.
+ */
+export function regionalEndpoint(service: string, region: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
+  const explicit = env[`AWS_ENDPOINT_URL_${service.toUpperCase()}`] ?? env['AWS_ENDPOINT_URL'];
+  if (explicit) return explicit;
+  if (!region || env['AWS_USE_FIPS_ENDPOINT'] === 'true' || env['AWS_USE_DUALSTACK_ENDPOINT'] === 'true') return undefined;
+  const domain = DOMAINS[partitionOf(region)];
+  return domain ? `https://${service}.${region}.${domain}` : undefined;
+}
 
 let agents: { http?: HttpAgent; https?: HttpAgent } = {};
 
