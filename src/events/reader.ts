@@ -120,10 +120,6 @@ function describeStreamError(error: unknown): string {
 const GUNZIP_OPTIONS = { chunkSize: 64 * 1024, highWaterMark: 256 * 1024 };
 
 /** One file, plain or gzip (recognised by its magic bytes, whatever its name). */
-export function readFile(path: string): AsyncGenerator<ReadItem> {
-  return eachItem(readFileBatches(path));
-}
-
 async function* readFileBatches(path: string): AsyncGenerator<ReadItem[]> {
   let gzip: boolean;
   try {
@@ -136,10 +132,6 @@ async function* readFileBatches(path: string): AsyncGenerator<ReadItem[]> {
   const stream = gzip ? raw.pipe(createGunzip(GUNZIP_OPTIONS)) : raw;
   if (gzip) raw.on('error', (error) => stream.destroy(error));
   yield* LINE_DELIMITED.test(path) ? readLines(stream, path) : readJsonStream(stream, path);
-}
-
-export function readStream(stream: Readable, source: string): AsyncGenerator<ReadItem> {
-  return eachItem(readJsonStream(stream, source));
 }
 
 /** A byte stream that may be gzip (CloudTrail log objects are): decompressed on the fly, a chunk's records in memory at a time. */

@@ -60,8 +60,8 @@ function requiredString(object: Record<string, unknown>, key: string): string | 
 
 function optionalStrings(object: Record<string, unknown>, keys: readonly string[]): string | undefined {
   for (const key of keys) {
-    const value = object[key];
-    if (value !== undefined && typeof value !== 'string') return `${key}: expected a string, found ${kindOf(value)}`;
+    const problem = optionalString(key, object[key]);
+    if (problem) return problem;
   }
   return undefined;
 }
