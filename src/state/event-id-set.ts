@@ -39,7 +39,7 @@ export class EventIdSet {
 
   has(id: string): boolean {
     if (!this.pack(id)) return this.others.has(id);
-    return this.find(this.key) >= 0;
+    return this.probe(this.key) >= 0;
   }
 
   /** Adds the id; false when it was already there. */
@@ -60,7 +60,7 @@ export class EventIdSet {
 
   delete(id: string): boolean {
     if (!this.pack(id)) return this.others.delete(id);
-    const slot = this.find(this.key);
+    const slot = this.probe(this.key);
     if (slot < 0) return false;
     this.states[slot] = DELETED;
     this.used--;
@@ -89,19 +89,6 @@ export class EventIdSet {
     let h = Math.imul(key[0]! ^ key[3]!, 0x9e3779b1) ^ Math.imul(key[1]! ^ key[2]!, 0x85ebca77);
     h ^= h >>> 15;
     return (h >>> 0) & (this.states.length - 1);
-  }
-
-  private find(key: Uint32Array): number {
-    const mask = this.states.length - 1;
-    const words = this.words;
-    for (let slot = this.slotOf(key); ; slot = (slot + 1) & mask) {
-      const state = this.states[slot];
-      if (state === EMPTY) return -1;
-      if (state === USED) {
-        const at = slot * 4;
-        if (words[at] === key[0] && words[at + 1] === key[1] && words[at + 2] === key[2] && words[at + 3] === key[3]) return slot;
-      }
-    }
   }
 
   /** The slot holding the key, or -(slot + 1) for where it would go (the first tombstone on its way, else the empty slot). */
