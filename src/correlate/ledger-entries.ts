@@ -214,6 +214,8 @@ export interface LedgerView {
   protectedBy(keyArn: string): ProtectedResources;
   /** When the key was last seen in a data-key call, per resource it served (epoch ms). */
   lastUsed(keyArn: string): Map<string, number>;
+  /** How many resources the key served, and the `limit` it served last (newest first; ties in the order first seen). */
+  latestUses(keyArn: string, limit: number): { resources: number; latest: [string, number][] };
 }
 
 /** What the per-service appliers may do: read, and put entries (older versions are ignored). */

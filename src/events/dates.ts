@@ -1,3 +1,5 @@
+import { BoundedCache } from '../util/bounded-cache.js';
+
 /** ECMAScript dates span ±8.64e15 ms around the epoch; beyond, toISOString throws. */
 const MAX_DATE_MS = 8.64e15;
 
@@ -51,9 +53,14 @@ export function parseCloudTrailDate(text: unknown): number | undefined {
   return undefined;
 }
 
+/** Times formatted lately: a key finding lists when each of up to twenty resources last used the key, mostly as before. */
+const formatted = new BoundedCache<string, number>(4096);
+
 /** ISO-8601 with second precision, the way CloudTrail writes eventTime. */
 export function toIsoSeconds(epochMs: number): string {
+  const cached = formatted.get(epochMs);
+  if (cached !== undefined) return cached;
   const iso = new Date(epochMs).toISOString();
   // toISOString always ends in ".sssZ" (years beyond 9999 only lengthen the front): cut the milliseconds off
-  return `${iso.slice(0, -5)}Z`;
+  return formatted.set(epochMs, `${iso.slice(0, -5)}Z`);
 }

@@ -44,14 +44,11 @@ const BLAST_RADIUS_SAMPLE = 20;
 
 function blastRadiusOf(keyArn: string, context: RuleContext): BlastRadius | undefined {
   const { tableBuckets, tables, buckets } = context.ledger.protectedBy(keyArn);
-  const usage = context.ledger.lastUsed(keyArn);
-  if (tableBuckets.length + tables.length + buckets.length === 0 && usage.size === 0) return undefined;
+  const usage = context.ledger.latestUses(keyArn, BLAST_RADIUS_SAMPLE);
+  if (tableBuckets.length + tables.length + buckets.length === 0 && usage.resources === 0) return undefined;
   const sample = (arns: readonly string[]) => ({ count: arns.length, arns: arns.slice(0, BLAST_RADIUS_SAMPLE) });
   const radius: BlastRadius = { keyArn, tableBuckets: sample(tableBuckets), tables: sample(tables), buckets: sample(buckets) };
-  if (usage.size > 0) {
-    const recent = [...usage].sort((a, b) => b[1] - a[1]).slice(0, BLAST_RADIUS_SAMPLE);
-    radius.lastUsed = Object.fromEntries(recent.map(([arn, time]) => [arn, toIsoSeconds(time)]));
-  }
+  if (usage.resources > 0) radius.lastUsed = Object.fromEntries(usage.latest.map(([arn, time]) => [arn, toIsoSeconds(time)]));
   return radius;
 }
 

@@ -3,17 +3,17 @@
  * of them and then dropped all at once: a stream of distinct values (object paths, new tables) must not grow it without
  * bound, and a cleared cache refills with the few values that matter within a few events.
  */
-export class BoundedCache<V> {
-  private readonly answers = new Map<string, V>();
+export class BoundedCache<V, K = string> {
+  private readonly answers = new Map<K, V>();
 
   constructor(private readonly limit = 10_000) {}
 
-  get(key: string): V | undefined {
+  get(key: K): V | undefined {
     return this.answers.get(key);
   }
 
   /** Stores the answer and returns it. */
-  set(key: string, value: V): V {
+  set(key: K, value: V): V {
     if (this.answers.size >= this.limit) this.answers.clear();
     this.answers.set(key, value);
     return value;

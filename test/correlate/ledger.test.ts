@@ -50,6 +50,20 @@ describe('Ledger', () => {
     expect(ledger.pruneUsage(start + 9 * day)).toBe(0);
   });
 
+  it('names the resources a key served last, newest first, as a stable sort of them all would (ties in first-seen order)', () => {
+    const uses = fc.array(fc.record({ bucket: fc.integer({ min: 0, max: 29 }), minute: fc.integer({ min: 0, max: 15 }) }), { maxLength: 80 });
+    fc.assert(fc.property(uses, fc.integer({ min: 1, max: 25 }), (calls, limit) => {
+      const ledger = new Ledger();
+      calls.forEach(({ bucket, minute }, i) => ledger.apply(event({
+        eventID: `u${i}`, eventTime: new Date(Date.parse('2025-01-10T10:00:00Z') + minute * 60_000).toISOString(), eventSource: 'kms.amazonaws.com',
+        eventName: 'Decrypt', requestParameters: { keyId: KEY_A, encryptionContext: { 'aws:s3:arn': `arn:aws:s3:::data-${bucket}` } }, resources: [{ ARN: KEY_A }],
+      })));
+      const all = [...ledger.lastUsed(KEY_A)];
+      expect(ledger.latestUses(KEY_A, limit)).toEqual({ resources: all.length, latest: [...all].sort((a, b) => b[1] - a[1]).slice(0, limit) });
+    }));
+    expect(new Ledger().latestUses(KEY_B, 5)).toEqual({ resources: 0, latest: [] });
+  });
+
   it('summarises when each key last served each resource, rewriting the summary only when it moved on by minutes', () => {
     const decryptAt = (id: string, time: string) => event({
       eventID: id, eventTime: time, eventSource: 'kms.amazonaws.com', eventName: 'Decrypt',
