@@ -1,5 +1,6 @@
 import { build, parse, validate } from '@aws-sdk/util-arn-parser';
 import { BoundedCache } from '../util/bounded-cache.js';
+import { partitionOf } from '../util/partition.js';
 
 export interface ParsedArn {
   /**
@@ -33,13 +34,7 @@ export function parseArn(text: unknown): Readonly<ParsedArn> | undefined {
   return arnCache.set(text, parsed ? Object.freeze(parsed) : null) ?? undefined;
 }
 
-export function partitionOf(region: string): string {
-  if (region.startsWith('cn-')) return 'aws-cn';
-  if (region.startsWith('us-gov-')) return 'aws-us-gov';
-  if (region.startsWith('us-iso-')) return 'aws-iso';
-  if (region.startsWith('us-isob-')) return 'aws-iso-b';
-  return 'aws';
-}
+export { partitionOf };
 
 /** Path parameters can arrive URL-encoded (`arn%3Aaws%3As3tables%3A…`). */
 function decodeMaybe(text: string): string {

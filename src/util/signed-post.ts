@@ -1,12 +1,11 @@
-import { Hash } from '@smithy/core/serde';
-import { SignatureV4 } from '@smithy/signature-v4';
 import type { Agent as HttpAgent } from 'node:http';
-import { partitionOf } from '../correlate/arn.js';
+import { partitionOf } from './partition.js';
+import { signRequest } from './sigv4.js';
 
 /**
  * A SigV4-signed POST to an AWS endpoint with Node's own HTTP client, retried with full-jitter backoff: what the
  * Lambda cold-start paths use instead of an SDK client (SNS Publish as a Query call, the DynamoDB state store as JSON
- * calls). The signer is the SDK's own.
+ * calls), signed by ./sigv4.ts (the SDK's signer's output, without its cost at cold start).
  */
 export interface SignedPostOptions {
   service: string;
@@ -63,19 +62,16 @@ let agents: { http?: HttpAgent; https?: HttpAgent } = {};
  */
 export function signedPoster(options: SignedPostOptions, userAgent: string): <T>(body: string, headers: Record<string, string>, read: (response: PostResponse) => T) => Promise<T> {
   const url = new URL(options.endpoint);
-  const signer = new SignatureV4({ service: options.service, region: options.region, credentials: options.credentials, sha256: Hash.bind(null, 'sha256') });
+  const signer = { service: options.service, region: options.region, credentials: options.credentials };
+  const path = url.pathname || '/';
   const maxAttempts = options.maxAttempts ?? 4;
   const timeoutMs = options.requestTimeoutMs ?? 5000;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   return async (body, headers, read) => {
     for (let attempt = 1; ; attempt++) {
       try {
-        const signed = await signer.sign({
-          method: 'POST', protocol: url.protocol, hostname: url.hostname, ...(url.port ? { port: Number(url.port) } : {}), path: url.pathname || '/', query: {},
-          headers: { host: url.host, ...headers, 'content-length': String(Buffer.byteLength(body)), 'user-agent': userAgent },
-          body,
-        });
-        return read(await post(url, signed.headers, body, timeoutMs));
+        const signed = signRequest({ method: 'POST', path, headers: { host: url.host, ...headers, 'content-length': String(Buffer.byteLength(body)), 'user-agent': userAgent }, body }, signer);
+        return read(await post(url, signed, body, timeoutMs));
       } catch (error) {
         const retryable = error instanceof AwsServiceError ? error.retryable : true;
         if (!retryable || attempt >= maxAttempts) throw error;
