@@ -21,9 +21,10 @@ export async function deployedSinks(topicArn: string | undefined): Promise<Alert
   const sinks: AlertSink[] = [];
   // loaded on first use: an invocation without findings never pays for it
   if (topicArn) {
-    const { SnsSink } = await import('../alerts/sns.js');
-    if (publish?.topicArn !== topicArn) publish = { topicArn, send: await snsPublisher(topicArn, process.env) };
-    sinks.push(new SnsSink(publish.send, topicArn));
+    // both modules at once: their files are read side by side, not one after the other on the first alert
+    const [{ SnsSink }, send] = await Promise.all([import('../alerts/sns.js'), publish?.topicArn === topicArn ? publish.send : snsPublisher(topicArn, process.env)]);
+    publish = { topicArn, send };
+    sinks.push(new SnsSink(send, topicArn));
   }
   const webhook = await slackWebhookUrl();
   if (webhook) {
