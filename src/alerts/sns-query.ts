@@ -5,8 +5,9 @@ import type { SnsPublish } from './sns.js';
 
 /**
  * SNS Publish as a signed Query API call, without the SNS client: on a cold start the client's modules cost ~40 ms
- * before the first alert, this path ~10 ms. It signs with the SDK's own SigV4 signer and writes the form exactly as
- * the client does (a test compares both on the wire). Used where credentials are in the environment, as in Lambda.
+ * before the first alert, this path ~10 ms. It signs as the SDK's SigV4 signer does (../util/sigv4.ts) and writes the
+ * form exactly as the client does (a test compares both on the wire). Used where credentials are in the environment, as
+ * in Lambda.
  */
 export interface QueryPublishOptions {
   credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
@@ -20,6 +21,9 @@ export interface QueryPublishOptions {
 
 /** SNS's error answer (its `Code` and `Message`). */
 export { AwsServiceError as SnsQueryError };
+
+/** The sink, from this module too: a first alert then loads one file, not two. */
+export { SnsSink } from './sns.js';
 
 /** Names this path in CloudTrail data events and SNS logs. */
 export const USER_AGENT = 'sse-sentinel sns-query';

@@ -4,12 +4,12 @@ import type { Finding } from '../alerts/finding.js';
 import type { Policy } from '../policy/policy.js';
 import { RULES } from '../rules/index.js';
 import { DEDUP_TTL_MS, type StateStore } from '../state/store.js';
-import type { SnsPublish } from '../alerts/sns.js';
+import type { SnsPublish, SnsSink } from '../alerts/sns.js';
 import { parseArn } from '../correlate/arn.js';
 import { environmentCredentials } from './environment-credentials.js';
 import { slackWebhookUrl } from './secrets.js';
 
-let publish: { topicArn: string; send: SnsPublish } | undefined;
+let publish: ({ topicArn: string } & SnsParts) | undefined;
 const RULES_BY_ID = new Map(RULES.map((rule) => [rule.id, rule]));
 
 export class DeliveryError extends Error {
@@ -21,10 +21,8 @@ export async function deployedSinks(topicArn: string | undefined): Promise<Alert
   const sinks: AlertSink[] = [];
   // loaded on first use: an invocation without findings never pays for it
   if (topicArn) {
-    // both modules at once: their files are read side by side, not one after the other on the first alert
-    const [{ SnsSink }, send] = await Promise.all([import('../alerts/sns.js'), publish?.topicArn === topicArn ? publish.send : snsPublisher(topicArn, process.env)]);
-    publish = { topicArn, send };
-    sinks.push(new SnsSink(send, topicArn));
+    if (publish?.topicArn !== topicArn) publish = { topicArn, ...(await snsParts(topicArn, process.env)) };
+    sinks.push(new publish.Sink(publish.send, topicArn));
   }
   const webhook = await slackWebhookUrl();
   if (webhook) {
@@ -39,15 +37,25 @@ export async function deployedSinks(topicArn: string | undefined): Promise<Alert
  * cold start instead of ~40 ms to load the SNS client). Any other credential source or endpoint uses the SDK client.
  */
 export async function snsPublisher(topicArn: string, env: NodeJS.ProcessEnv): Promise<SnsPublish> {
+  return (await snsParts(topicArn, env)).send;
+}
+
+interface SnsParts {
+  send: SnsPublish;
+  /** The sink class, from the module the publisher came from (the Query path's module carries it: one file to load). */
+  Sink: typeof SnsSink;
+}
+
+async function snsParts(topicArn: string, env: NodeJS.ProcessEnv): Promise<SnsParts> {
   const credentials = environmentCredentials(env);
   const region = parseArn(topicArn)?.region;
   if (credentials && region) {
-    const { queryPublish, snsEndpoint } = await import('../alerts/sns-query.js');
+    const { queryPublish, snsEndpoint, SnsSink: Sink } = await import('../alerts/sns-query.js');
     const endpoint = snsEndpoint(topicArn, env);
-    if (endpoint) return queryPublish(region, { endpoint, credentials });
+    if (endpoint) return { send: queryPublish(region, { endpoint, credentials }), Sink };
   }
-  const [{ SNSClient }, { sdkPublish }, { SNS_CLIENT_TIMEOUTS }] = await Promise.all([import('@aws-sdk/client-sns'), import('../alerts/sns-sdk.js'), import('../alerts/sns.js')]);
-  return sdkPublish(new SNSClient({ ...SNS_CLIENT_TIMEOUTS, ...(region ? { region } : {}) }));
+  const [{ SNSClient }, { sdkPublish }, { SNS_CLIENT_TIMEOUTS, SnsSink: Sink }] = await Promise.all([import('@aws-sdk/client-sns'), import('../alerts/sns-sdk.js'), import('../alerts/sns.js')]);
+  return { send: sdkPublish(new SNSClient({ ...SNS_CLIENT_TIMEOUTS, ...(region ? { region } : {}) })), Sink };
 }
 
 /**

@@ -108,6 +108,11 @@ describe('serverless package', () => {
         const json = [...reachable.values()].filter((text) => text.includes('sse-sentinel dynamodb-json'));
         expect(json, name).toHaveLength(1);
         expect(json[0], name).not.toMatch(/"(DynamoDBClient|DynamoDBDocumentClient)"/);
+        // a first alert on Lambda's credentials loads one module: the signed Query publisher carries the SNS sink too
+        const query = [...loaded.lazy].filter((file) => reachable.get(file)?.includes('sse-sentinel sns-query'));
+        expect(query, name).toHaveLength(1);
+        expect(reachable.get(query[0]!), name).toContain('"SnsSink"');
+        expect(reachable.get(query[0]!), name).not.toMatch(/"SNSClient"/);
       }
     }
   });
