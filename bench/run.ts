@@ -13,6 +13,7 @@ import { dynamoWriteAmplification } from './dynamo.js';
 import { logFileReplay } from './logfile.js';
 import { coldStart } from './cold-start.js';
 import { usageBatchIntake } from './usage-batch.js';
+import { processorWarm } from './processor-warm.js';
 
 const EVENTS = Number(process.env['BENCH_EVENTS'] ?? 200_000);
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 5);
@@ -22,6 +23,8 @@ const LOGFILE_MB = Number(process.env['BENCH_LOGFILE_MB'] ?? 1024);
 const COLD_ROUNDS = Number(process.env['BENCH_COLD_ROUNDS'] ?? 10);
 /** SQS records through the usage function (0 skips it). */
 const USAGE_RECORDS = Number(process.env['BENCH_USAGE_RECORDS'] ?? 10_000);
+/** Management events through one warm processor against its state table (0 skips it). */
+const WARM_EVENTS = Number(process.env['BENCH_WARM_EVENTS'] ?? 300);
 
 /** The targets of the deployment issue: each is checked and the run fails when one is missed. */
 const TARGETS = {
@@ -129,6 +132,8 @@ async function main(): Promise<void> {
   const logFiles = await logFileReplay(LOGFILE_MB);
   process.stderr.write(USAGE_RECORDS > 0 ? `usage function over ${USAGE_RECORDS} SQS records…\n` : '');
   const usage = USAGE_RECORDS > 0 ? await usageBatchIntake(USAGE_RECORDS) : undefined;
+  process.stderr.write(WARM_EVENTS > 0 ? `warm processor over ${WARM_EVENTS} management events against the state table…\n` : '');
+  const warm = WARM_EVENTS > 0 ? await processorWarm(WARM_EVENTS) : undefined;
   process.stderr.write(COLD_ROUNDS > 0 ? `cold start (${COLD_ROUNDS} interleaved rounds, after serverless package)…\n` : '');
   const cold = COLD_ROUNDS > 0 ? await coldStart(COLD_ROUNDS) : undefined;
   const rate = (ms: number) => Math.round(EVENTS / (ms / 1000));
@@ -142,6 +147,7 @@ async function main(): Promise<void> {
     dynamodb: dynamo,
     ...(logFiles ? { logFileReplay: logFiles } : {}),
     ...(usage ? { usageBatchIntake: usage } : {}),
+    ...(warm ? { processorWarm: warm } : {}),
     ...(cold ? { coldStart: cold } : {}),
   };
   const missed = checkTargets({

@@ -7,9 +7,12 @@ import { deployedStore } from '../src/lambda/store.js';
 import { deployedRemediationQueue } from '../src/lambda/remediation-config.js';
 import { handOffRemediations } from '../src/lambda/remediation-handoff.js';
 import { Pipeline } from '../src/pipeline.js';
+import { PostureCache } from '../src/lambda/posture-cache.js';
 
 const policyReady = loadDeployedPolicy();
 const storeReady = deployedStore();
+/** The posture as every execution environment left it: kept while the state table's posture revision holds. */
+const posture = new PostureCache();
 let s3: S3Client | undefined;
 
 /**
@@ -23,8 +26,9 @@ export async function handler(event: EventBridgeEvent<'Object Created', { bucket
   const store = await storeReady;
   const results: LogFileResult[] = [];
   for (const object of objectsOf(event)) {
-    const pipeline = await Pipeline.create({ policy, store });
+    const pipeline = await Pipeline.create({ policy, store, loadPosture: () => posture.current(store) });
     const result = await processLogObject(s3, object, pipeline);
+    posture.keep(pipeline.ledger.storedPosture(), store.takeOwnPostureRevisions?.());
     result.findings = await handOffRemediations(result.findings, policy, store, await deployedRemediationQueue(context));
     await publishFindings(result.findings, await deployedSinks(alertTopicArn(process.env, context)), store, policy);
     results.push(result);

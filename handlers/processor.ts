@@ -11,11 +11,10 @@ import { isHeartbeat, recordHeartbeat } from '../src/doctor/heartbeat.js';
 import { emfLine } from '../src/doctor/metrics.js';
 
 // Cold start: the policy is validated once. The store is the DynamoDB state table (memory under invoke local):
-// management events load the ledger afresh, so findings see what other execution environments learnt (data events
-// read a copy at most a minute old: PostureCache).
+// management events see the posture as every execution environment left it (the copy kept here while the state
+// table's posture revision holds, else a scan); data events read a copy at most a minute old (PostureCache).
 const policyReady = loadDeployedPolicy();
 const storeReady = deployedStore();
-/** For data events (see readsCachedPosture): scanned at most once a minute per execution environment. */
 const posture = new PostureCache();
 
 /** One EventBridge event per invocation: throw to have Lambda retry it and then send it to the failure destination. */
@@ -27,9 +26,9 @@ export async function handler(event: EventBridgeEvent<string, unknown>, context?
     console.log(emfLine('HeartbeatsReceived', 1, process.env['SSE_SENTINEL_STAGE'] ?? 'dev', { level: 'INFO', message: 'heartbeat', requestId: context?.awsRequestId }));
     return { findings: [], duplicates: 0, skipped: ['sse-sentinel heartbeat'] };
   }
-  const pipeline = await Pipeline.create({ policy, store, ...(readsCachedPosture(event) ? { loadPosture: () => posture.entries(store) } : {}) });
+  const pipeline = await Pipeline.create({ policy, store, loadPosture: readsCachedPosture(event) ? () => posture.entries(store) : () => posture.current(store) });
   const result = await processEnvelope(event, pipeline);
-  posture.keep(pipeline.ledger.storedPosture());
+  posture.keep(pipeline.ledger.storedPosture(), store.takeOwnPostureRevisions?.());
   if (result.findings.length) {
     result.findings = await handOffRemediations(result.findings, policy, store, await deployedRemediationQueue(context));
     await publishFindings(result.findings, await deployedSinks(alertTopicArn(process.env, context)), store, policy);

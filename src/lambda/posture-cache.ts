@@ -1,38 +1,79 @@
 import type { LedgerEntry } from '../correlate/ledger.js';
 import type { StateStore } from '../state/store.js';
 
-/** How stale a cached view of the posture may be: new tables, keys and policies reach it within this. */
+/** How stale a cached view of the posture may be for data events: new tables, keys and policies reach it within this. */
 export const POSTURE_MAX_AGE_MS = 60_000;
+/**
+ * How long a copy checked against the posture revision is trusted at most: a writer that died between its writes and
+ * moving the revision, and key-use summaries (which do not move it), reach every environment within this.
+ */
+export const REVISED_POSTURE_MAX_AGE_MS = 5 * 60_000;
+
+interface Loaded {
+  at: number;
+  /** The store's posture revision this copy reflects; undefined when it was read without asking (data events). */
+  revision: number | undefined;
+  entries: LedgerEntry[];
+}
 
 /**
- * The posture (the state table's Scan) kept between warm invocations of one execution environment, for at most
- * `maxAgeMs`: the usage function runs batch after batch, thousands of data-key events a second, and the processor
- * meets object writes at a similar pace; both read the posture only for context (what a key protects, a bucket's
- * default). Usage counters are not cached (they are read by key, see StateStore.loadUsage); a store that returns them
+ * The posture (the state table's Scan) kept between warm invocations of one execution environment. Data events read
+ * it for context and take a copy up to `maxAgeMs` old. Management events change the posture and must see every other
+ * environment's changes: they ask the store's posture revision (one strongly consistent read) and scan again only when
+ * it moved. Usage counters are not cached (they are read by key, see StateStore.loadUsage); a store that returns them
  * from loadEntries (memory) is read afresh every time.
  */
 export class PostureCache {
-  private loaded: { at: number; entries: LedgerEntry[] } | undefined;
+  private loaded: Loaded | undefined;
 
-  constructor(private readonly maxAgeMs = POSTURE_MAX_AGE_MS, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly maxAgeMs = POSTURE_MAX_AGE_MS,
+    private readonly now: () => number = Date.now,
+    private readonly revisedMaxAgeMs = REVISED_POSTURE_MAX_AGE_MS,
+  ) {}
 
+  /** For data events: a copy at most `maxAgeMs` old. */
   async entries(store: StateStore): Promise<LedgerEntry[]> {
     if (!store.loadUsage) return store.loadEntries();
-    if (!this.loaded || this.now() - this.loaded.at > this.maxAgeMs) this.loaded = { at: this.now(), entries: await store.loadEntries() };
-    // each invocation's ledger changes its own copy
-    return structuredClone(this.loaded.entries);
+    if (!this.loaded || this.now() - this.loaded.at > this.maxAgeMs) this.loaded = { at: this.now(), revision: undefined, entries: await store.loadEntries() };
+    return this.copy(this.loaded);
   }
 
-  /** What this environment saved (Ledger.storedPosture after a save): the next invocations start from it. */
-  keep(entries: LedgerEntry[]): void {
-    if (this.loaded) this.loaded.entries = structuredClone(entries);
+  /** For management events: the posture as every writer left it (a scan only when the revision moved). */
+  async current(store: StateStore): Promise<LedgerEntry[]> {
+    if (!store.loadUsage || !store.postureRevision) return store.loadEntries();
+    // moves this environment made before now (an invocation that failed before keep()) are in the number read next
+    store.takeOwnPostureRevisions?.();
+    // read before the scan: a write that lands during the scan moves the revision past this, and the next event rescans
+    const revision = await store.postureRevision();
+    const loaded = this.loaded;
+    if (loaded && loaded.revision === revision && this.now() - loaded.at <= this.revisedMaxAgeMs) return this.copy(loaded);
+    this.loaded = { at: this.now(), revision, entries: await store.loadEntries() };
+    return this.copy(this.loaded);
+  }
+
+  /**
+   * What this environment saved (Ledger.storedPosture after a save), with the revisions its own saves moved the posture
+   * to: the next invocations start from it. When those revisions follow the copy's own one by one, no other writer came
+   * in between and the copy stays current; otherwise only data events may still use it.
+   */
+  keep(entries: LedgerEntry[], ownRevisions: readonly number[] = []): void {
+    if (!this.loaded) return;
+    let revision = this.loaded.revision;
+    for (const next of ownRevisions) revision = revision !== undefined && next === revision + 1 ? next : undefined;
+    this.loaded = { at: this.loaded.at, revision, entries: structuredClone(entries) };
+  }
+
+  /** Each invocation's ledger changes its own copy. */
+  private copy(loaded: Loaded): LedgerEntry[] {
+    return structuredClone(loaded.entries);
   }
 }
 
 /**
  * Data events (S3 object writes, by the thousand in a busy account) only read the posture, and a minute-old view of a
  * bucket's default or policy is good enough to judge an object write: the processor serves them from the cache.
- * Management events change the posture and are judged against a fresh scan.
+ * Management events change the posture and are judged against it as the store holds it (PostureCache.current).
  */
 export function readsCachedPosture(envelope: unknown): boolean {
   const detail = (envelope as { detail?: { eventCategory?: unknown; managementEvent?: unknown } } | null)?.detail;

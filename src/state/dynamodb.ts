@@ -2,7 +2,7 @@ import type { DynamoDBClient, DynamoDBClientConfig } from '@aws-sdk/client-dynam
 import { isConditionalCheckFailed, type DocumentCalls } from './dynamodb-documents.js';
 import { entryKey, USAGE_RETENTION_WINDOWS, USAGE_WINDOW_MS, type LedgerEntry, type UsageEntry } from '../correlate/ledger.js';
 import { mergeEntry, usageDelta } from './merge.js';
-import { DEDUP_TTL_MS, type StateStore } from './store.js';
+import { DEDUP_TTL_MS, keyMovesPosture, movesPosture, type StateStore } from './store.js';
 
 const DEDUP_PREFIX = 'dedup|';
 const COUNTER_PREFIX = 'counter|';
@@ -13,6 +13,8 @@ const BATCH_ATTEMPTS = 5;
 /** Optimistic-concurrency attempts before a save gives up (and the invocation is retried). */
 const MAX_MERGE_ATTEMPTS = 8;
 const BATCH_DELETE_SIZE = 25;
+/** The state table's one item that is not an entry: the posture revision (see StateStore.postureRevision). */
+const REVISION_KEY = 'meta|posture-revision';
 
 interface EntryItem {
   pk: string;
@@ -59,6 +61,7 @@ export class DynamoDbStateStore implements StateStore {
   private readonly tableName: string;
   private readonly markersTableName: string;
   private readonly dedupTtlMs: number;
+  private ownRevisions: number[] = [];
 
   constructor(options: DynamoDbStateStoreOptions) {
     this.transport = options;
@@ -85,8 +88,10 @@ export class DynamoDbStateStore implements StateStore {
     do {
       const page = await (await this.documents()).scan({
         TableName: this.tableName,
-        FilterExpression: shared ? 'NOT begins_with(pk, :usage) AND NOT begins_with(pk, :dedup) AND NOT begins_with(pk, :counter)' : 'NOT begins_with(pk, :usage)',
-        ExpressionAttributeValues: { ':usage': USAGE_PREFIX, ...(shared ? { ':dedup': DEDUP_PREFIX, ':counter': COUNTER_PREFIX } : {}) },
+        FilterExpression: `pk <> :revision AND NOT begins_with(pk, :usage)${shared ? ' AND NOT begins_with(pk, :dedup) AND NOT begins_with(pk, :counter)' : ''}`,
+        ExpressionAttributeValues: { ':revision': REVISION_KEY, ':usage': USAGE_PREFIX, ...(shared ? { ':dedup': DEDUP_PREFIX, ':counter': COUNTER_PREFIX } : {}) },
+        // a revision read before this scan must find every write that moved it (writers move it after writing)
+        ConsistentRead: true,
         ExclusiveStartKey: startKey,
       });
       for (const item of page.Items ?? []) entries.push(this.toEntry(item as EntryItem | UsageItem));
@@ -125,6 +130,32 @@ export class DynamoDbStateStore implements StateStore {
       if (entry.kind === 'usage') await this.addUsage(entry);
       else await this.mergeVersioned(entry);
     }
+    if (entries.some(movesPosture)) await this.movePosture();
+  }
+
+  async postureRevision(): Promise<number> {
+    const item = (await (await this.documents()).get({ TableName: this.tableName, Key: { pk: REVISION_KEY }, ConsistentRead: true })).Item;
+    return typeof item?.['rev'] === 'number' ? item['rev'] : 0;
+  }
+
+  takeOwnPostureRevisions(): number[] {
+    const taken = this.ownRevisions;
+    this.ownRevisions = [];
+    return taken;
+  }
+
+  /** After the writes it announces: a reader that sees the new revision and then scans finds them. */
+  private async movePosture(): Promise<void> {
+    const result = await (await this.documents()).update({
+      TableName: this.tableName,
+      Key: { pk: REVISION_KEY },
+      UpdateExpression: 'SET #kind = :kind ADD rev :one',
+      ExpressionAttributeNames: { '#kind': 'kind' },
+      ExpressionAttributeValues: { ':kind': 'revision', ':one': 1 },
+      ReturnValues: 'UPDATED_NEW',
+    });
+    const revision = result.Attributes?.['rev'];
+    if (typeof revision === 'number') this.ownRevisions.push(revision);
   }
 
   /** Counters only ever add: ADD the delta, keep the latest lastSeen. */
@@ -185,6 +216,7 @@ export class DynamoDbStateStore implements StateStore {
         requests = result.UnprocessedItems as typeof requests;
       }
     }
+    if (keys.some(keyMovesPosture)) await this.movePosture();
   }
 
   async claimEvent(eventId: string, nowMs: number, ttlMs = this.dedupTtlMs): Promise<boolean> {

@@ -1,7 +1,7 @@
 import { entryKey, type LedgerEntry } from '../correlate/ledger.js';
 import { mergeEntry } from './merge.js';
 import { EventTimeClaims } from './event-time-claims.js';
-import { DEDUP_TTL_MS, type StateStore } from './store.js';
+import { DEDUP_TTL_MS, keyMovesPosture, movesPosture, type StateStore } from './store.js';
 
 export class MemoryStateStore implements StateStore {
   protected readonly entries = new Map<string, LedgerEntry>();
@@ -9,6 +9,9 @@ export class MemoryStateStore implements StateStore {
   protected readonly claims = new Map<string, number>();
   protected readonly counters = new Map<string, { value: number; expiresAt: number }>();
 
+  /** See StateStore.postureRevision: moved on by every save or delete that changes the posture. */
+  private revision = 0;
+  private ownRevisions: number[] = [];
   /** Default-TTL claims of a replay, 16 bytes an event id, held by event time (see EventTimeClaims). */
   private readonly compactClaims: EventTimeClaims | undefined;
 
@@ -34,6 +37,7 @@ export class MemoryStateStore implements StateStore {
       const key = entryKey(entry);
       this.entries.set(key, structuredClone(mergeEntry(this.entries.get(key), entry)));
     }
+    if (entries.some(movesPosture)) this.movePosture();
   }
 
   /** Puts entries back exactly as they were stored (no merge): for loading a saved state. */
@@ -43,6 +47,21 @@ export class MemoryStateStore implements StateStore {
 
   async deleteEntries(keys: readonly string[]): Promise<void> {
     for (const key of keys) this.entries.delete(key);
+    if (keys.some(keyMovesPosture)) this.movePosture();
+  }
+
+  async postureRevision(): Promise<number> {
+    return this.revision;
+  }
+
+  takeOwnPostureRevisions(): number[] {
+    const taken = this.ownRevisions;
+    this.ownRevisions = [];
+    return taken;
+  }
+
+  private movePosture(): void {
+    this.ownRevisions.push(++this.revision);
   }
 
   async claimEvent(eventId: string, nowMs: number, ttlMs = this.dedupTtlMs): Promise<boolean> {

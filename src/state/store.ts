@@ -42,4 +42,26 @@ export interface StateStore {
   readCounter(key: string, nowMs: number): Promise<number>;
   /** Writes anything buffered; a no-op for stores that write through. */
   flush(): Promise<void>;
+  /**
+   * A number every writer moves on after it changed the posture (usage counters and key-use summaries aside), read
+   * strongly consistent: a warm execution environment keeps its copy of the posture while the number holds, instead of
+   * reading the whole posture for every management event (see PostureCache). Stores one process owns need none.
+   */
+  postureRevision?(): Promise<number>;
+  /** The revisions this store's own saves moved the posture to since the last call, oldest first (see PostureCache.keep). */
+  takeOwnPostureRevisions?(): number[];
+}
+
+/**
+ * Whether saving or deleting this entry changes the posture others judge against. Usage counters are read by key, and
+ * key-use summaries (the last use of each key, rewritten every few minutes by the usage function) may lag by the
+ * cache's age: neither moves the revision.
+ */
+export function movesPosture(entry: Pick<LedgerEntry, 'kind'>): boolean {
+  return entry.kind !== 'usage' && entry.kind !== 'key-use';
+}
+
+/** movesPosture for an entry key (entryKey): usage counter keys start `u|`, key-use summaries `ku|`. */
+export function keyMovesPosture(key: string): boolean {
+  return !key.startsWith('u|') && !key.startsWith('ku|');
 }

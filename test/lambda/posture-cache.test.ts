@@ -6,6 +6,15 @@ import { PostureCache, readsCachedPosture } from '../../src/lambda/posture-cache
 import { EVENTS } from '../helpers.js';
 import { MemoryStateStore } from '../../src/state/memory.js';
 import { KeyedUsageStore } from '../state/keyed-usage-store.js';
+import { DynamoDbStateStore } from '../../src/state/dynamodb.js';
+import { normalizeValue } from '../../src/events/normalize.js';
+import { Pipeline } from '../../src/pipeline.js';
+import { policyFromInput } from '../../src/policy/load.js';
+import type { StateStore } from '../../src/state/store.js';
+import { record } from '../helpers.js';
+import { localDynamoPerFile } from '../state/dynalite-server.js';
+
+const dynamo = localDynamoPerFile();
 
 async function withBucket<T extends MemoryStateStore>(store: T): Promise<T & { scans: number }> {
   const ledger = new Ledger();
@@ -53,6 +62,98 @@ describe('PostureCache', () => {
     now = 30_000;
     expect((await cache.entries(store)).map((e) => e.kind === 'bucket' && e.arn).sort()).toEqual(['arn:aws:s3:::ledger', 'arn:aws:s3:::payroll']);
     expect(store.scans).toBe(1);
+  });
+
+  it('keeps its copy for management events while the posture revision holds, and scans again when it moved', async () => {
+    const cache = new PostureCache(60_000, () => 0);
+    const store = await withBucket(new KeyedUsageStore());
+    store.takeOwnPostureRevisions();
+    await cache.current(store);
+    await cache.current(store);
+    expect(store.scans).toBe(1);
+    // another environment changes the posture (its revision is not this environment's own)
+    const other = new Ledger();
+    other.update<BucketEntry>({ kind: 'bucket', arn: 'arn:aws:s3:::other' }, { encryption: { sseAlgorithm: 'aws:kms' } }, { time: 3, eventId: 'g' });
+    await store.saveEntries(other.takeDirty());
+    store.takeOwnPostureRevisions();
+    expect((await cache.current(store)).map((e) => e.kind === 'bucket' && e.arn).sort()).toEqual(['arn:aws:s3:::other', 'arn:aws:s3:::payroll']);
+    expect(store.scans).toBe(2);
+  });
+
+  it('stays current after its own saves when no other writer came in between, and not when one did', async () => {
+    const cache = new PostureCache(60_000, () => 0);
+    const store = await withBucket(new KeyedUsageStore());
+    const invocation = async (arn: string, otherWriterFirst = false) => {
+      const ledger = new Ledger();
+      ledger.load(await cache.current(store));
+      if (otherWriterFirst) {
+        const other = new Ledger();
+        other.update<BucketEntry>({ kind: 'bucket', arn: 'arn:aws:s3:::racing' }, { encryption: { sseAlgorithm: 'AES256' } }, { time: 9, eventId: 'r' });
+        await store.saveEntries(other.takeDirty());
+        store.takeOwnPostureRevisions(); // made elsewhere
+      }
+      ledger.update<BucketEntry>({ kind: 'bucket', arn }, { encryption: { sseAlgorithm: 'aws:kms' } }, { time: 5, eventId: arn });
+      await store.saveEntries(ledger.takeDirty());
+      cache.keep(ledger.storedPosture(), store.takeOwnPostureRevisions());
+    };
+    await invocation('arn:aws:s3:::one');
+    await invocation('arn:aws:s3:::two');
+    expect(store.scans).toBe(1);
+    await invocation('arn:aws:s3:::three', true);
+    // the copy missed the racing write: the next management event scans and sees it
+    const seen = (await cache.current(store)).map((e) => e.kind === 'bucket' && e.arn).sort();
+    expect(seen).toEqual(['arn:aws:s3:::one', 'arn:aws:s3:::payroll', 'arn:aws:s3:::racing', 'arn:aws:s3:::three', 'arn:aws:s3:::two']);
+    expect(store.scans).toBe(2);
+  });
+
+  it('trusts a revised copy for a few minutes at most, and never one read for data events', async () => {
+    let now = 0;
+    const cache = new PostureCache(60_000, () => now, 300_000);
+    const store = await withBucket(new KeyedUsageStore());
+    await cache.entries(store);
+    await cache.current(store);
+    expect(store.scans).toBe(2);
+    now = 299_000;
+    await cache.current(store);
+    expect(store.scans).toBe(2);
+    now = 301_000;
+    await cache.current(store);
+    expect(store.scans).toBe(3);
+  });
+
+  it('lets a warm environment skip the scan of the state table until another environment changes the posture (DynamoDB)', async () => {
+    const local = dynamo();
+    await local.createTable('revision-state');
+    await local.createTable('revision-markers');
+    const policy = policyFromInput();
+    const environment = () => {
+      const store = new DynamoDbStateStore({ tableName: 'revision-state', markersTableName: 'revision-markers', client: local.client });
+      const counted = Object.assign(store, { scans: 0 });
+      const load = store.loadEntries.bind(store);
+      counted.loadEntries = async () => (counted.scans++, load());
+      return { store: counted, cache: new PostureCache() };
+    };
+    const run = async ({ store, cache }: { store: StateStore; cache: PostureCache }, overrides: Record<string, unknown>) => {
+      const pipeline = await Pipeline.create({ policy, store, loadPosture: () => cache.current(store) });
+      const [item] = normalizeValue(record(overrides), { source: 'test' });
+      if (item?.kind !== 'event') throw new Error('fixture');
+      const outcome = await pipeline.process(item.event);
+      await pipeline.save();
+      cache.keep(pipeline.ledger.storedPosture(), store.takeOwnPostureRevisions?.());
+      return outcome.findings;
+    };
+    const KEY = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    const BUCKET = 'arn:aws:s3tables:us-east-1:111122223333:bucket/analytics';
+    const a = environment();
+    const b = environment();
+    await run(b, { eventID: 'b1', eventTime: '2025-01-10T10:00:00Z', eventName: 'CreateTableBucket', requestParameters: { name: 'analytics', encryptionConfiguration: { sseAlgorithm: 'aws:kms', kmsKeyArn: KEY } }, responseElements: { arn: BUCKET } });
+    await run(b, { eventID: 'b2', eventTime: '2025-01-10T10:01:00Z', eventSource: 'kms.amazonaws.com', eventName: 'EnableKeyRotation', requestParameters: { keyId: KEY }, resources: [{ ARN: KEY }] });
+    expect(b.store.scans).toBe(1);
+    await run(a, { eventID: 'a1', eventTime: '2025-01-10T10:02:00Z', eventName: 'CreateTable', requestParameters: { tableBucketARN: BUCKET, namespace: 'sales', name: 'orders' }, responseElements: { tableARN: `${BUCKET}/table/orders-id` } });
+    const findings = await run(b, { eventID: 'b3', eventTime: '2025-01-10T10:03:00Z', eventSource: 'kms.amazonaws.com', eventName: 'DisableKey', requestParameters: { keyId: KEY }, resources: [{ ARN: KEY }] });
+    // B scanned again because A moved the revision, and so knows the table A saw created under the key
+    expect(b.store.scans).toBe(2);
+    expect(findings.find((f) => f.ruleId === 'kms.key-disabled')?.blastRadius?.tables).toEqual({ count: 1, arns: [`${BUCKET}/table/orders-id`] });
   });
 
   it('serves data events (object writes) from the cache, and judges management events against a fresh scan', async () => {

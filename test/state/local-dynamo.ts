@@ -7,12 +7,19 @@ export interface LocalDynamo {
   client: DynamoDBClient;
   endpoint: string;
   createTable(name: string): Promise<void>;
+  /** Every operation the server was asked for (from `X-Amz-Target`), in order: for counting Scans and reads. */
+  operations: string[];
   close(): Promise<void>;
 }
 
 /** A real DynamoDB-protocol server on loopback, for the store's tests. */
 export async function startLocalDynamo(): Promise<LocalDynamo> {
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const operations: string[] = [];
+  server.on('request', (request: { headers: Record<string, string | undefined> }) => {
+    const operation = String(request.headers['x-amz-target'] ?? '').split('.')[1];
+    if (operation) operations.push(operation);
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const { port } = server.address() as AddressInfo;
   const endpoint = `http://127.0.0.1:${port}`;
@@ -20,6 +27,7 @@ export async function startLocalDynamo(): Promise<LocalDynamo> {
   return {
     client,
     endpoint,
+    operations,
     async createTable(name: string) {
       await client.send(new CreateTableCommand({
         TableName: name,
