@@ -2,7 +2,7 @@ import type { DynamoDBClient, DynamoDBClientConfig } from '@aws-sdk/client-dynam
 import { isConditionalCheckFailed, type DocumentCalls } from './dynamodb-documents.js';
 import { entryKey, USAGE_RETENTION_WINDOWS, USAGE_WINDOW_MS, type LedgerEntry, type UsageEntry } from '../correlate/ledger.js';
 import { mergeEntry, usageDelta } from './merge.js';
-import { DEDUP_TTL_MS, keyMovesPosture, movesPosture, type StateStore } from './store.js';
+import { DEDUP_TTL_MS, keyMovesPosture, movesPosture, OwnRevisions, type StateStore } from './store.js';
 
 const DEDUP_PREFIX = 'dedup|';
 const COUNTER_PREFIX = 'counter|';
@@ -61,7 +61,7 @@ export class DynamoDbStateStore implements StateStore {
   private readonly tableName: string;
   private readonly markersTableName: string;
   private readonly dedupTtlMs: number;
-  private ownRevisions: number[] = [];
+  private readonly ownRevisions = new OwnRevisions();
 
   constructor(options: DynamoDbStateStoreOptions) {
     this.transport = options;
@@ -139,9 +139,7 @@ export class DynamoDbStateStore implements StateStore {
   }
 
   takeOwnPostureRevisions(): number[] {
-    const taken = this.ownRevisions;
-    this.ownRevisions = [];
-    return taken;
+    return this.ownRevisions.take();
   }
 
   /** After the writes it announces: a reader that sees the new revision and then scans finds them. */
@@ -155,7 +153,7 @@ export class DynamoDbStateStore implements StateStore {
       ReturnValues: 'UPDATED_NEW',
     });
     const revision = result.Attributes?.['rev'];
-    if (typeof revision === 'number') this.ownRevisions.push(revision);
+    if (typeof revision === 'number') this.ownRevisions.record(revision);
   }
 
   /** Counters only ever add: ADD the delta, keep the latest lastSeen. */

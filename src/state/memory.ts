@@ -1,7 +1,7 @@
 import { entryKey, type LedgerEntry } from '../correlate/ledger.js';
 import { mergeEntry } from './merge.js';
 import { EventTimeClaims } from './event-time-claims.js';
-import { DEDUP_TTL_MS, keyMovesPosture, movesPosture, type StateStore } from './store.js';
+import { DEDUP_TTL_MS, keyMovesPosture, movesPosture, OwnRevisions, type StateStore } from './store.js';
 
 export class MemoryStateStore implements StateStore {
   protected readonly entries = new Map<string, LedgerEntry>();
@@ -11,7 +11,7 @@ export class MemoryStateStore implements StateStore {
 
   /** See StateStore.postureRevision: moved on by every save or delete that changes the posture. */
   private revision = 0;
-  private ownRevisions: number[] = [];
+  private readonly ownRevisions = new OwnRevisions();
   /** Default-TTL claims of a replay, 16 bytes an event id, held by event time (see EventTimeClaims). */
   private readonly compactClaims: EventTimeClaims | undefined;
 
@@ -55,13 +55,11 @@ export class MemoryStateStore implements StateStore {
   }
 
   takeOwnPostureRevisions(): number[] {
-    const taken = this.ownRevisions;
-    this.ownRevisions = [];
-    return taken;
+    return this.ownRevisions.take();
   }
 
   private movePosture(): void {
-    this.ownRevisions.push(++this.revision);
+    this.ownRevisions.record(++this.revision);
   }
 
   async claimEvent(eventId: string, nowMs: number, ttlMs = this.dedupTtlMs): Promise<boolean> {

@@ -53,6 +53,26 @@ export interface StateStore {
 }
 
 /**
+ * The revisions a store's own saves moved the posture to, until taken (StateStore.takeOwnPostureRevisions). Bounded:
+ * a function that never takes them (the inventory, the remediator) keeps the last few, and a gap only costs a reader
+ * one more scan.
+ */
+export class OwnRevisions {
+  private revisions: number[] = [];
+
+  record(revision: number): void {
+    if (this.revisions.length >= 64) this.revisions.shift();
+    this.revisions.push(revision);
+  }
+
+  take(): number[] {
+    const taken = this.revisions;
+    this.revisions = [];
+    return taken;
+  }
+}
+
+/**
  * Whether saving or deleting this entry changes the posture others judge against. Usage counters are read by key, and
  * key-use summaries (the last use of each key, rewritten every few minutes by the usage function) may lag by the
  * cache's age: neither moves the revision.

@@ -11,7 +11,7 @@ import { jsonDocuments } from '../../src/state/dynamodb-json.js';
 import { closeSignedPostAgents } from '../../src/util/signed-post.js';
 import { FileStateStore } from '../../src/state/file.js';
 import { MemoryStateStore } from '../../src/state/memory.js';
-import type { StateStore } from '../../src/state/store.js';
+import { OwnRevisions, type StateStore } from '../../src/state/store.js';
 import { record } from '../helpers.js';
 import { startLocalDynamo, type LocalDynamo } from './dynalite-server.js';
 
@@ -255,5 +255,14 @@ describe('markers in their own table', () => {
     } finally {
       dynamo.client.middlewareStack.remove('countScanned');
     }
+  });
+});
+
+describe('OwnRevisions', () => {
+  it('keeps the last 64 revisions a store moved the posture to, for a function that never takes them', () => {
+    const own = new OwnRevisions();
+    for (let revision = 1; revision <= 70; revision++) own.record(revision);
+    expect(own.take()).toEqual(Array.from({ length: 64 }, (_, i) => i + 7));
+    expect(own.take()).toEqual([]);
   });
 });
