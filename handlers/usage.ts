@@ -35,8 +35,11 @@ export async function handler(event: SQSEvent, context?: Context): Promise<SQSBa
       return { messageId: record.messageId, unreadable: (error as Error).message };
     }
   });
+  const events = batch.flatMap((message) => message.items ?? []).flatMap((item) => (item.kind === 'event' ? [item.event] : []));
   // one BatchGetItem for the counters of the whole batch, instead of one per new counter as records are processed
-  await pipeline.prefetch(batch.flatMap((message) => message.items ?? []).flatMap((item) => (item.kind === 'event' ? [item.event] : [])));
+  await pipeline.prefetch(events);
+  // the batch's claims in flight together, instead of a round trip per record before it is judged
+  await pipeline.claimAhead(events);
   for (const message of batch) {
     try {
       if (!message.items) throw new Error(message.unreadable);
@@ -45,6 +48,8 @@ export async function handler(event: SQSEvent, context?: Context): Promise<SQSBa
       fail(message.messageId, (error as Error).message);
     }
   }
+  // a message that failed before its events were judged: its retry must find them unclaimed
+  await pipeline.releaseUnjudged();
   try {
     await pipeline.save();
     posture.keep(pipeline.ledger.storedPosture());

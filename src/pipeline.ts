@@ -1,3 +1,4 @@
+import pMap from 'p-map';
 import type { Finding } from './alerts/finding.js';
 import { usageKeysOf } from './correlate/apply-kms.js';
 import { Ledger, USAGE_WINDOW_MS, type LedgerEntry } from './correlate/ledger.js';
@@ -34,6 +35,9 @@ export interface PipelineOptions {
   neverSaved?: boolean;
 }
 
+/** Claims in flight at once (claimAhead): a batch of a hundred waits for a few round trips to the store, not a hundred. */
+const CLAIM_CONCURRENCY = 32;
+
 let builtIn: RuleIndex | undefined;
 
 /** The built-in rules' index, built once per process: a Lambda handler creates a pipeline per invocation. */
@@ -57,6 +61,11 @@ export class Pipeline {
   private unsaved: string[] = [];
   /** Usage counter keys already asked of a store that loads them by key (present or not). */
   private readonly requestedUsage = new Set<string>();
+  /**
+   * Claims made ahead of judging (claimAhead), by event object: won or lost. Keyed by the event, not its id, so that
+   * a repeat of an id within one batch meets the claim its own request got.
+   */
+  private readonly claimedAhead = new Map<CloudTrailEvent, boolean>();
 
   private constructor(private readonly options: PipelineOptions) {
     this.index = options.index ?? builtInRules();
@@ -83,8 +92,11 @@ export class Pipeline {
   }
 
   private async processAsync(event: CloudTrailEvent): Promise<EventOutcome> {
-    if (!(await this.options.store.claimEvent(event.eventId, this.now()))) return { findings: [], duplicate: true };
-    this.claimed(event.eventId);
+    const ahead = this.claimedAhead.get(event);
+    if (ahead !== undefined) this.claimedAhead.delete(event);
+    const won = ahead ?? (await this.options.store.claimEvent(event.eventId, this.now()));
+    if (!won) return { findings: [], duplicate: true };
+    if (ahead === undefined) this.claimed(event.eventId);
     if (this.options.store.loadUsage) {
       try {
         await this.prefetch([event]);
@@ -140,10 +152,47 @@ export class Pipeline {
   }
 
   /**
+   * Claims the events a batch is about to judge, their requests in flight together (a store's conditional writes: a
+   * batch of a hundred waits for a few round trips instead of a hundred in a row); process() then judges each in
+   * order without claiming it again. A store that claims in memory gains nothing and is left to process(). If a claim
+   * fails, those made are released and the error thrown; claims of events that are then not judged after all are
+   * released by releaseUnjudged (or abandon).
+   */
+  async claimAhead(events: readonly CloudTrailEvent[]): Promise<void> {
+    const store = this.options.store;
+    if (store.claimEventNow && !store.loadUsage) return;
+    const failures: unknown[] = [];
+    await pMap(events, async (event) => {
+      try {
+        const won = await store.claimEvent(event.eventId, this.now());
+        this.claimedAhead.set(event, won);
+        if (won) this.claimed(event.eventId);
+      } catch (error) {
+        failures.push(error);
+      }
+    }, { concurrency: CLAIM_CONCURRENCY });
+    if (failures.length > 0) {
+      await this.releaseUnjudged();
+      throw failures[0];
+    }
+  }
+
+  /** Releases the claims claimAhead made for events that were not judged (a message that failed before them). */
+  async releaseUnjudged(): Promise<void> {
+    const unjudged = new Set([...this.claimedAhead].filter(([, won]) => won).map(([event]) => event.eventId));
+    this.claimedAhead.clear();
+    if (unjudged.size === 0) return;
+    this.unsaved = this.unsaved.filter((id) => !unjudged.has(id));
+    for (const eventId of unjudged) await this.options.store.releaseEvent(eventId).catch(() => undefined);
+  }
+
+  /**
    * Gives up the claims of the events processed since the last save, for a caller about to fail the invocation
    * (a log object that broke off midway): its retry must process them again, as their counts were never saved.
    */
   async abandon(): Promise<void> {
+    // claimed ahead and not judged: among the unsaved ones, released with them
+    this.claimedAhead.clear();
     for (const eventId of this.unsaved) await this.options.store.releaseEvent(eventId).catch(() => undefined);
     this.unsaved = [];
   }

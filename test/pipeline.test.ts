@@ -132,3 +132,65 @@ describe('Pipeline with nothing to save (replay without a state file)', () => {
     expect((pipeline.process(decrypts[0]!) as EventOutcome).duplicate).toBe(false);
   });
 });
+
+/** A store whose claims answer later (as DynamoDB's do), counting the most claims in flight at once. */
+class SlowClaims extends KeyedUsageStore {
+  inFlight = 0;
+  mostInFlight = 0;
+  claimCalls = 0;
+  failClaimOf: string | undefined;
+
+  override async claimEvent(eventId: string, nowMs: number, ttlMs?: number): Promise<boolean> {
+    this.claimCalls++;
+    this.inFlight++;
+    this.mostInFlight = Math.max(this.mostInFlight, this.inFlight);
+    await new Promise((resolve) => setTimeout(resolve, 2));
+    this.inFlight--;
+    if (eventId === this.failClaimOf) throw new Error('ProvisionedThroughputExceededException');
+    return super.claimEvent(eventId, nowMs, ttlMs);
+  }
+}
+
+async function decrypts(count: number) {
+  const [decrypt] = (await collect([join(EVENTS, 'kms', 'Decrypt.cross-account.json')])).flatMap((item) => (item.kind === 'event' ? [item.event] : []));
+  return Array.from({ length: count }, (_, i) => ({ ...decrypt!, eventId: `c0000000-0000-4000-8000-${String(i).padStart(12, '0')}` }));
+}
+
+describe('Pipeline.claimAhead', () => {
+  it('claims a batch with its requests in flight together, then judges each in order without claiming it again', async () => {
+    const store = new SlowClaims();
+    const pipeline = await Pipeline.create({ policy: policyFromInput(), store });
+    const batch = await decrypts(40);
+    // a repeat of an id within the batch is its own event: it meets the claim its own request lost
+    const repeat = { ...batch[3]! };
+    await pipeline.claimAhead([...batch, repeat]);
+    expect(store.claimCalls).toBe(41);
+    expect(store.mostInFlight).toBeGreaterThan(1);
+    const outcomes = [];
+    for (const event of [...batch, repeat]) outcomes.push(await pipeline.process(event));
+    expect(store.claimCalls).toBe(41);
+    expect(outcomes.map((o) => o.duplicate)).toEqual([...batch.map(() => false), true]);
+    // an event not claimed ahead is claimed when judged
+    expect((await pipeline.process(batch[0]!)).duplicate).toBe(true);
+    expect(store.claimCalls).toBe(42);
+  });
+
+  it('releases the claims of events that were not judged after all, and those made when one claim failed', async () => {
+    const store = new SlowClaims();
+    const pipeline = await Pipeline.create({ policy: policyFromInput(), store });
+    const batch = await decrypts(10);
+    await pipeline.claimAhead(batch);
+    for (const event of batch.slice(0, 4)) await pipeline.process(event);
+    await pipeline.releaseUnjudged();
+    // the six never judged can be claimed again (their retry is processed), the four judged cannot
+    const again = await Promise.all(batch.map((event) => store.claimEvent(event.eventId, Date.now())));
+    expect(again).toEqual([false, false, false, false, true, true, true, true, true, true]);
+
+    const failing = new SlowClaims();
+    const other = await Pipeline.create({ policy: policyFromInput(), store: failing });
+    failing.failClaimOf = batch[5]!.eventId;
+    await expect(other.claimAhead(batch)).rejects.toThrow('ProvisionedThroughputExceededException');
+    failing.failClaimOf = undefined;
+    expect((await Promise.all(batch.map((event) => failing.claimEvent(event.eventId, Date.now())))).every(Boolean)).toBe(true);
+  });
+});

@@ -35,10 +35,12 @@ export async function processLogObject(s3: S3Client, object: LogObject, pipeline
   const response = await s3.send(new GetObjectCommand({ Bucket: object.bucket, Key: object.key }));
   const body = response.Body as Readable | undefined;
   if (!body) throw new Error(`${name}: empty response body`);
-  // records are judged in groups: one prefetch of usage counters per group (DynamoDB: one BatchGetItem), memory bounded
+  // records are judged in groups: one prefetch of usage counters per group (DynamoDB: one BatchGetItem), the group's
+  // claims in flight together, memory bounded
   let group: CloudTrailEvent[] = [];
   const judge = async (): Promise<void> => {
     await pipeline.prefetch(group);
+    await pipeline.claimAhead(group);
     for (const event of group) {
       const outcome = await pipeline.process(event);
       if (outcome.duplicate) result.duplicates++;

@@ -1,4 +1,5 @@
 import type { DynamoDBClient, DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import pMap from 'p-map';
 import { isConditionalCheckFailed, type DocumentCalls } from './dynamodb-documents.js';
 import { entryKey, USAGE_RETENTION_WINDOWS, USAGE_WINDOW_MS, type LedgerEntry, type UsageEntry } from '../correlate/ledger.js';
 import { mergeEntry, usageDelta } from './merge.js';
@@ -13,6 +14,11 @@ const BATCH_ATTEMPTS = 5;
 /** Optimistic-concurrency attempts before a save gives up (and the invocation is retried). */
 const MAX_MERGE_ATTEMPTS = 8;
 const BATCH_DELETE_SIZE = 25;
+/**
+ * Entries written at once by a save: a usage batch's counters are independent atomic updates, and posture entries
+ * merge each under its own condition, so a save of a few hundred waits for a few dozen round trips, not hundreds.
+ */
+const WRITE_CONCURRENCY = 32;
 /** The state table's one item that is not an entry: the posture revision (see StateStore.postureRevision). */
 const REVISION_KEY = 'meta|posture-revision';
 
@@ -126,10 +132,8 @@ export class DynamoDbStateStore implements StateStore {
   }
 
   async saveEntries(entries: readonly LedgerEntry[]): Promise<void> {
-    for (const entry of entries) {
-      if (entry.kind === 'usage') await this.addUsage(entry);
-      else await this.mergeVersioned(entry);
-    }
+    await pMap(entries, (entry) => (entry.kind === 'usage' ? this.addUsage(entry) : this.mergeVersioned(entry)), { concurrency: WRITE_CONCURRENCY });
+    // after every write it announces (see postureRevision)
     if (entries.some(movesPosture)) await this.movePosture();
   }
 

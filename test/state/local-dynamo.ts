@@ -1,4 +1,5 @@
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 // dynalite ships no types; it is a DynamoDB-protocol server backed by memory-level
 import dynalite from 'dynalite';
@@ -9,25 +10,46 @@ export interface LocalDynamo {
   createTable(name: string): Promise<void>;
   /** Every operation the server was asked for (from `X-Amz-Target`), in order: for counting Scans and reads. */
   operations: string[];
+  /** The most requests the server held at once. */
+  mostInFlight(): number;
+  /** How long each request is held before it is served (see startLocalDynamo); may change between requests. */
+  latencyMs: number;
   close(): Promise<void>;
 }
 
-/** A real DynamoDB-protocol server on loopback, for the store's tests. */
-export async function startLocalDynamo(): Promise<LocalDynamo> {
+/**
+ * A real DynamoDB-protocol server on loopback, for the store's tests. `latencyMs` holds each request that long before
+ * serving it: DynamoDB answers a Lambda function in a few milliseconds, loopback in a fraction of one, and whether a
+ * batch waits for its requests one after another only shows with the real delay.
+ */
+export async function startLocalDynamo(options: { latencyMs?: number } = {}): Promise<LocalDynamo> {
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   const operations: string[] = [];
-  server.on('request', (request: { headers: Record<string, string | undefined> }) => {
+  let inFlight = 0;
+  let mostInFlight = 0;
+  type Listener = (request: IncomingMessage, response: ServerResponse) => void;
+  const serve = server.listeners('request') as Listener[];
+  server.removeAllListeners('request');
+  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
     const operation = String(request.headers['x-amz-target'] ?? '').split('.')[1];
     if (operation) operations.push(operation);
+    mostInFlight = Math.max(mostInFlight, ++inFlight);
+    response.once('close', () => inFlight--);
+    // the body waits in the paused request until the server reads it
+    const handle = () => { for (const listener of serve) listener.call(server, request, response); };
+    if (local.latencyMs > 0) setTimeout(handle, local.latencyMs);
+    else handle();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const { port } = server.address() as AddressInfo;
   const endpoint = `http://127.0.0.1:${port}`;
   const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
-  return {
+  const local: LocalDynamo = {
+    latencyMs: options.latencyMs ?? 0,
     client,
     endpoint,
     operations,
+    mostInFlight: () => mostInFlight,
     async createTable(name: string) {
       await client.send(new CreateTableCommand({
         TableName: name,
@@ -48,4 +70,5 @@ export async function startLocalDynamo(): Promise<LocalDynamo> {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+  return local;
 }
