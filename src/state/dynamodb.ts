@@ -160,27 +160,31 @@ export class DynamoDbStateStore implements StateStore {
     if (typeof revision === 'number') this.ownRevisions.record(revision);
   }
 
-  /** Counters only ever add: ADD the delta, keep the latest lastSeen. */
+  /**
+   * Counters only ever add: ADD the delta, keep the latest lastSeen. One request when this save's lastSeen is the
+   * latest (nearly always); when another writer stored a later one, the condition fails, nothing is applied, and the
+   * delta is added alone.
+   */
   private async addUsage(entry: UsageEntry): Promise<void> {
     const { delta: _delta, count: _count, lastSeen: _lastSeen, ...identity } = entry;
     const expiresAt = Math.ceil((entry.windowStart + (USAGE_RETENTION_WINDOWS + 1) * USAGE_WINDOW_MS) / 1000);
-    await (await this.documents()).update({
+    const add = {
       TableName: this.markersTableName,
       Key: { pk: entry.key },
-      UpdateExpression: 'SET #kind = :kind, #entry = if_not_exists(#entry, :entry), expiresAt = :expiresAt ADD #count :delta',
       ExpressionAttributeNames: { '#kind': 'kind', '#entry': 'entry', '#count': 'count' },
       ExpressionAttributeValues: { ':kind': 'usage', ':entry': JSON.stringify(identity), ':expiresAt': expiresAt, ':delta': usageDelta(entry) },
-    });
+    };
+    const counted = 'SET #kind = :kind, #entry = if_not_exists(#entry, :entry), expiresAt = :expiresAt';
     try {
       await (await this.documents()).update({
-        TableName: this.markersTableName,
-        Key: { pk: entry.key },
-        UpdateExpression: 'SET lastSeen = :lastSeen',
+        ...add,
+        UpdateExpression: `${counted}, lastSeen = :lastSeen ADD #count :delta`,
         ConditionExpression: 'attribute_not_exists(lastSeen) OR lastSeen < :lastSeen',
-        ExpressionAttributeValues: { ':lastSeen': entry.lastSeen },
+        ExpressionAttributeValues: { ...add.ExpressionAttributeValues, ':lastSeen': entry.lastSeen },
       });
     } catch (error) {
       if (!isConditionalCheckFailed(error)) throw error;
+      await (await this.documents()).update({ ...add, UpdateExpression: `${counted} ADD #count :delta` });
     }
   }
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { usageKeysOf } from '../../src/correlate/apply-kms.js';
-import { entryKey, Ledger, type BucketEntry, type LedgerEntry } from '../../src/correlate/ledger.js';
+import { entryKey, Ledger, usageKey, type BucketEntry, type LedgerEntry, type UsageEntry } from '../../src/correlate/ledger.js';
 import { normalizeValue } from '../../src/events/normalize.js';
 import type { CloudTrailEvent } from '../../src/events/types.js';
 import { DynamoDbStateStore } from '../../src/state/dynamodb.js';
@@ -166,6 +166,25 @@ describe.each(FACTORIES)('StateStore contract: %s', (_name, open) => {
     expect(b.takeOwnPostureRevisions!()).toEqual([]);
     // the revision is no entry of the posture
     expect((await a.loadEntries()).filter((e) => e.kind !== 'usage').map((e) => e.kind)).toEqual(['key-use']);
+  });
+
+  it('adds a counter\'s later saves whatever order they land in, keeping the latest time it was seen', async () => {
+    const [a, b] = await open();
+    const at = (id: string, time: string) => event({ eventID: id, eventTime: time, eventSource: 'kms.amazonaws.com', eventName: 'Decrypt', requestParameters: { keyId: KEY, encryptionContext: { 'aws:s3:arn': 'arn:aws:s3:::data' } }, resources: [{ ARN: KEY }] });
+    const later = await ledgerFrom(a, at('l', '2025-01-10T10:50:00Z'));
+    const earlier = await ledgerFrom(b, at('e', '2025-01-10T10:05:00Z'));
+    later.apply(at('l1', '2025-01-10T10:50:00Z'));
+    later.apply(at('l2', '2025-01-10T10:51:00Z'));
+    earlier.apply(at('e1', '2025-01-10T10:05:00Z'));
+    await save(later, a);
+    await save(earlier, b);
+    const loaded = await ledgerFrom(a, at('x', '2025-01-10T10:00:00Z'));
+    expect(loaded.usage(KEY, 'arn:aws:s3:::data', 'arn:aws:iam::111122223333:user/alice', 'Decrypt', Date.parse('2025-01-10T10:00:00Z'))).toBe(3);
+    expect(loaded.lastUsed(KEY).get('arn:aws:s3:::data')).toBe(Date.parse('2025-01-10T10:51:00Z'));
+    // the counter itself, not only the key's last-use summary
+    const key = usageKey(KEY, 'arn:aws:s3:::data', 'arn:aws:iam::111122223333:user/alice', 'Decrypt', Date.parse('2025-01-10T10:00:00Z'));
+    const stored = b.loadUsage ? await b.loadUsage([key]) : (await b.loadEntries()).filter((e): e is UsageEntry => e.kind === 'usage' && e.key === key);
+    expect(stored.map((e) => [e.count, e.lastSeen])).toEqual([[3, Date.parse('2025-01-10T10:51:00Z')]]);
   });
 
   it('deletes entries by key', async () => {
