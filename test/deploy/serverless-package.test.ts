@@ -185,7 +185,7 @@ process.stderr.write('RESULT ' + JSON.stringify(result.findings.map((f) => f.rul
     expect(mapping.EventSourceArn).toEqual({ 'Fn::GetAtt': ['UsageQueue', 'Arn'] });
     expect(mapping.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
     expect(resources['UsageQueue']!.Properties.RedrivePolicy.deadLetterTargetArn).toEqual({ 'Fn::GetAtt': ['FailedEventsQueue', 'Arn'] });
-    expect(resources['UsageLambdaFunction']!.Properties.ReservedConcurrentExecutions).toBe(5);
+    expect(resources['UsageLambdaFunction']!.Properties.ReservedConcurrentExecutions).toBe(10);
     const usageRule = rules().find((r) => r.id === 'UsageEventsRule')!;
     expect(usageRule.state).toBe('ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS');
     expect(usageRule.targets[0].Arn).toEqual({ 'Fn::GetAtt': ['UsageQueue', 'Arn'] });
@@ -381,6 +381,19 @@ describe('remediation deployment', () => {
   it('gives no other role a write action on S3, S3 Tables or KMS', () => {
     for (const [id] of ofType('AWS::IAM::Role').filter(([id]) => id !== 'RemediatorRole')) {
       expect(actionsOf(statementsOf(id)).filter((a) => WRITE.test(a)), id).toEqual([]);
+    }
+  });
+
+  it('caps each queue\'s poller at its function\'s reserved concurrency, so that no batch is handed to a throttled function', () => {
+    // event source mappings ignore reserved concurrency: a batch they hand to a throttled function goes back to the
+    // queue with its receive count up, and after maxReceiveCount into the failed-events queue, never processed
+    const mappings = ofType('AWS::Lambda::EventSourceMapping').map(([, r]) => r.Properties);
+    expect(mappings.length).toBeGreaterThanOrEqual(2);
+    for (const mapping of mappings) {
+      const fn = (mapping.FunctionName as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0]!;
+      const reserved = resources[fn]!.Properties.ReservedConcurrentExecutions;
+      expect(mapping.ScalingConfig?.MaximumConcurrency, fn).toBeGreaterThanOrEqual(2);
+      expect(mapping.ScalingConfig?.MaximumConcurrency, fn).toBeLessThanOrEqual(reserved);
     }
   });
 
