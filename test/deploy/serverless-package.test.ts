@@ -186,6 +186,8 @@ process.stderr.write('RESULT ' + JSON.stringify(result.findings.map((f) => f.rul
     expect(mapping.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
     expect(resources['UsageQueue']!.Properties.RedrivePolicy.deadLetterTargetArn).toEqual({ 'Fn::GetAtt': ['FailedEventsQueue', 'Arn'] });
     expect(resources['UsageLambdaFunction']!.Properties.ReservedConcurrentExecutions).toBe(10);
+    // a batch still being handled must not become visible again: six function timeouts plus the batching window
+    expect(resources['UsageQueue']!.Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * resources['UsageLambdaFunction']!.Properties.Timeout + mapping.MaximumBatchingWindowInSeconds);
     const usageRule = rules().find((r) => r.id === 'UsageEventsRule')!;
     expect(usageRule.state).toBe('ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS');
     expect(usageRule.targets[0].Arn).toEqual({ 'Fn::GetAtt': ['UsageQueue', 'Arn'] });
