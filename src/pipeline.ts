@@ -1,4 +1,3 @@
-import pMap from 'p-map';
 import type { Finding } from './alerts/finding.js';
 import { usageKeysOf } from './correlate/apply-kms.js';
 import { Ledger, USAGE_WINDOW_MS, type LedgerEntry } from './correlate/ledger.js';
@@ -162,6 +161,8 @@ export class Pipeline {
     const store = this.options.store;
     if (store.claimEventNow && !store.loadUsage) return;
     const failures: unknown[] = [];
+    // loaded here: only the batch functions claim ahead, and the processor's cold start loads one file
+    const { default: pMap } = await import('p-map');
     await pMap(events, async (event) => {
       try {
         const won = await store.claimEvent(event.eventId, this.now());
