@@ -35,6 +35,8 @@ export class PostureCache {
   /** For data events: a copy at most `maxAgeMs` old. */
   async entries(store: StateStore): Promise<LedgerEntry[]> {
     if (!store.loadUsage) return store.loadEntries();
+    // see current(): keep() must meet only this invocation's own moves
+    store.takeOwnPostureRevisions?.();
     if (!this.loaded || this.now() - this.loaded.at > this.maxAgeMs) this.loaded = { at: this.now(), revision: undefined, entries: await store.loadEntries() };
     return this.copy(this.loaded);
   }
@@ -42,7 +44,8 @@ export class PostureCache {
   /** For management events: the posture as every writer left it (a scan only when the revision moved). */
   async current(store: StateStore): Promise<LedgerEntry[]> {
     if (!store.loadUsage || !store.postureRevision) return store.loadEntries();
-    // moves this environment made before now (an invocation that failed before keep()) are in the number read next
+    // moves an earlier invocation made and never kept (it failed after its save): its writes are not in this copy, so
+    // they must not pass for this invocation's own; the number read next includes them
     store.takeOwnPostureRevisions?.();
     // read before the scan: a write that lands during the scan moves the revision past this, and the next event rescans
     const revision = await store.postureRevision();

@@ -106,6 +106,23 @@ describe('PostureCache', () => {
     expect(store.scans).toBe(2);
   });
 
+  it('does not take the moves of an invocation that failed after its save for those of the next one', async () => {
+    const cache = new PostureCache(60_000, () => 0);
+    const store = await withBucket(new KeyedUsageStore());
+    await cache.current(store);
+    // a management event saves a change, then fails (its alert could not be published): keep() is never called
+    const failed = new Ledger();
+    failed.load(await store.loadEntries());
+    failed.update<BucketEntry>({ kind: 'bucket', arn: 'arn:aws:s3:::failed' }, { encryption: { sseAlgorithm: 'aws:kms' } }, { time: 7, eventId: 'x' });
+    await store.saveEntries(failed.takeDirty());
+    // a data event is served from the copy, changes nothing, and keeps what it saw
+    const data = new Ledger();
+    data.load(await cache.entries(store));
+    cache.keep(data.storedPosture(), store.takeOwnPostureRevisions());
+    // the next management event must see the failed invocation's change
+    expect((await cache.current(store)).some((e) => e.kind === 'bucket' && e.arn === 'arn:aws:s3:::failed')).toBe(true);
+  });
+
   it('trusts a revised copy for a few minutes at most, and never one read for data events', async () => {
     let now = 0;
     const cache = new PostureCache(60_000, () => now, 300_000);
