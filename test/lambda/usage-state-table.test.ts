@@ -1,35 +1,16 @@
 import type { SQSEvent } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { usageKey, usageWindowStart } from '../../src/correlate/ledger.js';
 import { DynamoDbStateStore } from '../../src/state/dynamodb.js';
-import { closeSignedPostAgents } from '../../src/util/signed-post.js';
 import { envelope, record } from '../helpers.js';
-import { startLocalDynamo, type LocalDynamo } from '../state/dynalite-server.js';
+import { deployedAgainstTables } from './deployed-tables.js';
 
 const KEY = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 const PRINCIPAL = 'arn:aws:iam::111122223333:user/alice';
 
-let dynamo: LocalDynamo;
-let handler: (event: SQSEvent) => Promise<{ batchItemFailures: { itemIdentifier: string }[] }>;
-const saved = { ...process.env };
-
-/** The usage function as deployed: its two tables behind signed JSON calls, each request answered after 5 ms. */
-beforeAll(async () => {
-  dynamo = await startLocalDynamo({ latencyMs: 5 });
-  await dynamo.createTable('usage-state');
-  await dynamo.createTable('usage-markers');
-  Object.assign(process.env, { STATE_TABLE_NAME: 'usage-state', MARKERS_TABLE_NAME: 'usage-markers', AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' });
-  delete process.env['ALERT_TOPIC_ARN'];
-  vi.spyOn(console, 'log').mockImplementation(() => undefined);
-  vi.resetModules();
-  ({ handler } = (await import('../../handlers/usage.js')) as unknown as { handler: typeof handler });
-});
-afterAll(async () => {
-  vi.restoreAllMocks();
-  process.env = saved;
-  closeSignedPostAgents();
-  await dynamo.close();
-});
+type UsageHandler = (event: SQSEvent) => Promise<{ batchItemFailures: { itemIdentifier: string }[] }>;
+/** The usage function as deployed, each request to its tables answered after 5 ms. */
+const deployed = deployedAgainstTables('usage', async () => (await import('../../handlers/usage.js')) as unknown as { handler: UsageHandler }, { latencyMs: 5 });
 
 /** Decrypts of fifty buckets (bucket-level contexts: S3 Bucket Keys on), two each, as SQS messages. */
 function batch(): SQSEvent {
@@ -49,6 +30,8 @@ function batch(): SQSEvent {
 
 describe('usage function against its tables', () => {
   it('claims a batch and writes its counters with requests in flight together, and counts every record once', async () => {
+    const dynamo = deployed.dynamo();
+    const handler = deployed.handler();
     const result = await handler(batch());
     expect(result.batchItemFailures).toEqual([]);
     // a hundred claims and fifty counters (two writes each) one after another would hold one request at a time
