@@ -279,7 +279,7 @@ process.stderr.write('RESULT ' + JSON.stringify(result.findings.map((f) => f.rul
     expect(rules().some((rule) => matchesPattern(rule.pattern, { ...created, detail: { ...created.detail, bucket: { name: 'other' } } }))).toBe(false);
   });
 
-  it('alarms on every function\'s errors and throttles, the raw rules\' failed invocations and the DLQ depth', () => {
+  it('alarms on every function\'s errors and throttles, the raw rules\' failed invocations, the DLQ depth and the usage backlog', () => {
     const alarms = ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
     for (const fn of ['ProcessorLambdaFunction', 'UsageLambdaFunction', 'LogfileLambdaFunction', 'InventoryLambdaFunction', 'RemediatorLambdaFunction', 'DoctorLambdaFunction']) {
       for (const metric of ['Errors', 'Throttles']) {
@@ -288,6 +288,8 @@ process.stderr.write('RESULT ' + JSON.stringify(result.findings.map((f) => f.rul
     }
     for (const rule of ['ReadOnlyEventsRule', 'UsageEventsRule']) expect(alarms.some((a) => a.MetricName === 'FailedInvocations' && JSON.stringify(a.Dimensions).includes(rule))).toBe(true);
     expect(alarms.some((a) => a.MetricName === 'ApproximateNumberOfMessagesVisible')).toBe(true);
+    // an intake that falls behind: data-key events waiting in the usage queue
+    expect(alarms.find((a) => a.MetricName === 'ApproximateAgeOfOldestMessage')).toMatchObject({ Namespace: 'AWS/SQS', Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': ['UsageQueue', 'QueueName'] } }], Threshold: 300 });
     for (const alarm of alarms) expect(alarm.AlarmActions).toEqual([{ Ref: 'AlertTopic' }]);
   });
 
