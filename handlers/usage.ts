@@ -36,10 +36,9 @@ export async function handler(event: SQSEvent, context?: Context): Promise<SQSBa
     }
   });
   const events = batch.flatMap((message) => message.items ?? []).flatMap((item) => (item.kind === 'event' ? [item.event] : []));
-  // one BatchGetItem for the counters of the whole batch, instead of one per new counter as records are processed
-  await pipeline.prefetch(events);
-  // the batch's claims in flight together, instead of a round trip per record before it is judged
-  await pipeline.claimAhead(events);
+  // the batch's counters in a few BatchGetItem calls and its claims in flight together, instead of a round trip per
+  // counter and per record as records are judged
+  await pipeline.prepare(events);
   for (const message of batch) {
     try {
       if (!message.items) throw new Error(message.unreadable);

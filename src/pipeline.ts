@@ -151,6 +151,20 @@ export class Pipeline {
   }
 
   /**
+   * Readies a batch for judging, both at once: the usage counters its events read and count (prefetch) and their claims
+   * (claimAhead). If either fails, the claims made are released and the error thrown.
+   */
+  async prepare(events: readonly CloudTrailEvent[]): Promise<void> {
+    const [counters, claims] = await Promise.allSettled([this.prefetch(events), this.claimAhead(events)]);
+    if (counters.status === 'rejected') {
+      await this.releaseUnjudged();
+      throw counters.reason;
+    }
+    // claimAhead released its own claims before it threw
+    if (claims.status === 'rejected') throw claims.reason;
+  }
+
+  /**
    * Claims the events a batch is about to judge, their requests in flight together (a store's conditional writes: a
    * batch of a hundred waits for a few round trips instead of a hundred in a row); process() then judges each in
    * order without claiming it again. A store that claims in memory gains nothing and is left to process(). If a claim

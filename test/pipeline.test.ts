@@ -175,6 +175,21 @@ describe('Pipeline.claimAhead', () => {
     expect(store.claimCalls).toBe(42);
   });
 
+  it('prepares a batch (counters and claims at once), and releases the claims when its counters cannot be read', async () => {
+    const store = new SlowClaims();
+    const pipeline = await Pipeline.create({ policy: policyFromInput(), store });
+    const batch = await decrypts(10);
+    store.failNextLoads = 1;
+    await expect(pipeline.prepare(batch)).rejects.toThrow('ProvisionedThroughputExceededException');
+    expect((await Promise.all(batch.map((event) => store.claimEvent(event.eventId, Date.now())))).every(Boolean)).toBe(true);
+    const fresh = new SlowClaims();
+    const ready = await Pipeline.create({ policy: policyFromInput(), store: fresh });
+    await ready.prepare(batch);
+    expect(fresh.asked).toHaveLength(1);
+    for (const event of batch) expect((await ready.process(event)).duplicate).toBe(false);
+    expect(fresh.claimCalls).toBe(10);
+  });
+
   it('releases the claims of events that were not judged after all, and those made when one claim failed', async () => {
     const store = new SlowClaims();
     const pipeline = await Pipeline.create({ policy: policyFromInput(), store });

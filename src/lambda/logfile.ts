@@ -39,8 +39,7 @@ export async function processLogObject(s3: S3Client, object: LogObject, pipeline
   // claims in flight together, memory bounded
   let group: CloudTrailEvent[] = [];
   const judge = async (): Promise<void> => {
-    await pipeline.prefetch(group);
-    await pipeline.claimAhead(group);
+    await pipeline.prepare(group);
     for (const event of group) {
       const outcome = await pipeline.process(event);
       if (outcome.duplicate) result.duplicates++;

@@ -15,8 +15,9 @@ const BATCH_ATTEMPTS = 5;
 const MAX_MERGE_ATTEMPTS = 8;
 const BATCH_DELETE_SIZE = 25;
 /**
- * Entries written at once by a save: a usage batch's counters are independent atomic updates, and posture entries
- * merge each under its own condition, so a save of a few hundred waits for a few dozen round trips, not hundreds.
+ * Requests in flight at once: a save's entries (a usage batch's counters are independent atomic updates, posture
+ * entries merge each under its own condition) and a prefetch's BatchGetItem chunks. A save of a few hundred entries
+ * waits for a few dozen round trips, not hundreds.
  */
 const WRITE_CONCURRENCY = 32;
 /** The state table's one item that is not an entry: the posture revision (see StateStore.postureRevision). */
@@ -108,16 +109,21 @@ export class DynamoDbStateStore implements StateStore {
 
   /** Usage counters by key, a hundred per BatchGetItem; keys never counted are simply absent. */
   async loadUsage(keys: readonly string[]): Promise<UsageEntry[]> {
+    const chunks: string[][] = [];
+    for (let i = 0; i < keys.length; i += BATCH_GET_SIZE) chunks.push(keys.slice(i, i + BATCH_GET_SIZE));
+    // the hundreds of counters of a batch in a few requests at once
+    return (await pMap(chunks, (chunk) => this.loadUsageChunk(chunk), { concurrency: WRITE_CONCURRENCY })).flat();
+  }
+
+  private async loadUsageChunk(keys: readonly string[]): Promise<UsageEntry[]> {
     const entries: UsageEntry[] = [];
-    for (let i = 0; i < keys.length; i += BATCH_GET_SIZE) {
-      let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = { [this.markersTableName]: { Keys: keys.slice(i, i + BATCH_GET_SIZE).map((pk) => ({ pk })) } };
-      for (let attempt = 1; request && Object.keys(request).length > 0; attempt++) {
-        // counts read partially would make thresholds wrong: fail the invocation rather than judge on them
-        if (attempt > BATCH_ATTEMPTS) throw new Error(`${this.markersTableName}: usage counters still unprocessed after ${BATCH_ATTEMPTS} BatchGetItem attempts`);
-        const result = await (await this.documents()).batchGet({ RequestItems: request });
-        for (const item of result.Responses?.[this.markersTableName] ?? []) entries.push(this.toEntry(item as UsageItem) as UsageEntry);
-        request = result.UnprocessedKeys as typeof request;
-      }
+    let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = { [this.markersTableName]: { Keys: keys.map((pk) => ({ pk })) } };
+    for (let attempt = 1; request && Object.keys(request).length > 0; attempt++) {
+      // counts read partially would make thresholds wrong: fail the invocation rather than judge on them
+      if (attempt > BATCH_ATTEMPTS) throw new Error(`${this.markersTableName}: usage counters still unprocessed after ${BATCH_ATTEMPTS} BatchGetItem attempts`);
+      const result = await (await this.documents()).batchGet({ RequestItems: request });
+      for (const item of result.Responses?.[this.markersTableName] ?? []) entries.push(this.toEntry(item as UsageItem) as UsageEntry);
+      request = result.UnprocessedKeys as typeof request;
     }
     return entries;
   }
