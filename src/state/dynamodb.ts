@@ -138,7 +138,17 @@ export class DynamoDbStateStore implements StateStore {
   }
 
   async saveEntries(entries: readonly LedgerEntry[]): Promise<void> {
-    await pMap(entries, (entry) => (entry.kind === 'usage' ? this.addUsage(entry) : this.mergeVersioned(entry)), { concurrency: WRITE_CONCURRENCY });
+    // every write settles before the save answers: a failed save is retried with the events' claims released, and a
+    // write still in flight (retrying) that landed after that answer would be counted twice
+    const failures: unknown[] = [];
+    await pMap(entries, async (entry) => {
+      try {
+        await (entry.kind === 'usage' ? this.addUsage(entry) : this.mergeVersioned(entry));
+      } catch (error) {
+        failures.push(error);
+      }
+    }, { concurrency: WRITE_CONCURRENCY });
+    if (failures.length > 0) throw failures[0];
     // after every write it announces (see postureRevision)
     if (entries.some(movesPosture)) await this.movePosture();
   }

@@ -7,6 +7,7 @@ import { entryKey, Ledger, usageKey, type BucketEntry, type LedgerEntry, type Us
 import { normalizeValue } from '../../src/events/normalize.js';
 import type { CloudTrailEvent } from '../../src/events/types.js';
 import { DynamoDbStateStore } from '../../src/state/dynamodb.js';
+import type { DocumentCalls } from '../../src/state/dynamodb-documents.js';
 import { jsonDocuments } from '../../src/state/dynamodb-json.js';
 import { closeSignedPostAgents } from '../../src/util/signed-post.js';
 import { FileStateStore } from '../../src/state/file.js';
@@ -283,5 +284,35 @@ describe('OwnRevisions', () => {
     for (let revision = 1; revision <= 70; revision++) own.record(revision);
     expect(own.take()).toEqual(Array.from({ length: 64 }, (_, i) => i + 7));
     expect(own.take()).toEqual([]);
+  });
+});
+
+describe('DynamoDbStateStore.saveEntries', () => {
+  it('answers a failed save only once every write in flight has settled (a late write would be counted again by the retry)', async () => {
+    const ledger = new Ledger();
+    for (const bucket of ['a', 'b', 'c']) {
+      ledger.apply(event({ eventID: `d-${bucket}`, eventTime: '2025-01-10T10:30:00Z', eventSource: 'kms.amazonaws.com', eventName: 'Decrypt', requestParameters: { keyId: KEY, encryptionContext: { 'aws:s3:arn': `arn:aws:s3:::${bucket}` } }, resources: [{ ARN: KEY }] }));
+    }
+    const usage = ledger.takeDirty().filter((e): e is UsageEntry => e.kind === 'usage');
+    expect(usage).toHaveLength(3);
+    const landed: string[] = [];
+    const documents: DocumentCalls = {
+      scan: async () => ({ Items: [] }),
+      batchGet: async () => ({ Responses: {} }),
+      get: async () => ({}),
+      put: async () => ({}),
+      update: async (input) => {
+        const pk = String((input.Key as { pk: string }).pk);
+        if (pk === usage[0]!.key) throw Object.assign(new Error('Rate of requests exceeds the allowed throughput'), { name: 'ProvisionedThroughputExceededException' });
+        await new Promise((resolve) => setTimeout(resolve, 30));
+        landed.push(pk);
+        return {};
+      },
+      delete: async () => ({}),
+      batchWrite: async () => ({}),
+    };
+    const store = new DynamoDbStateStore({ tableName: 'state', markersTableName: 'markers', documents });
+    await expect(store.saveEntries(usage)).rejects.toThrow('Rate of requests exceeds the allowed throughput');
+    expect(landed.sort()).toEqual([usage[1]!.key, usage[2]!.key].sort());
   });
 });
