@@ -174,21 +174,19 @@ export class Pipeline {
   async claimAhead(events: readonly CloudTrailEvent[]): Promise<void> {
     const store = this.options.store;
     if (store.claimEventNow && !store.loadUsage) return;
-    const failures: unknown[] = [];
     // loaded here: only the batch functions claim ahead, and the processor's cold start loads one file
-    const { default: pMap } = await import('p-map');
-    await pMap(events, async (event) => {
-      try {
-        const won = await store.claimEvent(event.eventId, this.now());
-        this.claimedAhead.set(event, won);
-        if (won) this.claimed(event.eventId);
-      } catch (error) {
-        failures.push(error);
-      }
-    }, { concurrency: CLAIM_CONCURRENCY });
-    if (failures.length > 0) {
+    const { pMapSettled } = await import('p-map');
+    // every claim settles before this answers: a failure releases all that were won
+    const claims = await pMapSettled(events, (event) => store.claimEvent(event.eventId, this.now()), { concurrency: CLAIM_CONCURRENCY });
+    claims.forEach((claim, i) => {
+      if (claim.status !== 'fulfilled') return;
+      this.claimedAhead.set(events[i]!, claim.value);
+      if (claim.value) this.claimed(events[i]!.eventId);
+    });
+    const failed = claims.find((claim) => claim.status === 'rejected');
+    if (failed) {
       await this.releaseUnjudged();
-      throw failures[0];
+      throw failed.reason;
     }
   }
 

@@ -1,5 +1,5 @@
 import type { DynamoDBClient, DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
-import pMap from 'p-map';
+import pMap, { pMapSettled } from 'p-map';
 import { isConditionalCheckFailed, type DocumentCalls } from './dynamodb-documents.js';
 import { entryKey, USAGE_RETENTION_WINDOWS, USAGE_WINDOW_MS, type LedgerEntry, type UsageEntry } from '../correlate/ledger.js';
 import { mergeEntry, usageDelta } from './merge.js';
@@ -140,15 +140,9 @@ export class DynamoDbStateStore implements StateStore {
   async saveEntries(entries: readonly LedgerEntry[]): Promise<void> {
     // every write settles before the save answers: a failed save is retried with the events' claims released, and a
     // write still in flight (retrying) that landed after that answer would be counted twice
-    const failures: unknown[] = [];
-    await pMap(entries, async (entry) => {
-      try {
-        await (entry.kind === 'usage' ? this.addUsage(entry) : this.mergeVersioned(entry));
-      } catch (error) {
-        failures.push(error);
-      }
-    }, { concurrency: WRITE_CONCURRENCY });
-    if (failures.length > 0) throw failures[0];
+    const writes = await pMapSettled(entries, (entry) => (entry.kind === 'usage' ? this.addUsage(entry) : this.mergeVersioned(entry)), { concurrency: WRITE_CONCURRENCY });
+    const failed = writes.find((write) => write.status === 'rejected');
+    if (failed) throw failed.reason;
     // after every write it announces (see postureRevision)
     if (entries.some(movesPosture)) await this.movePosture();
   }
