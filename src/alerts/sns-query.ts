@@ -1,5 +1,4 @@
 import type { PublishCommandInput } from '@aws-sdk/client-sns';
-import { parseArn } from '../correlate/arn.js';
 import { AwsServiceError, closeSignedPostAgents, regionalEndpoint, retryableAnswer, signedPoster } from '../util/signed-post.js';
 import type { SnsPublish } from './sns.js';
 
@@ -28,9 +27,12 @@ export { SnsSink } from './sns.js';
 /** Names this path in CloudTrail data events and SNS logs. */
 export const USER_AGENT = 'sse-sentinel sns-query';
 
-/** The SNS endpoint for a topic, when this path knows it; undefined sends the caller to the SDK client. */
-export function snsEndpoint(topicArn: string, env: NodeJS.ProcessEnv): string | undefined {
-  return regionalEndpoint('sns', parseArn(topicArn)?.region || undefined, env);
+/**
+ * The SNS endpoint for a topic's Region, when this path knows it; undefined sends the caller to the SDK client. The
+ * caller has the topic's ARN parsed already, and this module stays without the ARN parser (a first alert loads it).
+ */
+export function snsEndpoint(topicRegion: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
+  return regionalEndpoint('sns', topicRegion || undefined, env);
 }
 
 /** The form the SDK writes: the same members in the same order, encoded like its extendedEncodeURIComponent. */

@@ -51,7 +51,7 @@ async function snsParts(topicArn: string, env: NodeJS.ProcessEnv): Promise<SnsPa
   const region = parseArn(topicArn)?.region;
   if (credentials && region) {
     const { queryPublish, snsEndpoint, SnsSink: Sink } = await import('../alerts/sns-query.js');
-    const endpoint = snsEndpoint(topicArn, env);
+    const endpoint = snsEndpoint(region, env);
     if (endpoint) return { send: queryPublish(region, { endpoint, credentials }), Sink };
   }
   const [{ SNSClient }, { sdkPublish }, { SNS_CLIENT_TIMEOUTS, SnsSink: Sink }] = await Promise.all([import('@aws-sdk/client-sns'), import('../alerts/sns-sdk.js'), import('../alerts/sns.js')]);

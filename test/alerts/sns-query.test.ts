@@ -152,14 +152,15 @@ describe('SNS Publish as a signed Query call', () => {
   });
 
   it('knows the endpoint of the partitions it serves, and leaves FIPS, dual-stack and unknown partitions to the SDK', () => {
-    expect(snsEndpoint(TOPIC, {})).toBe('https://sns.us-east-1.amazonaws.com');
-    expect(snsEndpoint('arn:aws-cn:sns:cn-north-1:111122223333:t', {})).toBe('https://sns.cn-north-1.amazonaws.com.cn');
-    expect(snsEndpoint('arn:aws-us-gov:sns:us-gov-west-1:111122223333:t', {})).toBe('https://sns.us-gov-west-1.amazonaws.com');
-    expect(snsEndpoint(TOPIC, { AWS_ENDPOINT_URL_SNS: 'http://127.0.0.1:1' })).toBe('http://127.0.0.1:1');
-    expect(snsEndpoint(TOPIC, { AWS_ENDPOINT_URL: 'http://127.0.0.1:2' })).toBe('http://127.0.0.1:2');
-    expect(snsEndpoint(TOPIC, { AWS_USE_FIPS_ENDPOINT: 'true' })).toBeUndefined();
-    expect(snsEndpoint(TOPIC, { AWS_USE_DUALSTACK_ENDPOINT: 'true' })).toBeUndefined();
-    expect(snsEndpoint('arn:aws-iso:sns:us-iso-east-1:111122223333:t', {})).toBeUndefined();
+    expect(snsEndpoint('us-east-1', {})).toBe('https://sns.us-east-1.amazonaws.com');
+    expect(snsEndpoint('cn-north-1', {})).toBe('https://sns.cn-north-1.amazonaws.com.cn');
+    expect(snsEndpoint('us-gov-west-1', {})).toBe('https://sns.us-gov-west-1.amazonaws.com');
+    expect(snsEndpoint('us-east-1', { AWS_ENDPOINT_URL_SNS: 'http://127.0.0.1:1' })).toBe('http://127.0.0.1:1');
+    expect(snsEndpoint('us-east-1', { AWS_ENDPOINT_URL: 'http://127.0.0.1:2' })).toBe('http://127.0.0.1:2');
+    expect(snsEndpoint('us-east-1', { AWS_USE_FIPS_ENDPOINT: 'true' })).toBeUndefined();
+    expect(snsEndpoint('us-east-1', { AWS_USE_DUALSTACK_ENDPOINT: 'true' })).toBeUndefined();
+    expect(snsEndpoint('us-iso-east-1', {})).toBeUndefined();
+    expect(snsEndpoint(undefined, {})).toBeUndefined();
   });
 
   it('is what Lambda uses (credentials in the environment); any other credential source gets the SDK client', async () => {
