@@ -138,8 +138,24 @@ export const KEY_USE_LIMIT = 200;
 
 /** A key's last-use summary from (resource, time) pairs: the KEY_USE_LIMIT most recent resources. */
 export function keyUseEntry(keyArn: string, uses: Iterable<[string, number]>): KeyUseEntry {
-  const recent = [...uses].sort((a, b) => b[1] - a[1]).slice(0, KEY_USE_LIMIT);
-  return { kind: 'key-use', keyArn, lastUsed: Object.fromEntries(recent) };
+  return { kind: 'key-use', keyArn, lastUsed: Object.fromEntries(newestUses(uses, KEY_USE_LIMIT)) };
+}
+
+/**
+ * The `limit` most recent (resource, time) pairs, newest first, ties in the order given (as a stable sort of them all
+ * would have them), without copying and sorting them all: each pair is inserted into the short list, or skipped when
+ * it is older than the list's last while the list is full.
+ */
+export function newestUses(uses: Iterable<[string, number]>, limit: number): [string, number][] {
+  const newest: [string, number][] = [];
+  for (const [resource, time] of uses) {
+    if (newest.length === limit && newest[limit - 1]![1] >= time) continue;
+    let at = newest.length;
+    while (at > 0 && newest[at - 1]![1] < time) at--;
+    newest.splice(at, 0, [resource, time]);
+    if (newest.length > limit) newest.pop();
+  }
+  return newest;
 }
 
 export type LedgerEntry = TableBucketEntry | TableEntry | TableNameEntry | BucketEntry | KeyEntry | AliasEntry | PolicyEnforcementEntry | UsageEntry | KeyUseEntry;

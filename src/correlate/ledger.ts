@@ -8,6 +8,7 @@ import {
   ENCRYPTION_HISTORY_LIMIT,
   entryKey,
   keyUseEntry,
+  newestUses,
   USAGE_RETENTION_WINDOWS,
   USAGE_WINDOW_MS,
   usageKey,
@@ -459,18 +460,8 @@ export class Ledger implements LedgerWriter {
 
   latestUses(keyArn: string, limit: number): { resources: number; latest: [string, number][] } {
     const byResource = this.lastUsedIndex.get(keyArn);
-    if (!byResource) return { resources: 0, latest: [] };
-    // the newest `limit` without copying and sorting them all (every key finding asks): an insertion into a short list,
-    // after the entries of equal time, so ties keep the index's order as a stable sort of the whole would
-    const latest: [string, number][] = [];
-    for (const [resource, time] of byResource) {
-      if (latest.length === limit && latest[limit - 1]![1] >= time) continue;
-      let at = latest.length;
-      while (at > 0 && latest[at - 1]![1] < time) at--;
-      latest.splice(at, 0, [resource, time]);
-      if (latest.length > limit) latest.pop();
-    }
-    return { resources: byResource.size, latest };
+    // every key finding asks: the newest without copying and sorting them all
+    return byResource ? { resources: byResource.size, latest: newestUses(byResource, limit) } : { resources: 0, latest: [] };
   }
 
   usage(keyArn: string, resource: string, principal: string, operation: string, windowStart: number): number {
