@@ -1,7 +1,7 @@
 import type { SQSEvent } from 'aws-lambda';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { performance } from 'node:perf_hooks';
-import { startLocalDynamo } from '../test/state/local-dynamo.js';
+import { withDeployedTables } from './deployed-tables.js';
 import { generateRecord } from './corpus.js';
 
 const WRITES = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem']);
@@ -22,12 +22,8 @@ function message(n: number): { messageId: string; body: string } {
  * environment takes when every round trip costs what it does in AWS.
  */
 export async function usageBatchIntake(records: number, batchSize = 100, latencyMs = 5): Promise<Record<string, unknown>> {
-  const dynamo = await startLocalDynamo();
-  const saved = { ...process.env };
   // the deployed layout: the ledger in one table, dedup markers and counters in another
-  Object.assign(process.env, { STATE_TABLE_NAME: 'usage-bench', MARKERS_TABLE_NAME: 'usage-bench-markers', AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'bench', AWS_SECRET_ACCESS_KEY: 'bench' });
-  for (const TableName of ['usage-bench', 'usage-bench-markers']) await dynamo.createTable(TableName);
-  try {
+  return withDeployedTables('usage-bench', async (dynamo) => {
     const { handler } = await import('../handlers/usage.js');
     // the handler logs one line per batch: keep the benchmark's stdout for its JSON
     const log = console.log;
@@ -78,11 +74,5 @@ export async function usageBatchIntake(records: number, batchSize = 100, latency
         mostRequestsInFlight: dynamo.mostInFlight(),
       },
     };
-  } finally {
-    for (const key of ['STATE_TABLE_NAME', 'MARKERS_TABLE_NAME', 'AWS_ENDPOINT_URL_DYNAMODB', 'AWS_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY']) {
-      if (saved[key] === undefined) delete process.env[key];
-      else process.env[key] = saved[key];
-    }
-    await dynamo.close();
-  }
+  });
 }
