@@ -1,4 +1,5 @@
 import type { DynamoDBClient, DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import type { ScanCommandInput } from '@aws-sdk/lib-dynamodb';
 import pMap, { pMapSettled } from 'p-map';
 import { isConditionalCheckFailed, type DocumentCalls } from './dynamodb-documents.js';
 import { entryKey, USAGE_RETENTION_WINDOWS, USAGE_WINDOW_MS, type LedgerEntry, type UsageEntry } from '../correlate/ledger.js';
@@ -22,6 +23,8 @@ const BATCH_DELETE_SIZE = 25;
 const WRITE_CONCURRENCY = 32;
 /** The state table's one item that is not an entry: the posture revision (see StateStore.postureRevision). */
 const REVISION_KEY = 'meta|posture-revision';
+/** Segments a posture of more than one Scan page is read in, at once (see loadEntries). */
+const POSTURE_SCAN_SEGMENTS = 8;
 
 interface EntryItem {
   pk: string;
@@ -87,24 +90,44 @@ export class DynamoDbStateStore implements StateStore {
    * The posture: every entry but the usage counters (loadUsage reads those by key). With markers and counters in the
    * same table they are read and dropped here; in their own table (deployed) they are never read. Usage items a
    * version before the move left in the state table are skipped (their TTL removes them within a week).
+   *
+   * A posture that fits one Scan page (1 MB) is read in one request. A larger one is read again from the start in
+   * POSTURE_SCAN_SEGMENTS segments at once: its pages one after another kept a cold start waiting a round trip per MB.
+   * The first page is dropped then (a segment cannot continue an unsegmented scan): one MB read twice, for a posture
+   * of several.
    */
   async loadEntries(): Promise<LedgerEntry[]> {
+    const first = await this.scanPosture();
+    if (!first.LastEvaluatedKey) return this.postureEntries(first.Items);
+    const segments = await Promise.all(Array.from({ length: POSTURE_SCAN_SEGMENTS }, (_, segment) => this.scanSegment(segment)));
+    return segments.flat();
+  }
+
+  private async scanSegment(segment: number): Promise<LedgerEntry[]> {
     const entries: LedgerEntry[] = [];
     let startKey: Record<string, unknown> | undefined;
-    const shared = this.markersTableName === this.tableName;
     do {
-      const page = await (await this.documents()).scan({
-        TableName: this.tableName,
-        FilterExpression: `pk <> :revision AND NOT begins_with(pk, :usage)${shared ? ' AND NOT begins_with(pk, :dedup) AND NOT begins_with(pk, :counter)' : ''}`,
-        ExpressionAttributeValues: { ':revision': REVISION_KEY, ':usage': USAGE_PREFIX, ...(shared ? { ':dedup': DEDUP_PREFIX, ':counter': COUNTER_PREFIX } : {}) },
-        // a revision read before this scan must find every write that moved it (writers move it after writing)
-        ConsistentRead: true,
-        ExclusiveStartKey: startKey,
-      });
-      for (const item of page.Items ?? []) entries.push(this.toEntry(item as EntryItem | UsageItem));
+      const page = await this.scanPosture({ Segment: segment, TotalSegments: POSTURE_SCAN_SEGMENTS, ExclusiveStartKey: startKey });
+      entries.push(...this.postureEntries(page.Items));
       startKey = page.LastEvaluatedKey;
     } while (startKey);
     return entries;
+  }
+
+  private async scanPosture(paging: Pick<ScanCommandInput, 'Segment' | 'TotalSegments' | 'ExclusiveStartKey'> = {}) {
+    const shared = this.markersTableName === this.tableName;
+    return (await this.documents()).scan({
+      TableName: this.tableName,
+      FilterExpression: `pk <> :revision AND NOT begins_with(pk, :usage)${shared ? ' AND NOT begins_with(pk, :dedup) AND NOT begins_with(pk, :counter)' : ''}`,
+      ExpressionAttributeValues: { ':revision': REVISION_KEY, ':usage': USAGE_PREFIX, ...(shared ? { ':dedup': DEDUP_PREFIX, ':counter': COUNTER_PREFIX } : {}) },
+      // a revision read before this scan must find every write that moved it (writers move it after writing)
+      ConsistentRead: true,
+      ...paging,
+    });
+  }
+
+  private postureEntries(items: readonly Record<string, unknown>[] | undefined): LedgerEntry[] {
+    return (items ?? []).map((item) => this.toEntry(item as unknown as EntryItem | UsageItem));
   }
 
   /** Usage counters by key, a hundred per BatchGetItem; keys never counted are simply absent. */
