@@ -1,6 +1,6 @@
 import type { Context, EventBridgeEvent } from 'aws-lambda';
 import { alertTopicArn, loadDeployedPolicy } from '../src/lambda/config.js';
-import { processEnvelope, type EnvelopeResult } from '../src/lambda/process-envelope.js';
+import { processItems, readEnvelope, type EnvelopeResult } from '../src/lambda/process-envelope.js';
 import { deployedSinks, publishFindings } from '../src/lambda/publish.js';
 import { Pipeline } from '../src/pipeline.js';
 import { PostureCache, readsCachedPosture } from '../src/lambda/posture-cache.js';
@@ -26,8 +26,14 @@ export async function handler(event: EventBridgeEvent<string, unknown>, context?
     console.log(emfLine('HeartbeatsReceived', 1, process.env['SSE_SENTINEL_STAGE'] ?? 'dev', { level: 'INFO', message: 'heartbeat', requestId: context?.awsRequestId }));
     return { findings: [], duplicates: 0, skipped: ['sse-sentinel heartbeat'] };
   }
-  const pipeline = await Pipeline.create({ policy, store, loadPosture: readsCachedPosture(event) ? () => posture.entries(store) : () => posture.current(store) });
-  const result = await processEnvelope(event, pipeline);
+  const items = readEnvelope(event);
+  const pipeline = await Pipeline.create({
+    policy,
+    store,
+    loadPosture: readsCachedPosture(event) ? () => posture.entries(store) : () => posture.current(store),
+    claimWhileLoading: items.flatMap((item) => (item.kind === 'event' ? [item.event] : [])),
+  });
+  const result = await processItems(items, pipeline);
   posture.keep(pipeline.ledger.storedPosture(), store.takeOwnPostureRevisions?.());
   if (result.findings.length) {
     result.findings = await handOffRemediations(result.findings, policy, store, await deployedRemediationQueue(context));

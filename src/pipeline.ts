@@ -32,6 +32,11 @@ export interface PipelineOptions {
    * the counters of the retention period, not of the whole input.
    */
   neverSaved?: boolean;
+  /**
+   * Events to claim while the posture loads (see claimAhead), the requests in flight together: the processor's event
+   * waits for one round trip to the state tables before it is judged, not for the posture's and then its claim's.
+   */
+  claimWhileLoading?: readonly CloudTrailEvent[];
 }
 
 /** Claims in flight at once (claimAhead): a batch of a hundred waits for a few round trips to the store, not a hundred. */
@@ -73,7 +78,18 @@ export class Pipeline {
 
   static async create(options: PipelineOptions): Promise<Pipeline> {
     const pipeline = new Pipeline(options);
-    pipeline.ledger.load(await (options.loadPosture ?? (() => options.store.loadEntries()))());
+    const [posture, claims] = await Promise.allSettled([
+      (options.loadPosture ?? (() => options.store.loadEntries()))(),
+      pipeline.claimAhead(options.claimWhileLoading ?? []),
+    ]);
+    if (posture.status === 'rejected') {
+      // nothing is judged: the retry must find its events unclaimed
+      await pipeline.releaseUnjudged();
+      throw posture.reason;
+    }
+    // claimAhead released its own claims before it threw
+    if (claims.status === 'rejected') throw claims.reason;
+    pipeline.ledger.load(posture.value);
     return pipeline;
   }
 
@@ -173,11 +189,13 @@ export class Pipeline {
    */
   async claimAhead(events: readonly CloudTrailEvent[]): Promise<void> {
     const store = this.options.store;
-    if (store.claimEventNow && !store.loadUsage) return;
-    // loaded here: only the batch functions claim ahead, and the processor's cold start loads one file
-    const { pMapSettled } = await import('p-map');
-    // every claim settles before this answers: a failure releases all that were won
-    const claims = await pMapSettled(events, (event) => store.claimEvent(event.eventId, this.now()), { concurrency: CLAIM_CONCURRENCY });
+    if (events.length === 0 || (store.claimEventNow && !store.loadUsage)) return;
+    const claim = (event: CloudTrailEvent) => store.claimEvent(event.eventId, this.now());
+    // every claim settles before this answers: a failure releases all that were won. p-map only for more claims than
+    // go out at once: loaded here, so that the processor's cold start (one event) loads one file
+    const claims = events.length <= CLAIM_CONCURRENCY
+      ? await Promise.allSettled(events.map(claim))
+      : await (await import('p-map')).pMapSettled(events, claim, { concurrency: CLAIM_CONCURRENCY });
     claims.forEach((claim, i) => {
       if (claim.status !== 'fulfilled') return;
       this.claimedAhead.set(events[i]!, claim.value);

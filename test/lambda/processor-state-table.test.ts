@@ -12,12 +12,18 @@ type ProcessorHandler = (event: never) => Promise<{ findings: { ruleId: string }
 /** The processor as deployed, against its tables. */
 const deployed = deployedAgainstTables('processor', async () => (await import('../../handlers/processor.js')) as unknown as { handler: ProcessorHandler });
 
-/** The DynamoDB operations one invocation made. */
-async function invoke(event: unknown): Promise<{ findings: string[]; operations: string[] }> {
-  const operations = deployed.dynamo().operations;
+/** The DynamoDB operations one invocation made, and how many requests were in flight as each arrived. */
+async function invoke(event: unknown): Promise<{ findings: string[]; operations: string[]; inFlight: number[] }> {
+  const { operations, inFlightAtArrival } = deployed.dynamo();
   const before = operations.length;
   const result = await deployed.handler()(event as never);
-  return { findings: result.findings.map((f) => f.ruleId), operations: operations.slice(before) };
+  return { findings: result.findings.map((f) => f.ruleId), operations: operations.slice(before), inFlight: inFlightAtArrival.slice(before) };
+}
+
+/** An event as a retry or another delivery of the sample would not be: an id of its own. */
+async function fresh(name: string, id: string): Promise<unknown> {
+  const event = await load(name);
+  return { ...event, id, detail: { ...event.detail, eventID: id } };
 }
 
 describe('processor against the state table', () => {
@@ -37,6 +43,35 @@ describe('processor against the state table', () => {
     await other.saveEntries(ledger.takeDirty());
     const third = await invoke(await load('kms/DisableKey.json'));
     expect(third.operations.filter((o) => o === 'Scan')).toHaveLength(1);
+  });
+
+  it('claims a management event while it reads the posture revision: one round trip before judging, not two', async () => {
+    const dynamo = deployed.dynamo();
+    dynamo.latencyMs = 15;
+    try {
+      const { findings, operations, inFlight } = await invoke(await fresh('kms/DisableKey.json', 'c1a1e000-0000-4000-8000-000000000001'));
+      expect(findings).toEqual(['kms.key-disabled']);
+      // the revision (state table) and the claim (markers table), the second sent while the first is held
+      expect(operations.slice(0, 2).sort()).toEqual(['GetItem', 'PutItem']);
+      expect(inFlight[1]).toBe(2);
+    } finally {
+      dynamo.latencyMs = 0;
+    }
+  });
+
+  it('releases the claim when the posture cannot be read, so that the retry is judged', async () => {
+    const id = 'c1a1e000-0000-4000-8000-000000000002';
+    const event = await fresh('kms/DisableKey.json', id);
+    const markers = new DynamoDbStateStore({ tableName: 'processor-state', markersTableName: 'processor-markers', client: deployed.dynamo().client });
+    // the posture revision's read fails (its claim beside it is made)
+    const operations = deployed.dynamo().operations;
+    const before = operations.length;
+    deployed.dynamo().failNext('GetItem', 1);
+    await expect(deployed.handler()(event as never)).rejects.toThrow('injected AccessDeniedException');
+    expect(operations.slice(before).sort()).toEqual(['DeleteItem', 'GetItem', 'PutItem']);
+    // the claim made beside the failed read was given back: the retry claims and judges the event
+    expect((await invoke(event)).findings).toEqual(['kms.key-disabled']);
+    expect(await markers.claimEvent(id, Date.now())).toBe(false);
   });
 
   it('serves a data event from its copy of the posture without asking for the revision', async () => {

@@ -10,6 +10,10 @@ export interface LocalDynamo {
   createTable(name: string): Promise<void>;
   /** Every operation the server was asked for (from `X-Amz-Target`), in order: for counting Scans and reads. */
   operations: string[];
+  /** For each of `operations`, how many requests the server held when it arrived (itself included). */
+  inFlightAtArrival: number[];
+  /** Answers the next `count` requests for `operation` with the error `code` (HTTP 400, not retried by the clients). */
+  failNext(operation: string, count: number, code?: string): void;
   /** The most requests the server held at once. */
   mostInFlight(): number;
   /** How long each request is held before it is served (see startLocalDynamo); may change between requests. */
@@ -25,6 +29,8 @@ export interface LocalDynamo {
 export async function startLocalDynamo(options: { latencyMs?: number } = {}): Promise<LocalDynamo> {
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   const operations: string[] = [];
+  const inFlightAtArrival: number[] = [];
+  const failures = new Map<string, { count: number; code: string }>();
   let inFlight = 0;
   let mostInFlight = 0;
   type Listener = (request: IncomingMessage, response: ServerResponse) => void;
@@ -32,9 +38,20 @@ export async function startLocalDynamo(options: { latencyMs?: number } = {}): Pr
   server.removeAllListeners('request');
   server.on('request', (request: IncomingMessage, response: ServerResponse) => {
     const operation = String(request.headers['x-amz-target'] ?? '').split('.')[1];
-    if (operation) operations.push(operation);
     mostInFlight = Math.max(mostInFlight, ++inFlight);
+    if (operation) {
+      operations.push(operation);
+      inFlightAtArrival.push(inFlight);
+    }
     response.once('close', () => inFlight--);
+    const failure = operation ? failures.get(operation) : undefined;
+    if (failure && failure.count > 0) {
+      failure.count--;
+      request.resume();
+      response.writeHead(400, { 'content-type': 'application/x-amz-json-1.0' });
+      response.end(JSON.stringify({ __type: `com.amazonaws.dynamodb.v20120810#${failure.code}`, message: `injected ${failure.code}` }));
+      return;
+    }
     // the body waits in the paused request until the server reads it
     const handle = () => { for (const listener of serve) listener.call(server, request, response); };
     if (local.latencyMs > 0) setTimeout(handle, local.latencyMs);
@@ -49,7 +66,9 @@ export async function startLocalDynamo(options: { latencyMs?: number } = {}): Pr
     client,
     endpoint,
     operations,
+    inFlightAtArrival,
     mostInFlight: () => mostInFlight,
+    failNext: (operation, count, code = 'AccessDeniedException') => void failures.set(operation, { count, code }),
     async createTable(name: string) {
       await client.send(new CreateTableCommand({
         TableName: name,
