@@ -20,7 +20,7 @@ export interface PipelineOptions {
   onRuleError?: RuleErrorHandler;
   now?: () => number;
   /** The posture to start from (default: the store's loadEntries); the usage function passes a cached one. */
-  loadPosture?: () => Promise<LedgerEntry[]>;
+  loadPosture?: () => Promise<readonly LedgerEntry[]>;
   /**
    * Remember the events claimed since the last save, to release their claims when the save fails (default true).
    * Replay turns it off: its process ends on a failed save, and the list would grow with every record of a long replay.

@@ -93,6 +93,10 @@ function protection(keyArn: string, tableBuckets: readonly string[], tables: rea
  * version (event time, event id) that set it and ignores older events, tables resolve an inherited default from the
  * bucket's history at their creation time, and usage counters only add: the same events give the same ledger in
  * any arrival order.
+ *
+ * Posture entries are never changed in place: an update replaces the entry with a new object (usage counters, which
+ * count in place, are the exception). A warm function hands the same loaded entries, frozen, to each invocation's
+ * ledger (PostureCache).
  */
 export class Ledger implements LedgerWriter {
   private readonly entries = new Map<string, LedgerEntry>();

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { Ledger, type BucketEntry } from '../../src/correlate/ledger.js';
+import { Ledger, type BucketEntry, type LedgerEntry } from '../../src/correlate/ledger.js';
+import { deepFreeze } from '../../src/util/deep-freeze.js';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PostureCache, readsCachedPosture } from '../../src/lambda/posture-cache.js';
-import { EVENTS } from '../helpers.js';
+import { collect, CORPUS, EVENTS, examplePolicy } from '../helpers.js';
 import { MemoryStateStore } from '../../src/state/memory.js';
 import { KeyedUsageStore } from '../state/keyed-usage-store.js';
 import { DynamoDbStateStore } from '../../src/state/dynamodb.js';
@@ -27,19 +28,52 @@ async function withBucket<T extends MemoryStateStore>(store: T): Promise<T & { s
 }
 
 describe('PostureCache', () => {
-  it('scans a store that reads counters by key at most once per period, and hands each invocation its own copy', async () => {
+  it('scans a store that reads counters by key at most once per period, and hands each invocation the same frozen entries', async () => {
     let now = 0;
     const cache = new PostureCache(60_000, () => now);
     const store = await withBucket(new KeyedUsageStore());
     const first = await cache.entries(store);
-    (first[0] as BucketEntry).encryption = { sseAlgorithm: 'aws:kms' };
+    // a change in place fails loudly instead of reaching the next invocation
+    expect(() => { (first[0] as BucketEntry).encryption = { sseAlgorithm: 'aws:kms' }; }).toThrow(TypeError);
+    expect(() => { ((first[0] as BucketEntry).encryption as { sseAlgorithm: string }).sseAlgorithm = 'aws:kms'; }).toThrow(TypeError);
+    // an invocation's ledger replaces what it changes
+    const ledger = new Ledger();
+    ledger.load(first);
+    ledger.update<BucketEntry>({ kind: 'bucket', arn: 'arn:aws:s3:::payroll' }, { encryption: { sseAlgorithm: 'aws:kms' } }, { time: 2, eventId: 'f' });
+    expect(ledger.bucket('arn:aws:s3:::payroll')?.encryption).toEqual({ sseAlgorithm: 'aws:kms' });
     now = 59_000;
     const second = await cache.entries(store);
     expect(store.scans).toBe(1);
+    expect(second).toBe(first);
     expect((second[0] as BucketEntry).encryption).toEqual({ sseAlgorithm: 'AES256' });
     now = 61_000;
     await cache.entries(store);
     expect(store.scans).toBe(2);
+  });
+
+  it('judges every sample, corpus and scenario event against the shared frozen posture as against a copy of its own', async () => {
+    const policy = await examplePolicy();
+    const events = (await collect([EVENTS, CORPUS])).flatMap((item) => (item.kind === 'event' ? [item.event] : []));
+    /** One invocation per event, as the processor runs: each starts from what the one before it kept, shared as `share` makes it. */
+    const invocations = async (share: (entries: LedgerEntry[]) => readonly LedgerEntry[]) => {
+      const store = new MemoryStateStore();
+      const errors: string[] = [];
+      const findings: string[] = [];
+      let posture: readonly LedgerEntry[] = [];
+      for (const event of events) {
+        const pipeline = await Pipeline.create({ policy, store, loadPosture: async () => posture, onRuleError: (ruleId, _event, error) => errors.push(`${ruleId}: ${String(error)}`) });
+        findings.push(...(await pipeline.process(event)).findings.map((f) => `${f.ruleId} ${f.eventId} ${f.summary}`));
+        posture = share(pipeline.ledger.storedPosture());
+      }
+      return { errors, findings, posture };
+    };
+    const frozen = await invocations(deepFreeze);
+    const copied = await invocations(structuredClone);
+    expect(frozen.errors).toEqual([]);
+    expect(frozen.findings.length).toBeGreaterThan(40);
+    expect(frozen.findings).toEqual(copied.findings);
+    expect(frozen.posture.length).toBeGreaterThan(30);
+    expect(frozen.posture).toEqual(copied.posture);
   });
 
   it('reads a store whose posture includes its usage counters afresh every time', async () => {
