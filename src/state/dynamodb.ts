@@ -35,6 +35,12 @@ interface EntryItem {
   expiresAt?: number;
 }
 
+/** A posture item's revision and content. */
+interface Stored {
+  rev: number;
+  entry: LedgerEntry;
+}
+
 interface UsageItem {
   pk: string;
   kind: 'usage';
@@ -72,6 +78,16 @@ export class DynamoDbStateStore implements StateStore {
   private readonly markersTableName: string;
   private readonly dedupTtlMs: number;
   private readonly ownRevisions = new OwnRevisions();
+  /**
+   * Each posture item as this store last saw it (its scan, its reads, its own writes): a save merges against it and
+   * writes on the condition that the item still has that revision, without reading it first. When another writer came
+   * in between, the condition fails and the save reads the item, as it did for every write before. Items are never
+   * deleted and every write moves `rev`, so a revision names one content. Undefined: read it before writing (a write
+   * of it failed, and may have landed or not).
+   */
+  private readonly seen = new Map<string, Stored | undefined>();
+  /** A complete scan was read: an item it did not hold was absent then (written first on that guess, see seen). */
+  private scanned = false;
 
   constructor(options: DynamoDbStateStoreOptions) {
     this.transport = options;
@@ -97,10 +113,14 @@ export class DynamoDbStateStore implements StateStore {
    * of several.
    */
   async loadEntries(): Promise<LedgerEntry[]> {
+    this.seen.clear();
+    this.scanned = false;
     const first = await this.scanPosture();
-    if (!first.LastEvaluatedKey) return this.postureEntries(first.Items);
-    const segments = await Promise.all(Array.from({ length: POSTURE_SCAN_SEGMENTS }, (_, segment) => this.scanSegment(segment)));
-    return segments.flat();
+    const entries = first.LastEvaluatedKey
+      ? (await Promise.all(Array.from({ length: POSTURE_SCAN_SEGMENTS }, (_, segment) => this.scanSegment(segment)))).flat()
+      : this.postureEntries(first.Items);
+    this.scanned = true;
+    return entries;
   }
 
   private async scanSegment(segment: number): Promise<LedgerEntry[]> {
@@ -127,7 +147,11 @@ export class DynamoDbStateStore implements StateStore {
   }
 
   private postureEntries(items: readonly Record<string, unknown>[] | undefined): LedgerEntry[] {
-    return (items ?? []).map((item) => this.toEntry(item as unknown as EntryItem | UsageItem));
+    return (items ?? []).map((item) => {
+      const entry = this.toEntry(item as unknown as EntryItem | UsageItem);
+      if (typeof item['rev'] === 'number') this.seen.set(item['pk'] as string, { rev: item['rev'], entry });
+      return entry;
+    });
   }
 
   /** Usage counters by key, a hundred per BatchGetItem; keys never counted are simply absent. */
@@ -221,12 +245,17 @@ export class DynamoDbStateStore implements StateStore {
     }
   }
 
-  /** Read, merge field by field, write if nobody wrote in between; otherwise read again. */
+  /**
+   * Merge field by field with the item as last seen (see `seen`), or as read when it was not seen, and write if nobody
+   * wrote in between; otherwise read it again.
+   */
   private async mergeVersioned(entry: LedgerEntry): Promise<void> {
     const pk = entryKey(entry);
+    // undefined: not known, read it; null: absent
+    let current: Stored | null | undefined = this.seen.has(pk) ? this.seen.get(pk) : this.scanned ? null : undefined;
     for (let attempt = 1; attempt <= MAX_MERGE_ATTEMPTS; attempt++) {
-      const current = (await (await this.documents()).get({ TableName: this.tableName, Key: { pk }, ConsistentRead: true })).Item as EntryItem | undefined;
-      const merged = mergeEntry(current ? (JSON.parse(current.entry) as LedgerEntry) : undefined, entry);
+      if (current === undefined) current = await this.readStored(pk);
+      const merged = mergeEntry(current?.entry, entry);
       const item: EntryItem = { pk, kind: merged.kind, entry: JSON.stringify(merged), rev: (current?.rev ?? 0) + 1 };
       try {
         await (await this.documents()).put({
@@ -235,12 +264,21 @@ export class DynamoDbStateStore implements StateStore {
           ConditionExpression: current ? 'rev = :rev' : 'attribute_not_exists(pk)',
           ...(current ? { ExpressionAttributeValues: { ':rev': current.rev } } : {}),
         });
+        this.seen.set(pk, { rev: item.rev, entry: merged });
         return;
       } catch (error) {
+        // a write that failed otherwise may still have landed: what is stored is not known any more
+        this.seen.set(pk, undefined);
         if (!isConditionalCheckFailed(error)) throw error;
+        current = undefined;
       }
     }
     throw new Error(`state table ${this.tableName}: ${pk} kept changing under concurrent writers; giving up after ${MAX_MERGE_ATTEMPTS} attempts`);
+  }
+
+  private async readStored(pk: string): Promise<Stored | null> {
+    const item = (await (await this.documents()).get({ TableName: this.tableName, Key: { pk }, ConsistentRead: true })).Item as EntryItem | undefined;
+    return item ? { rev: item.rev, entry: JSON.parse(item.entry) as LedgerEntry } : null;
   }
 
   /** Posture entries by key. Usage counters are left to their TTL (expiresAt ends their retention anyway). */

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { Ledger, type BucketEntry, type LedgerEntry } from '../../src/correlate/ledger.js';
+import { DynamoDbStateStore } from '../../src/state/dynamodb.js';
+import { localDynamoPerFile } from './dynalite-server.js';
+
+const local = localDynamoPerFile();
+
+const BUCKET = 'arn:aws:s3:::payroll';
+
+/** A bucket entry changed by one event: `patch` at event time `time`. */
+function change(patch: Partial<BucketEntry>, time: number, arn = BUCKET): LedgerEntry[] {
+  const ledger = new Ledger();
+  ledger.update<BucketEntry>({ kind: 'bucket', arn }, patch, { time, eventId: `e-${time}` });
+  return ledger.takeDirty();
+}
+
+async function stores(count: number): Promise<DynamoDbStateStore[]> {
+  const suffix = Math.random().toString(36).slice(2, 8);
+  await local().createTable(`state-${suffix}`);
+  await local().createTable(`markers-${suffix}`);
+  return Array.from({ length: count }, () => new DynamoDbStateStore({ tableName: `state-${suffix}`, markersTableName: `markers-${suffix}`, client: local().client }));
+}
+
+/** The operations `act` made, the posture revision's own update left out. */
+async function operations(act: () => Promise<unknown>): Promise<string[]> {
+  const before = local().operations.length;
+  await act();
+  return local().operations.slice(before).filter((operation) => operation !== 'UpdateItem');
+}
+
+const bucketIn = (entries: LedgerEntry[]) => entries.find((entry): entry is BucketEntry => entry.kind === 'bucket' && entry.arn === BUCKET);
+
+describe('posture writes to the state table', () => {
+  it('writes an entry it scanned, or one its scan did not hold, without reading it first', async () => {
+    const [seed, store] = await stores(2);
+    await seed!.saveEntries(change({ encryption: { sseAlgorithm: 'AES256' } }, 1));
+    await store!.loadEntries();
+    expect(await operations(() => store!.saveEntries(change({ encryptionSource: 'request' }, 2)))).toEqual(['PutItem']);
+    expect(await operations(() => store!.saveEntries(change({ encryption: { sseAlgorithm: 'aws:kms' } }, 3, 'arn:aws:s3:::new')))).toEqual(['PutItem']);
+    // and again after its own write
+    expect(await operations(() => store!.saveEntries(change({ encryption: { sseAlgorithm: 'aws:kms' } }, 4)))).toEqual(['PutItem']);
+    expect(bucketIn(await seed!.loadEntries())).toMatchObject({ encryption: { sseAlgorithm: 'aws:kms' }, encryptionSource: 'request' });
+  });
+
+  it('reads and merges when another writer changed the entry since it was seen: both writers\' fields are kept', async () => {
+    const [a, b] = await stores(2);
+    await a!.saveEntries(change({ encryption: { sseAlgorithm: 'AES256' } }, 1));
+    await a!.loadEntries();
+    await b!.loadEntries();
+    await b!.saveEntries(change({ encryption: { sseAlgorithm: 'aws:kms', kmsKeyArn: 'arn:aws:kms:us-east-1:111122223333:key/k' } }, 3));
+    // a's copy is a revision behind: its write is refused, then it reads and merges
+    expect(await operations(() => a!.saveEntries(change({ encryptionSource: 'inventory' }, 2)))).toEqual(['PutItem', 'GetItem', 'PutItem']);
+    // an older change of a field b set later loses to it
+    await a!.saveEntries(change({ encryption: { sseAlgorithm: 'AES256' } }, 2));
+    expect(bucketIn(await b!.loadEntries())).toMatchObject({ encryption: { sseAlgorithm: 'aws:kms' }, encryptionSource: 'inventory' });
+  });
+
+  it('writes a new entry another writer created since its scan by reading and merging it', async () => {
+    const [a, b] = await stores(2);
+    await a!.loadEntries();
+    await b!.saveEntries(change({ encryption: { sseAlgorithm: 'AES256' } }, 1));
+    expect(await operations(() => a!.saveEntries(change({ encryptionSource: 'request' }, 2)))).toEqual(['PutItem', 'GetItem', 'PutItem']);
+    expect(bucketIn(await b!.loadEntries())).toMatchObject({ encryption: { sseAlgorithm: 'AES256' }, encryptionSource: 'request' });
+  });
+
+  it('reads first when it has not scanned, and after a write whose outcome it does not know', async () => {
+    const [seed, store] = await stores(2);
+    await seed!.saveEntries(change({ encryption: { sseAlgorithm: 'AES256' } }, 1));
+    expect(await operations(() => store!.saveEntries(change({ encryptionSource: 'request' }, 2)))).toEqual(['GetItem', 'PutItem']);
+    await store!.loadEntries();
+    local().failNext('PutItem', 1, 'InternalServerError');
+    await expect(store!.saveEntries(change({ encryption: { sseAlgorithm: 'aws:kms' } }, 3))).rejects.toThrow();
+    expect(await operations(() => store!.saveEntries(change({ encryption: { sseAlgorithm: 'aws:kms' } }, 3)))).toEqual(['GetItem', 'PutItem']);
+  });
+});
