@@ -27,14 +27,21 @@ export async function handler(event: EventBridgeEvent<string, unknown>, context?
     return { findings: [], duplicates: 0, skipped: ['sse-sentinel heartbeat'] };
   }
   const items = readEnvelope(event);
+  // data events only read the posture: they share one ledger (management events change it, and load their own)
+  const shared = readsCachedPosture(event) ? await posture.sharedLedger(store) : undefined;
   const pipeline = await Pipeline.create({
     policy,
     store,
-    loadPosture: readsCachedPosture(event) ? () => posture.entries(store) : () => posture.current(store),
+    ...(shared ? { ledger: shared.ledger } : { loadPosture: () => posture.current(store) }),
     claimWhileLoading: items.flatMap((item) => (item.kind === 'event' ? [item.event] : [])),
   });
-  const result = await processItems(items, pipeline);
-  posture.keep(pipeline.ledger.storedPosture(), store.takeOwnPostureRevisions?.());
+  let result: EnvelopeResult;
+  try {
+    result = await processItems(items, pipeline);
+  } finally {
+    if (shared) posture.release(shared);
+  }
+  if (!shared) posture.keep(pipeline.ledger.storedPosture(), store.takeOwnPostureRevisions?.());
   if (result.findings.length) {
     result.findings = await handOffRemediations(result.findings, policy, store, await deployedRemediationQueue(context));
     await publishFindings(result.findings, await deployedSinks(alertTopicArn(process.env, context)), store, policy);

@@ -21,6 +21,8 @@ export interface PipelineOptions {
   now?: () => number;
   /** The posture to start from (default: the store's loadEntries); the usage function passes a cached one. */
   loadPosture?: () => Promise<readonly LedgerEntry[]>;
+  /** A ledger built already, used as it is instead of loading a posture (see PostureCache.sharedLedger). */
+  ledger?: Ledger;
   /**
    * Remember the events claimed since the last save, to release their claims when the save fails (default true).
    * Replay turns it off: its process ends on a failed save, and the list would grow with every record of a long replay.
@@ -54,7 +56,7 @@ function builtInRules(): RuleIndex {
  * Rules judge the posture *before* the event; the ledger then learns from it.
  */
 export class Pipeline {
-  readonly ledger = new Ledger();
+  readonly ledger: Ledger;
   readonly index: RuleIndex;
   private readonly now: () => number;
   /** Usage retention is measured in event time, so replaying old log files keeps their counters. */
@@ -72,16 +74,15 @@ export class Pipeline {
   private readonly claimedAhead = new Map<CloudTrailEvent, boolean>();
 
   private constructor(private readonly options: PipelineOptions) {
+    this.ledger = options.ledger ?? new Ledger();
     this.index = options.index ?? builtInRules();
     this.now = options.now ?? Date.now;
   }
 
   static async create(options: PipelineOptions): Promise<Pipeline> {
     const pipeline = new Pipeline(options);
-    const [posture, claims] = await Promise.allSettled([
-      (options.loadPosture ?? (() => options.store.loadEntries()))(),
-      pipeline.claimAhead(options.claimWhileLoading ?? []),
-    ]);
+    const load = options.ledger ? async () => [] : (options.loadPosture ?? (() => options.store.loadEntries()));
+    const [posture, claims] = await Promise.allSettled([load(), pipeline.claimAhead(options.claimWhileLoading ?? [])]);
     if (posture.status === 'rejected') {
       // nothing is judged: the retry must find its events unclaimed
       await pipeline.releaseUnjudged();

@@ -131,6 +131,8 @@ export class Ledger implements LedgerWriter {
    * building their long string keys (every data-key event reads and writes several of them).
    */
   private readonly usageIndex = new Map<string, Map<string, Map<string, Map<string, Map<number, UsageEntry>>>>>();
+  /** How many times the entries changed since the ledger was made (loads aside): see changeCount. */
+  private changes = 0;
 
   private usageWindows(keyArn: string, resource: string, principal: string, operation: string, create: boolean): Map<number, UsageEntry> | undefined {
     let byResource = this.usageIndex.get(keyArn);
@@ -181,7 +183,17 @@ export class Ledger implements LedgerWriter {
 
   /** Usage counters loaded by key after the ledger (see Pipeline.prefetch): those already here keep their counts. */
   loadUsage(entries: Iterable<UsageEntry>): void {
-    this.load([...entries].filter((entry) => !this.entries.has(entry.key)));
+    const fresh = [...entries].filter((entry) => !this.entries.has(entry.key));
+    if (fresh.length > 0) this.changes++;
+    this.load(fresh);
+  }
+
+  /**
+   * Counts every change to the entries (an event applied, counters loaded or pruned), saved or not: a ledger shared
+   * between invocations that only read it (see PostureCache.sharedLedger) is given up once this moved.
+   */
+  get changeCount(): number {
+    return this.changes;
   }
 
   hasEntry(key: string): boolean {
@@ -497,12 +509,14 @@ export class Ledger implements LedgerWriter {
       existing.count++;
       if (existing.lastSeen < eventTimeMs) existing.lastSeen = eventTimeMs;
       this.dirty.add(existing.key);
+      this.changes++;
     } else {
       const key = usageKey(keyArn, resource, principal, operation, windowStart);
       const entry: UsageEntry = { kind: 'usage', key, keyArn, resource, principal, operation, windowStart, count: 1, lastSeen: eventTimeMs };
       this.entries.set(key, entry);
       windows.set(windowStart, entry);
       this.dirty.add(key);
+      this.changes++;
     }
     this.noteUsage(keyArn, resource, principal, eventTimeMs);
   }
@@ -522,6 +536,7 @@ export class Ledger implements LedgerWriter {
               this.entries.delete(entry.key);
               this.dirty.delete(entry.key);
               this.removed.add(entry.key);
+              this.changes++;
               removed++;
             }
           }
@@ -552,6 +567,7 @@ export class Ledger implements LedgerWriter {
     next.version = newer(version, existing?.version) ? version : existing!.version;
     this.entries.set(key, next);
     this.dirty.add(key);
+    this.changes++;
     this.reindex(key, next, existing);
   }
 
@@ -564,6 +580,7 @@ export class Ledger implements LedgerWriter {
     const next = { ...existing, history: merged };
     this.entries.set(key, next);
     this.dirty.add(key);
+    this.changes++;
     this.reindex(key, next, existing);
   }
 

@@ -1,4 +1,4 @@
-import type { LedgerEntry } from '../correlate/ledger.js';
+import { Ledger, type LedgerEntry } from '../correlate/ledger.js';
 import type { StateStore } from '../state/store.js';
 import { deepFreeze } from '../util/deep-freeze.js';
 
@@ -24,8 +24,15 @@ interface Loaded {
  * it moved. Usage counters are not cached (they are read by key, see StateStore.loadUsage); a store that returns them
  * from loadEntries (memory) is read afresh every time.
  */
+/** A ledger shared between invocations, with its change count when it was handed out. */
+export interface SharedLedger {
+  ledger: Ledger;
+  changeCount: number;
+}
+
 export class PostureCache {
   private loaded: Loaded | undefined;
+  private shared: { entries: readonly LedgerEntry[]; ledger: Ledger } | undefined;
 
   constructor(
     private readonly maxAgeMs = POSTURE_MAX_AGE_MS,
@@ -40,6 +47,28 @@ export class PostureCache {
     store.takeOwnPostureRevisions?.();
     if (!this.loaded || this.now() - this.loaded.at > this.maxAgeMs) this.loaded = { at: this.now(), revision: undefined, entries: deepFreeze(await store.loadEntries()) };
     return this.copy(this.loaded);
+  }
+
+  /**
+   * For data events, which only read the posture: one ledger built from the copy entries() hands out, shared by the
+   * invocations until that copy changes (a new scan, or what a management event kept). Each built its own before, a
+   * cost that grew with the posture (~7 ms for 10,000 entries, 130 ms for 100,000). Undefined for a store whose
+   * posture is read afresh every time. Give it back with release().
+   */
+  async sharedLedger(store: StateStore): Promise<SharedLedger | undefined> {
+    if (!store.loadUsage) return undefined;
+    const entries = await this.entries(store);
+    if (this.shared?.entries !== entries) {
+      const ledger = new Ledger();
+      ledger.load(entries);
+      this.shared = { entries, ledger };
+    }
+    return { ledger: this.shared.ledger, changeCount: this.shared.ledger.changeCount };
+  }
+
+  /** After the invocation: a shared ledger that an event changed (it learnt something, saved or not) is built anew. */
+  release(shared: SharedLedger): void {
+    if (this.shared?.ledger === shared.ledger && shared.ledger.changeCount !== shared.changeCount) this.shared = undefined;
   }
 
   /** For management events: the posture as every writer left it (a scan only when the revision moved). */

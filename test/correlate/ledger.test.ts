@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Ledger, usageKey } from '../../src/correlate/ledger.js';
+import { Ledger, usageKey, type BucketEntry } from '../../src/correlate/ledger.js';
 import { usagePrincipal } from '../../src/correlate/apply-kms.js';
 import { normalizeValue } from '../../src/events/normalize.js';
 import type { CloudTrailEvent } from '../../src/events/types.js';
@@ -225,3 +225,24 @@ describe('Ledger.usageTotal', () => {
     }));
   });
 });
+
+describe('Ledger.changeCount', () => {
+  it('moves with every change to the entries, saved or not, and not with loads or reads', () => {
+    const ledger = new Ledger();
+    ledger.load([{ kind: 'bucket', arn: 'arn:aws:s3:::payroll', version: { time: 1, eventId: 'a' } }]);
+    ledger.bucket('arn:aws:s3:::payroll');
+    ledger.protectedBy('arn:aws:kms:us-east-1:111122223333:key/k');
+    expect(ledger.changeCount).toBe(0);
+    ledger.update<BucketEntry>({ kind: 'bucket', arn: 'arn:aws:s3:::payroll' }, { encryption: { sseAlgorithm: 'AES256' } }, { time: 2, eventId: 'b' });
+    // an older change of the same field changes nothing
+    ledger.update<BucketEntry>({ kind: 'bucket', arn: 'arn:aws:s3:::payroll' }, { encryption: { sseAlgorithm: 'aws:kms' } }, { time: 1, eventId: 'c' });
+    expect(ledger.changeCount).toBe(1);
+    ledger.takeDirty();
+    ledger.countUsage('arn:aws:kms:us-east-1:111122223333:key/k', 'arn:aws:s3:::payroll', 'alice', 'Decrypt', 0);
+    ledger.countUsage('arn:aws:kms:us-east-1:111122223333:key/k', 'arn:aws:s3:::payroll', 'alice', 'Decrypt', 1);
+    expect(ledger.changeCount).toBe(3);
+    ledger.pruneUsage(400 * 24 * 3600_000);
+    expect(ledger.changeCount).toBe(4);
+  });
+});
+

@@ -76,6 +76,40 @@ describe('PostureCache', () => {
     expect(frozen.posture).toEqual(copied.posture);
   });
 
+  it('shares one ledger between data events until the posture they read changes or an event changes the ledger', async () => {
+    let now = 0;
+    const cache = new PostureCache(60_000, () => now);
+    const store = await withBucket(new KeyedUsageStore());
+    const first = (await cache.sharedLedger(store))!;
+    expect(first.ledger.bucket('arn:aws:s3:::payroll')?.encryption).toEqual({ sseAlgorithm: 'AES256' });
+    cache.release(first);
+    const second = (await cache.sharedLedger(store))!;
+    expect(second.ledger).toBe(first.ledger);
+    // an event taught it something: the next invocation starts again from the posture read
+    second.ledger.update<BucketEntry>({ kind: 'bucket', arn: 'arn:aws:s3:::payroll' }, { encryption: { sseAlgorithm: 'aws:kms' } }, { time: 2, eventId: 'f' });
+    cache.release(second);
+    const third = (await cache.sharedLedger(store))!;
+    expect(third.ledger).not.toBe(second.ledger);
+    expect(third.ledger.bucket('arn:aws:s3:::payroll')?.encryption).toEqual({ sseAlgorithm: 'AES256' });
+    expect(store.scans).toBe(1);
+    // a management event kept what it saved
+    const management = new Ledger();
+    management.load(await cache.entries(store));
+    management.update<BucketEntry>({ kind: 'bucket', arn: 'arn:aws:s3:::ledger' }, { encryption: { sseAlgorithm: 'aws:kms' } }, { time: 3, eventId: 'g' });
+    cache.keep(management.storedPosture());
+    const fourth = (await cache.sharedLedger(store))!;
+    expect(fourth.ledger).not.toBe(third.ledger);
+    expect(fourth.ledger.bucket('arn:aws:s3:::ledger')).toBeDefined();
+    // and the copy's period ended
+    now = 61_000;
+    expect((await cache.sharedLedger(store))!.ledger).not.toBe(fourth.ledger);
+    expect(store.scans).toBe(2);
+  });
+
+  it('shares no ledger for a store whose posture is read afresh every time', async () => {
+    expect(await new PostureCache().sharedLedger(new MemoryStateStore())).toBeUndefined();
+  });
+
   it('reads a store whose posture includes its usage counters afresh every time', async () => {
     const cache = new PostureCache(60_000, () => 0);
     const store = await withBucket(new MemoryStateStore());
