@@ -10,6 +10,12 @@ export const POSTURE_MAX_AGE_MS = 60_000;
  */
 export const REVISED_POSTURE_MAX_AGE_MS = 5 * 60_000;
 
+/** A ledger shared between invocations, with its change count when it was handed out. */
+export interface SharedLedger {
+  ledger: Ledger;
+  changeCount: number;
+}
+
 interface Loaded {
   at: number;
   /** The store's posture revision this copy reflects; undefined when it was read without asking (data events). */
@@ -23,13 +29,11 @@ interface Loaded {
  * environment's changes: they ask the store's posture revision (one strongly consistent read) and scan again only when
  * it moved. Usage counters are not cached (they are read by key, see StateStore.loadUsage); a store that returns them
  * from loadEntries (memory) is read afresh every time.
+ *
+ * Every invocation reads the same entries: a ledger never changes a posture entry in place (it replaces it, see
+ * Ledger.update), and frozen they throw rather than let one invocation's change leak into the next. A copy for each
+ * (structuredClone) was most of a warm invocation's time: ~4 ms for 1,000 entries, 33 ms for 10,000, twice.
  */
-/** A ledger shared between invocations, with its change count when it was handed out. */
-export interface SharedLedger {
-  ledger: Ledger;
-  changeCount: number;
-}
-
 export class PostureCache {
   private loaded: Loaded | undefined;
   private shared: { entries: readonly LedgerEntry[]; ledger: Ledger } | undefined;
@@ -46,7 +50,7 @@ export class PostureCache {
     // see current(): keep() must meet only this invocation's own moves
     store.takeOwnPostureRevisions?.();
     if (!this.loaded || this.now() - this.loaded.at > this.maxAgeMs) this.loaded = { at: this.now(), revision: undefined, entries: deepFreeze(await store.loadEntries()) };
-    return this.copy(this.loaded);
+    return this.loaded.entries;
   }
 
   /**
@@ -80,9 +84,9 @@ export class PostureCache {
     // read before the scan: a write that lands during the scan moves the revision past this, and the next event rescans
     const revision = await store.postureRevision();
     const loaded = this.loaded;
-    if (loaded && loaded.revision === revision && this.now() - loaded.at <= this.revisedMaxAgeMs) return this.copy(loaded);
+    if (loaded && loaded.revision === revision && this.now() - loaded.at <= this.revisedMaxAgeMs) return loaded.entries;
     this.loaded = { at: this.now(), revision, entries: deepFreeze(await store.loadEntries()) };
-    return this.copy(this.loaded);
+    return this.loaded.entries;
   }
 
   /**
@@ -96,15 +100,6 @@ export class PostureCache {
     for (const next of ownRevisions) revision = revision !== undefined && next === revision + 1 ? next : undefined;
     // the entries this invocation's ledger made are frozen too; those it read are already
     this.loaded = { at: this.loaded.at, revision, entries: deepFreeze(entries) };
-  }
-
-  /**
-   * Every invocation reads the same entries: a ledger never changes a posture entry in place (it replaces it, see
-   * Ledger.update), and frozen they throw rather than let one invocation's change leak into the next. A copy for each
-   * (structuredClone) was most of a warm invocation's time: ~4 ms for 1,000 entries, 33 ms for 10,000, twice.
-   */
-  private copy(loaded: Loaded): readonly LedgerEntry[] {
-    return loaded.entries;
   }
 }
 

@@ -128,7 +128,7 @@ export class DynamoDbStateStore implements StateStore {
     let startKey: Record<string, unknown> | undefined;
     do {
       const page = await this.scanPosture({ Segment: segment, TotalSegments: POSTURE_SCAN_SEGMENTS, ExclusiveStartKey: startKey });
-      entries.push(...this.postureEntries(page.Items));
+      for (const entry of this.postureEntries(page.Items)) entries.push(entry);
       startKey = page.LastEvaluatedKey;
     } while (startKey);
     return entries;
@@ -284,6 +284,9 @@ export class DynamoDbStateStore implements StateStore {
   /** Posture entries by key. Usage counters are left to their TTL (expiresAt ends their retention anyway). */
   async deleteEntries(allKeys: readonly string[]): Promise<void> {
     const keys = allKeys.filter((key) => !key.startsWith(USAGE_PREFIX));
+    // nothing deletes posture entries today (pruning drops usage counters): were an entry deleted and written again, its
+    // revisions would start over, and another environment's `seen` could take a new item for the old one
+    for (const key of keys) this.seen.set(key, undefined);
     for (let i = 0; i < keys.length; i += BATCH_DELETE_SIZE) {
       let requests: Record<string, { DeleteRequest: { Key: { pk: string } } }[]> | undefined = {
         [this.tableName]: keys.slice(i, i + BATCH_DELETE_SIZE).map((pk) => ({ DeleteRequest: { Key: { pk } } })),
