@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Ledger, type BucketEntry, type LedgerEntry } from '../../src/correlate/ledger.js';
 import { DynamoDbStateStore } from '../../src/state/dynamodb.js';
@@ -72,4 +73,35 @@ describe('posture writes to the state table', () => {
     await expect(store!.saveEntries(change({ encryption: { sseAlgorithm: 'aws:kms' } }, 3))).rejects.toThrow();
     expect(await operations(() => store!.saveEntries(change({ encryption: { sseAlgorithm: 'aws:kms' } }, 3)))).toEqual(['GetItem', 'PutItem']);
   });
+
+  it('converges on the newest value of every field whatever each writer saw, and when, and however their writes race', async () => {
+    const field = fc.oneof(
+      fc.constantFrom('AES256', 'aws:kms', 'aws:kms:dsse').map((sseAlgorithm) => ({ encryption: { sseAlgorithm } }) as Partial<BucketEntry>),
+      fc.constantFrom('request', 'inventory', 'default-after-delete').map((encryptionSource) => ({ encryptionSource }) as Partial<BucketEntry>),
+    );
+    const step = fc.record({ writer: fc.nat(2), scan: fc.boolean(), patch: field, time: fc.integer({ min: 1, max: 40 }) });
+    // each round's steps run at once: their scans and writes race
+    const rounds = fc.array(fc.array(step, { minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 5 });
+    await fc.assert(fc.asyncProperty(rounds, async (plan) => {
+      const writers = await stores(3);
+      const newest = new Map<string, { version: [number, string]; value: unknown }>();
+      let n = 0;
+      for (const round of plan) {
+        await Promise.all(round.map(async ({ writer, scan, patch, time }) => {
+          const eventId = `e-${String(n++).padStart(3, '0')}`;
+          for (const [name, value] of Object.entries(patch)) {
+            const held = newest.get(name);
+            if (!held || held.version[0] < time || (held.version[0] === time && held.version[1] < eventId)) newest.set(name, { version: [time, eventId], value });
+          }
+          if (scan) await writers[writer]!.loadEntries();
+          const ledger = new Ledger();
+          ledger.update<BucketEntry>({ kind: 'bucket', arn: BUCKET }, patch, { time, eventId });
+          await writers[writer]!.saveEntries(ledger.takeDirty());
+        }));
+      }
+      const stored = bucketIn(await writers[0]!.loadEntries()) as unknown as Record<string, unknown>;
+      for (const [name, { value }] of newest) expect(stored[name]).toEqual(value);
+    }), { numRuns: 12 });
+  });
 });
+
