@@ -35,11 +35,12 @@ export async function handler(event: EventBridgeEvent<string, unknown>, context?
     ...(shared ? { ledger: shared.ledger } : { loadPosture: () => posture.current(store) }),
     claimWhileLoading: items.flatMap((item) => (item.kind === 'event' ? [item.event] : [])),
   });
-  let result: EnvelopeResult;
+  let result: EnvelopeResult | undefined;
   try {
     result = await processItems(items, pipeline);
   } finally {
-    if (shared) posture.release(shared);
+    // processItems saves before it answers: an answer means a save
+    if (shared) posture.release(shared, result !== undefined);
   }
   if (!shared) posture.keep(pipeline.ledger.storedPosture(), store.takeOwnPostureRevisions?.());
   if (result.findings.length) {

@@ -6,6 +6,8 @@ import { deployedSinks, publishFindings } from '../src/lambda/publish.js';
 import { Pipeline } from '../src/pipeline.js';
 import { PostureCache } from '../src/lambda/posture-cache.js';
 import { deployedStore } from '../src/lambda/store.js';
+import type { Policy } from '../src/policy/policy.js';
+import type { StateStore } from '../src/state/store.js';
 
 const policyReady = loadDeployedPolicy();
 const storeReady = deployedStore();
@@ -21,7 +23,21 @@ const posture = new PostureCache();
 export async function handler(event: SQSEvent, context?: Context): Promise<SQSBatchResponse> {
   const store = await storeReady;
   const policy = await policyReady;
-  const pipeline = await Pipeline.create({ policy, store, loadPosture: () => posture.entries(store) });
+  // one ledger kept between batches (see PostureCache.sharedLedger), a batch's counters read afresh
+  const shared = await posture.sharedLedger(store);
+  let saved = false;
+  try {
+    const pipeline = await Pipeline.create({ policy, store, ...(shared ? { ledger: shared.ledger } : { loadPosture: () => posture.entries(store) }) });
+    const judged = await judgeBatch(event, context, policy, store, pipeline);
+    saved = judged.saved;
+    return judged.response;
+  } finally {
+    if (shared) posture.release(shared, saved);
+  }
+}
+
+/** The batch through the pipeline, saved once, its alerts published; `saved` tells whether its state was. */
+async function judgeBatch(event: SQSEvent, context: Context | undefined, policy: Policy, store: StateStore, pipeline: Pipeline): Promise<{ response: SQSBatchResponse; saved: boolean }> {
   const failures: { itemIdentifier: string }[] = [];
   const processed: { messageId: string; findings: Finding[] }[] = [];
   const fail = (messageId: string, reason: string): void => {
@@ -51,10 +67,9 @@ export async function handler(event: SQSEvent, context?: Context): Promise<SQSBa
   await pipeline.releaseUnjudged();
   try {
     await pipeline.save();
-    posture.keep(pipeline.ledger.storedPosture());
   } catch (error) {
     for (const { messageId } of processed) fail(messageId, `state not saved: ${(error as Error).message}`);
-    return { batchItemFailures: failures };
+    return { response: { batchItemFailures: failures }, saved: false };
   }
   const findings = processed.flatMap((p) => p.findings);
   const sinks = findings.length ? await deployedSinks(alertTopicArn(process.env, context)) : [];
@@ -74,5 +89,5 @@ export async function handler(event: SQSEvent, context?: Context): Promise<SQSBa
     failed: failures.length,
     findings: findings.map((f) => ({ ruleId: f.ruleId, severity: f.severity, eventId: f.eventId })),
   }));
-  return { batchItemFailures: failures };
+  return { response: { batchItemFailures: failures }, saved: true };
 }

@@ -521,6 +521,27 @@ export class Ledger implements LedgerWriter {
     this.noteUsage(keyArn, resource, principal, eventTimeMs);
   }
 
+  /**
+   * Forgets the usage counters (after a save): a ledger kept for the next batch reads them from the store again, as
+   * other writers count too. The posture and each key's last uses stay: they are what this ledger saved.
+   */
+  clearUsage(): void {
+    for (const byResource of this.usageIndex.values()) {
+      for (const byPrincipal of byResource.values()) {
+        for (const byOperation of byPrincipal.values()) {
+          for (const windows of byOperation.values()) {
+            for (const entry of windows.values()) {
+              this.entries.delete(entry.key);
+              this.dirty.delete(entry.key);
+            }
+          }
+        }
+      }
+    }
+    this.usageIndex.clear();
+    this.loadedCounts.clear();
+  }
+
   /** Drops usage windows older than the retention horizon, measured from `nowMs`. */
   pruneUsage(nowMs: number): number {
     const horizon = nowMs - USAGE_RETENTION_WINDOWS * USAGE_WINDOW_MS;

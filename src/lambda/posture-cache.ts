@@ -54,10 +54,11 @@ export class PostureCache {
   }
 
   /**
-   * For data events, which only read the posture: one ledger built from the copy entries() hands out, shared by the
-   * invocations until that copy changes (a new scan, or what a management event kept). Each built its own before, a
-   * cost that grew with the posture (~7 ms for 10,000 entries, 130 ms for 100,000). Undefined for a store whose
-   * posture is read afresh every time. Give it back with release().
+   * For data events and the usage function's batches, which read the posture and count usage: one ledger built from the
+   * copy entries() hands out, kept from one invocation to the next until that copy changes (a new scan, or what a
+   * management event kept) or an invocation that changed it failed to save. Each built its own before, a cost that grew
+   * with the posture (~7 ms for 10,000 entries, 130 ms for 100,000). Undefined for a store whose posture is read afresh
+   * every time. Give it back with release().
    */
   async sharedLedger(store: StateStore): Promise<SharedLedger | undefined> {
     if (!store.loadUsage) return undefined;
@@ -70,9 +71,15 @@ export class PostureCache {
     return { ledger: this.shared.ledger, changeCount: this.shared.ledger.changeCount };
   }
 
-  /** After the invocation: a shared ledger that an event changed (it learnt something, saved or not) is built anew. */
-  release(shared: SharedLedger): void {
-    if (this.shared?.ledger === shared.ledger && shared.ledger.changeCount !== shared.changeCount) this.shared = undefined;
+  /**
+   * After the invocation. Saved, the ledger holds the posture as the store does after that save (the copy's and its
+   * own changes) and is kept, its usage counters forgotten (the next batch reads them again). Not saved, a ledger that
+   * changed is built anew from the copy.
+   */
+  release(shared: SharedLedger, saved: boolean): void {
+    if (this.shared?.ledger !== shared.ledger) return;
+    if (saved) shared.ledger.clearUsage();
+    else if (shared.ledger.changeCount !== shared.changeCount) this.shared = undefined;
   }
 
   /** For management events: the posture as every writer left it (a scan only when the revision moved). */

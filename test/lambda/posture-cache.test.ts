@@ -82,12 +82,12 @@ describe('PostureCache', () => {
     const store = await withBucket(new KeyedUsageStore());
     const first = (await cache.sharedLedger(store))!;
     expect(first.ledger.bucket('arn:aws:s3:::payroll')?.encryption).toEqual({ sseAlgorithm: 'AES256' });
-    cache.release(first);
+    cache.release(first, true);
     const second = (await cache.sharedLedger(store))!;
     expect(second.ledger).toBe(first.ledger);
-    // an event taught it something: the next invocation starts again from the posture read
+    // an event taught it something that was not saved: the next invocation starts again from the posture read
     second.ledger.update<BucketEntry>({ kind: 'bucket', arn: 'arn:aws:s3:::payroll' }, { encryption: { sseAlgorithm: 'aws:kms' } }, { time: 2, eventId: 'f' });
-    cache.release(second);
+    cache.release(second, false);
     const third = (await cache.sharedLedger(store))!;
     expect(third.ledger).not.toBe(second.ledger);
     expect(third.ledger.bucket('arn:aws:s3:::payroll')?.encryption).toEqual({ sseAlgorithm: 'AES256' });
@@ -104,6 +104,25 @@ describe('PostureCache', () => {
     now = 61_000;
     expect((await cache.sharedLedger(store))!.ledger).not.toBe(fourth.ledger);
     expect(store.scans).toBe(2);
+  });
+
+  it('keeps a shared ledger whose changes were saved, its usage counters forgotten for the next batch to read afresh', async () => {
+    const cache = new PostureCache(60_000, () => 0);
+    const store = await withBucket(new KeyedUsageStore());
+    const shared = (await cache.sharedLedger(store))!;
+    const key = 'arn:aws:kms:us-east-1:111122223333:key/k';
+    shared.ledger.countUsage(key, 'arn:aws:s3:::payroll', 'alice', 'Decrypt', 1_000);
+    shared.ledger.update<BucketEntry>({ kind: 'bucket', arn: 'arn:aws:s3:::ledger' }, { encryption: { sseAlgorithm: 'aws:kms' } }, { time: 2, eventId: 'f' });
+    await store.saveEntries(shared.ledger.takeDirty());
+    cache.release(shared, true);
+    const next = (await cache.sharedLedger(store))!;
+    expect(next.ledger).toBe(shared.ledger);
+    expect(next.ledger.bucket('arn:aws:s3:::ledger')).toBeDefined();
+    expect(next.ledger.usage(key, 'arn:aws:s3:::payroll', 'alice', 'Decrypt', 0)).toBe(0);
+    expect(next.ledger.all().filter((entry) => entry.kind === 'usage')).toEqual([]);
+    // the last use it saved stays: the blast radius still names it
+    expect(next.ledger.latestUses(key, 20).latest).toEqual([['arn:aws:s3:::payroll', 1_000]]);
+    expect(store.scans).toBe(1);
   });
 
   it('shares no ledger for a store whose posture is read afresh every time', async () => {

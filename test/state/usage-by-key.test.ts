@@ -3,6 +3,7 @@ import type { Finding } from '../../src/alerts/finding.js';
 import { normalizeValue } from '../../src/events/normalize.js';
 import type { CloudTrailEvent } from '../../src/events/types.js';
 import { Pipeline } from '../../src/pipeline.js';
+import { PostureCache } from '../../src/lambda/posture-cache.js';
 import { policyFromInput } from '../../src/policy/load.js';
 import { DynamoDbStateStore } from '../../src/state/dynamodb.js';
 import { MemoryStateStore } from '../../src/state/memory.js';
@@ -64,6 +65,30 @@ describe('usage counters read by key (DynamoDB)', () => {
     expect(new Set(expected.map((f) => f.ruleId))).toEqual(new Set(['kms.decrypt-spike', 'kms.per-object-data-keys']));
     const store = new DynamoDbStateStore({ ...(await tables()), client: local().client });
     expect(summary(await oneInvocationEach(store, events))).toEqual(summary(expected));
+  });
+
+  it('judges the same in batches through one ledger kept between them (the usage function) while another writer counts too', async () => {
+    const events = [...decrypts([2, 2, 7]), ...decrypts([0, 1, 3], 'bob')].sort((a, b) => a.eventTimeMs - b.eventTimeMs);
+    const inMemory = await Pipeline.create({ policy, store: new MemoryStateStore() });
+    const expected: Finding[] = [];
+    for (const event of events) expected.push(...(await inMemory.process(event)).findings);
+    const names = await tables();
+    const store = new DynamoDbStateStore({ ...names, client: local().client });
+    // every third event goes to another environment: the kept ledger must read its counts, not remember its own
+    const other = new DynamoDbStateStore({ ...names, client: local().client });
+    const cache = new PostureCache();
+    const found: Finding[] = [];
+    for (let i = 0; i < events.length; i += 3) {
+      const [mine, theirs] = [events.slice(i, i + 2), events.slice(i + 2, i + 3)];
+      const shared = (await cache.sharedLedger(store))!;
+      const pipeline = await Pipeline.create({ policy, store, ledger: shared.ledger });
+      await pipeline.prepare(mine);
+      for (const event of mine) found.push(...(await pipeline.process(event)).findings);
+      await pipeline.save();
+      cache.release(shared, true);
+      found.push(...(await oneInvocationEach(other, theirs)));
+    }
+    expect(summary(found).sort()).toEqual(summary(expected).sort());
   });
 
   it('a batch prefetches its counters in one go, and loading the posture never scans a counter', async () => {
