@@ -3,7 +3,7 @@ import { alertTopicArn, loadDeployedPolicy } from '../src/lambda/config.js';
 import { processItems, readEnvelope, type EnvelopeResult } from '../src/lambda/process-envelope.js';
 import { deployedSinks, publishFindings } from '../src/lambda/publish.js';
 import { Pipeline } from '../src/pipeline.js';
-import { PostureCache, readsCachedPosture } from '../src/lambda/posture-cache.js';
+import { PostureCache, readsCachedPosture, type LedgerLease } from '../src/lambda/posture-cache.js';
 import { deployedStore } from '../src/lambda/store.js';
 import { deployedRemediationQueue } from '../src/lambda/remediation-config.js';
 import { handOffRemediations } from '../src/lambda/remediation-handoff.js';
@@ -27,22 +27,22 @@ export async function handler(event: EventBridgeEvent<string, unknown>, context?
     return { findings: [], duplicates: 0, skipped: ['sse-sentinel heartbeat'] };
   }
   const items = readEnvelope(event);
-  // data events only read the posture: they share one ledger (management events change it, and load their own)
-  const shared = readsCachedPosture(event) ? await posture.sharedLedger(store) : undefined;
-  const pipeline = await Pipeline.create({
-    policy,
-    store,
-    ...(shared ? { ledger: shared.ledger } : { loadPosture: () => posture.current(store) }),
-    claimWhileLoading: items.flatMap((item) => (item.kind === 'event' ? [item.event] : [])),
-  });
+  // data events read a copy up to a minute old; management events the posture as every writer left it
+  const kind = readsCachedPosture(event) ? 'cached' : 'current';
+  let lease: LedgerLease | undefined;
   let result: EnvelopeResult | undefined;
   try {
+    const pipeline = await Pipeline.create({
+      policy,
+      store,
+      ledger: async () => (lease = await posture.lease(store, kind)).ledger,
+      claimWhileLoading: items.flatMap((item) => (item.kind === 'event' ? [item.event] : [])),
+    });
     result = await processItems(items, pipeline);
   } finally {
     // processItems saves before it answers: an answer means a save
-    if (shared) posture.release(shared, result !== undefined);
+    if (lease) posture.release(lease, result !== undefined, store.takeOwnPostureRevisions?.());
   }
-  if (!shared) posture.keep(pipeline.ledger.storedPosture(), store.takeOwnPostureRevisions?.());
   if (result.findings.length) {
     result.findings = await handOffRemediations(result.findings, policy, store, await deployedRemediationQueue(context));
     await publishFindings(result.findings, await deployedSinks(alertTopicArn(process.env, context)), store, policy);

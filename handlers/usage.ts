@@ -4,7 +4,7 @@ import { alertTopicArn, loadDeployedPolicy } from '../src/lambda/config.js';
 import { processItems, readEnvelope } from '../src/lambda/process-envelope.js';
 import { deployedSinks, publishFindings } from '../src/lambda/publish.js';
 import { Pipeline } from '../src/pipeline.js';
-import { PostureCache } from '../src/lambda/posture-cache.js';
+import { PostureCache, type LedgerLease } from '../src/lambda/posture-cache.js';
 import { deployedStore } from '../src/lambda/store.js';
 import type { Policy } from '../src/policy/policy.js';
 import type { StateStore } from '../src/state/store.js';
@@ -23,16 +23,16 @@ const posture = new PostureCache();
 export async function handler(event: SQSEvent, context?: Context): Promise<SQSBatchResponse> {
   const store = await storeReady;
   const policy = await policyReady;
-  // one ledger kept between batches (see PostureCache.sharedLedger), a batch's counters read afresh
-  const shared = await posture.sharedLedger(store);
+  // one ledger kept between batches (see PostureCache.lease), a batch's counters read afresh
+  let lease: LedgerLease | undefined;
   let saved = false;
   try {
-    const pipeline = await Pipeline.create({ policy, store, ...(shared ? { ledger: shared.ledger } : { loadPosture: () => posture.entries(store) }) });
+    const pipeline = await Pipeline.create({ policy, store, ledger: async () => (lease = await posture.lease(store, 'cached')).ledger });
     const judged = await judgeBatch(event, context, policy, store, pipeline);
     saved = judged.saved;
     return judged.response;
   } finally {
-    if (shared) posture.release(shared, saved);
+    if (lease) posture.release(lease, saved, store.takeOwnPostureRevisions?.());
   }
 }
 

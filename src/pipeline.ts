@@ -21,8 +21,8 @@ export interface PipelineOptions {
   now?: () => number;
   /** The posture to start from (default: the store's loadEntries); the usage function passes a cached one. */
   loadPosture?: () => Promise<readonly LedgerEntry[]>;
-  /** A ledger built already, used as it is instead of loading a posture (see PostureCache.sharedLedger). */
-  ledger?: Ledger;
+  /** The ledger to start from, instead of one loaded with the posture (see PostureCache.lease); read with the claims. */
+  ledger?: () => Promise<Ledger>;
   /**
    * Remember the events claimed since the last save, to release their claims when the save fails (default true).
    * Replay turns it off: its process ends on a failed save, and the list would grow with every record of a long replay.
@@ -56,7 +56,7 @@ function builtInRules(): RuleIndex {
  * Rules judge the posture *before* the event; the ledger then learns from it.
  */
 export class Pipeline {
-  readonly ledger: Ledger;
+  private current: Ledger = new Ledger();
   readonly index: RuleIndex;
   private readonly now: () => number;
   /** Usage retention is measured in event time, so replaying old log files keeps their counters. */
@@ -74,15 +74,14 @@ export class Pipeline {
   private readonly claimedAhead = new Map<CloudTrailEvent, boolean>();
 
   private constructor(private readonly options: PipelineOptions) {
-    this.ledger = options.ledger ?? new Ledger();
     this.index = options.index ?? builtInRules();
     this.now = options.now ?? Date.now;
   }
 
   static async create(options: PipelineOptions): Promise<Pipeline> {
     const pipeline = new Pipeline(options);
-    const load = options.ledger ? async () => [] : (options.loadPosture ?? (() => options.store.loadEntries()));
-    const [posture, claims] = await Promise.allSettled([load(), pipeline.claimAhead(options.claimWhileLoading ?? [])]);
+    const start = options.ledger ?? (async () => Ledger.of(await (options.loadPosture ?? (() => options.store.loadEntries()))()));
+    const [posture, claims] = await Promise.allSettled([start(), pipeline.claimAhead(options.claimWhileLoading ?? [])]);
     if (posture.status === 'rejected') {
       // nothing is judged: the retry must find its events unclaimed
       await pipeline.releaseUnjudged();
@@ -90,8 +89,13 @@ export class Pipeline {
     }
     // claimAhead released its own claims before it threw
     if (claims.status === 'rejected') throw claims.reason;
-    pipeline.ledger.load(posture.value);
+    pipeline.current = posture.value;
     return pipeline;
+  }
+
+  /** The posture and counters this pipeline judges against and learns into. */
+  get ledger(): Ledger {
+    return this.current;
   }
 
   /**

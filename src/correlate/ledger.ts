@@ -158,6 +158,13 @@ export class Ledger implements LedgerWriter {
     return windows;
   }
 
+  /** A ledger holding these entries. */
+  static of(entries: Iterable<LedgerEntry>): Ledger {
+    const ledger = new Ledger();
+    ledger.load(entries);
+    return ledger;
+  }
+
   load(entries: Iterable<LedgerEntry>): void {
     for (const entry of entries) {
       if (entry.kind === 'key-use') {

@@ -10,10 +10,18 @@ export const POSTURE_MAX_AGE_MS = 60_000;
  */
 export const REVISED_POSTURE_MAX_AGE_MS = 5 * 60_000;
 
-/** A ledger shared between invocations, with its change count when it was handed out. */
-export interface SharedLedger {
+/** A ledger handed to an invocation (see PostureCache.lease), with its change count then. */
+export interface LedgerLease {
   ledger: Ledger;
   changeCount: number;
+  /** Kept between invocations (false: the invocation's own). */
+  kept: boolean;
+}
+
+/** The copy's revision after its own environment's saves moved the posture: current while they follow it one by one. */
+function followed(revision: number | undefined, ownRevisions: readonly number[]): number | undefined {
+  for (const next of ownRevisions) revision = revision !== undefined && next === revision + 1 ? next : undefined;
+  return revision;
 }
 
 interface Loaded {
@@ -54,32 +62,34 @@ export class PostureCache {
   }
 
   /**
-   * For data events and the usage function's batches, which read the posture and count usage: one ledger built from the
-   * copy entries() hands out, kept from one invocation to the next until that copy changes (a new scan, or what a
-   * management event kept) or an invocation that changed it failed to save. Each built its own before, a cost that grew
-   * with the posture (~7 ms for 10,000 entries, 130 ms for 100,000). Undefined for a store whose posture is read afresh
-   * every time. Give it back with release().
+   * The ledger an invocation starts from, built from the posture as entries() (data events, usage batches) or current()
+   * (management events) hands it out, and kept from one invocation to the next while that copy stands (no new scan)
+   * and every invocation that changed it saved (see release). Each invocation built its own before: a cost that grew
+   * with the posture (~7 ms for 10,000 entries, 130 ms for 100,000). A store whose posture is read afresh every time
+   * (memory) gets a ledger of its own each time. Give it back with release().
    */
-  async sharedLedger(store: StateStore): Promise<SharedLedger | undefined> {
-    if (!store.loadUsage) return undefined;
-    const entries = await this.entries(store);
-    if (this.shared?.entries !== entries) {
-      const ledger = new Ledger();
-      ledger.load(entries);
-      this.shared = { entries, ledger };
-    }
-    return { ledger: this.shared.ledger, changeCount: this.shared.ledger.changeCount };
+  async lease(store: StateStore, kind: 'current' | 'cached'): Promise<LedgerLease> {
+    const entries = kind === 'current' ? await this.current(store) : await this.entries(store);
+    if (!store.loadUsage) return { ledger: Ledger.of(entries), changeCount: 0, kept: false };
+    if (this.shared?.entries !== entries) this.shared = { entries, ledger: Ledger.of(entries) };
+    return { ledger: this.shared.ledger, changeCount: this.shared.ledger.changeCount, kept: true };
   }
 
   /**
-   * After the invocation. Saved, the ledger holds the posture as the store does after that save (the copy's and its
-   * own changes) and is kept, its usage counters forgotten (the next batch reads them again). Not saved, a ledger that
-   * changed is built anew from the copy.
+   * After the invocation, with the posture revisions its save moved. Saved, the ledger holds the posture as the store
+   * does after that save and is kept, its usage counters forgotten (the next batch reads them from the table, where
+   * other environments count too); the copy's revision follows the invocation's own moves as keep() does. Not saved, a
+   * ledger that changed is given up, and the copy with it: the ledger held what earlier invocations saved since the scan.
    */
-  release(shared: SharedLedger, saved: boolean): void {
-    if (this.shared?.ledger !== shared.ledger) return;
-    if (saved) shared.ledger.clearUsage();
-    else if (shared.ledger.changeCount !== shared.changeCount) this.shared = undefined;
+  release(lease: LedgerLease, saved: boolean, ownRevisions: readonly number[] = []): void {
+    if (!lease.kept || this.shared?.ledger !== lease.ledger) return;
+    if (saved) {
+      lease.ledger.clearUsage();
+      if (this.loaded) this.loaded = { ...this.loaded, revision: followed(this.loaded.revision, ownRevisions) };
+    } else if (lease.ledger.changeCount !== lease.changeCount) {
+      this.shared = undefined;
+      this.loaded = undefined;
+    }
   }
 
   /** For management events: the posture as every writer left it (a scan only when the revision moved). */
@@ -103,10 +113,8 @@ export class PostureCache {
    */
   keep(entries: LedgerEntry[], ownRevisions: readonly number[] = []): void {
     if (!this.loaded) return;
-    let revision = this.loaded.revision;
-    for (const next of ownRevisions) revision = revision !== undefined && next === revision + 1 ? next : undefined;
     // the entries this invocation's ledger made are frozen too; those it read are already
-    this.loaded = { at: this.loaded.at, revision, entries: deepFreeze(entries) };
+    this.loaded = { at: this.loaded.at, revision: followed(this.loaded.revision, ownRevisions), entries: deepFreeze(entries) };
   }
 }
 

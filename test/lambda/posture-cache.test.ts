@@ -80,42 +80,43 @@ describe('PostureCache', () => {
     let now = 0;
     const cache = new PostureCache(60_000, () => now);
     const store = await withBucket(new KeyedUsageStore());
-    const first = (await cache.sharedLedger(store))!;
+    const first = await cache.lease(store, 'cached');
     expect(first.ledger.bucket('arn:aws:s3:::payroll')?.encryption).toEqual({ sseAlgorithm: 'AES256' });
     cache.release(first, true);
-    const second = (await cache.sharedLedger(store))!;
+    const second = await cache.lease(store, 'cached');
     expect(second.ledger).toBe(first.ledger);
-    // an event taught it something that was not saved: the next invocation starts again from the posture read
+    // an event taught it something that was not saved: the next invocation starts again from a new scan (the ledger
+    // may have held what earlier invocations saved since the last one)
     second.ledger.update<BucketEntry>({ kind: 'bucket', arn: 'arn:aws:s3:::payroll' }, { encryption: { sseAlgorithm: 'aws:kms' } }, { time: 2, eventId: 'f' });
     cache.release(second, false);
-    const third = (await cache.sharedLedger(store))!;
+    const third = await cache.lease(store, 'cached');
     expect(third.ledger).not.toBe(second.ledger);
     expect(third.ledger.bucket('arn:aws:s3:::payroll')?.encryption).toEqual({ sseAlgorithm: 'AES256' });
-    expect(store.scans).toBe(1);
-    // a management event kept what it saved
+    expect(store.scans).toBe(2);
+    // a management event (the logfile function's way) kept what it saved
     const management = new Ledger();
     management.load(await cache.entries(store));
     management.update<BucketEntry>({ kind: 'bucket', arn: 'arn:aws:s3:::ledger' }, { encryption: { sseAlgorithm: 'aws:kms' } }, { time: 3, eventId: 'g' });
     cache.keep(management.storedPosture());
-    const fourth = (await cache.sharedLedger(store))!;
+    const fourth = await cache.lease(store, 'cached');
     expect(fourth.ledger).not.toBe(third.ledger);
     expect(fourth.ledger.bucket('arn:aws:s3:::ledger')).toBeDefined();
     // and the copy's period ended
     now = 61_000;
-    expect((await cache.sharedLedger(store))!.ledger).not.toBe(fourth.ledger);
-    expect(store.scans).toBe(2);
+    expect((await cache.lease(store, 'cached')).ledger).not.toBe(fourth.ledger);
+    expect(store.scans).toBe(3);
   });
 
   it('keeps a shared ledger whose changes were saved, its usage counters forgotten for the next batch to read afresh', async () => {
     const cache = new PostureCache(60_000, () => 0);
     const store = await withBucket(new KeyedUsageStore());
-    const shared = (await cache.sharedLedger(store))!;
+    const shared = await cache.lease(store, 'cached');
     const key = 'arn:aws:kms:us-east-1:111122223333:key/k';
     shared.ledger.countUsage(key, 'arn:aws:s3:::payroll', 'alice', 'Decrypt', 1_000);
     shared.ledger.update<BucketEntry>({ kind: 'bucket', arn: 'arn:aws:s3:::ledger' }, { encryption: { sseAlgorithm: 'aws:kms' } }, { time: 2, eventId: 'f' });
     await store.saveEntries(shared.ledger.takeDirty());
     cache.release(shared, true);
-    const next = (await cache.sharedLedger(store))!;
+    const next = await cache.lease(store, 'cached');
     expect(next.ledger).toBe(shared.ledger);
     expect(next.ledger.bucket('arn:aws:s3:::ledger')).toBeDefined();
     expect(next.ledger.usage(key, 'arn:aws:s3:::payroll', 'alice', 'Decrypt', 0)).toBe(0);
@@ -125,8 +126,77 @@ describe('PostureCache', () => {
     expect(store.scans).toBe(1);
   });
 
-  it('shares no ledger for a store whose posture is read afresh every time', async () => {
-    expect(await new PostureCache().sharedLedger(new MemoryStateStore())).toBeUndefined();
+  it('hands a store whose posture is read afresh every time a ledger of its own each time', async () => {
+    const cache = new PostureCache();
+    const store = await withBucket(new MemoryStateStore());
+    const first = await cache.lease(store, 'cached');
+    first.ledger.update<BucketEntry>({ kind: 'bucket', arn: 'arn:aws:s3:::payroll' }, { encryption: { sseAlgorithm: 'aws:kms' } }, { time: 2, eventId: 'f' });
+    cache.release(first, true);
+    const second = await cache.lease(store, 'current');
+    expect(second.ledger).not.toBe(first.ledger);
+    expect(second.ledger.bucket('arn:aws:s3:::payroll')?.encryption).toEqual({ sseAlgorithm: 'AES256' });
+    expect(store.scans).toBe(2);
+  });
+
+  it('keeps the ledger of management events while the posture revision holds, and gives it and the copy up after a failed save', async () => {
+    const cache = new PostureCache(60_000, () => 0);
+    const store = await withBucket(new KeyedUsageStore());
+    store.takeOwnPostureRevisions();
+    const first = await cache.lease(store, 'current');
+    first.ledger.update<BucketEntry>({ kind: 'bucket', arn: 'arn:aws:s3:::ledger' }, { encryption: { sseAlgorithm: 'aws:kms' } }, { time: 2, eventId: 'f' });
+    await store.saveEntries(first.ledger.takeDirty());
+    cache.release(first, true, store.takeOwnPostureRevisions());
+    // its own save moved the revision by one: the ledger it kept is current, no scan
+    const second = await cache.lease(store, 'current');
+    expect(second.ledger).toBe(first.ledger);
+    expect(store.scans).toBe(1);
+    // a change this invocation could not save: ledger and copy are given up, the next one scans
+    second.ledger.update<BucketEntry>({ kind: 'bucket', arn: 'arn:aws:s3:::unsaved' }, { encryption: { sseAlgorithm: 'aws:kms' } }, { time: 3, eventId: 'g' });
+    cache.release(second, false, store.takeOwnPostureRevisions());
+    const third = await cache.lease(store, 'current');
+    expect(third.ledger).not.toBe(second.ledger);
+    expect(store.scans).toBe(2);
+    expect(third.ledger.bucket('arn:aws:s3:::ledger')).toBeDefined();
+    expect(third.ledger.bucket('arn:aws:s3:::unsaved')).toBeUndefined();
+    // another writer moved the revision: scanned again, a new ledger
+    const other = new Ledger();
+    other.update<BucketEntry>({ kind: 'bucket', arn: 'arn:aws:s3:::elsewhere' }, { encryption: { sseAlgorithm: 'AES256' } }, { time: 4, eventId: 'h' });
+    await store.saveEntries(other.takeDirty());
+    store.takeOwnPostureRevisions();
+    cache.release(third, true, []);
+    const fourth = await cache.lease(store, 'current');
+    expect(fourth.ledger).not.toBe(third.ledger);
+    expect(fourth.ledger.bucket('arn:aws:s3:::elsewhere')).toBeDefined();
+    expect(store.scans).toBe(3);
+  });
+
+  it('judges every sample and corpus event through kept ledgers as through a ledger scanned for each', async () => {
+    const policy = await examplePolicy();
+    const events = (await collect([EVENTS, CORPUS])).flatMap((item) => (item.kind === 'event' ? [item.event] : []));
+    const dataEvent = (event: (typeof events)[number]) => readsCachedPosture({ detail: event.raw });
+    expect(events.filter(dataEvent).length).toBeGreaterThan(3);
+    /** One invocation per event, saved, the posture from `ledger`. */
+    const invocations = async (store: KeyedUsageStore, start: (event: (typeof events)[number]) => Promise<{ ledger: Ledger; done: (saved: boolean) => void }>) => {
+      const findings: string[] = [];
+      for (const event of events) {
+        const { ledger, done } = await start(event);
+        const pipeline = await Pipeline.create({ policy, store, ledger: async () => ledger });
+        findings.push(...(await pipeline.process(event)).findings.map((f) => `${f.ruleId} ${f.eventId} ${f.summary}`));
+        await pipeline.save();
+        done(true);
+      }
+      return findings;
+    };
+    const cache = new PostureCache(60_000, () => 0);
+    const kept = new KeyedUsageStore();
+    const throughLeases = await invocations(kept, async (event) => {
+      const lease = await cache.lease(kept, dataEvent(event) ? 'cached' : 'current');
+      return { ledger: lease.ledger, done: (saved) => cache.release(lease, saved, kept.takeOwnPostureRevisions()) };
+    });
+    const scanned = new KeyedUsageStore();
+    const throughScans = await invocations(scanned, async () => ({ ledger: Ledger.of(await scanned.loadEntries()), done: () => undefined }));
+    expect(throughLeases.length).toBeGreaterThan(40);
+    expect(throughLeases).toEqual(throughScans);
   });
 
   it('reads a store whose posture includes its usage counters afresh every time', async () => {

@@ -80,8 +80,8 @@ describe('usage counters read by key (DynamoDB)', () => {
     const found: Finding[] = [];
     for (let i = 0; i < events.length; i += 3) {
       const [mine, theirs] = [events.slice(i, i + 2), events.slice(i + 2, i + 3)];
-      const shared = (await cache.sharedLedger(store))!;
-      const pipeline = await Pipeline.create({ policy, store, ledger: shared.ledger });
+      const shared = await cache.lease(store, 'cached');
+      const pipeline = await Pipeline.create({ policy, store, ledger: async () => shared.ledger });
       await pipeline.prepare(mine);
       for (const event of mine) found.push(...(await pipeline.process(event)).findings);
       await pipeline.save();
