@@ -7,7 +7,7 @@ import { deployedStore } from '../src/lambda/store.js';
 import { deployedRemediationQueue } from '../src/lambda/remediation-config.js';
 import { handOffRemediations } from '../src/lambda/remediation-handoff.js';
 import { Pipeline } from '../src/pipeline.js';
-import { PostureCache } from '../src/lambda/posture-cache.js';
+import { PostureCache, type LedgerLease } from '../src/lambda/posture-cache.js';
 
 const policyReady = loadDeployedPolicy();
 const storeReady = deployedStore();
@@ -26,9 +26,16 @@ export async function handler(event: EventBridgeEvent<'Object Created', { bucket
   const store = await storeReady;
   const results: LogFileResult[] = [];
   for (const object of objectsOf(event)) {
-    const pipeline = await Pipeline.create({ policy, store, loadPosture: () => posture.current(store) });
-    const result = await processLogObject(s3, object, pipeline);
-    posture.keep(pipeline.ledger.storedPosture(), store.takeOwnPostureRevisions?.());
+    let lease: LedgerLease | undefined;
+    let judged: LogFileResult | undefined;
+    try {
+      const pipeline = await Pipeline.create({ policy, store, ledger: async () => (lease = await posture.lease(store, 'current')).ledger });
+      judged = await processLogObject(s3, object, pipeline);
+    } finally {
+      // processLogObject saves before it answers
+      if (lease) posture.release(lease, judged !== undefined, store.takeOwnPostureRevisions?.());
+    }
+    const result = judged;
     result.findings = await handOffRemediations(result.findings, policy, store, await deployedRemediationQueue(context));
     await publishFindings(result.findings, await deployedSinks(alertTopicArn(process.env, context)), store, policy);
     results.push(result);

@@ -55,7 +55,7 @@ export class PostureCache {
   /** For data events: a copy at most `maxAgeMs` old. */
   async entries(store: StateStore): Promise<readonly LedgerEntry[]> {
     if (!store.loadUsage) return store.loadEntries();
-    // see current(): keep() must meet only this invocation's own moves
+    // see current(): release() must meet only this invocation's own moves
     store.takeOwnPostureRevisions?.();
     if (!this.loaded || this.now() - this.loaded.at > this.maxAgeMs) this.loaded = { at: this.now(), revision: undefined, entries: deepFreeze(await store.loadEntries()) };
     return this.loaded.entries;
@@ -78,7 +78,8 @@ export class PostureCache {
   /**
    * After the invocation, with the posture revisions its save moved. Saved, the ledger holds the posture as the store
    * does after that save and is kept, its usage counters forgotten (the next batch reads them from the table, where
-   * other environments count too); the copy's revision follows the invocation's own moves as keep() does. Not saved, a
+   * other environments count too); the copy's revision follows the invocation's own moves: when they follow it one by one, no other writer came in
+   * between and the copy stays current; otherwise the next management event scans. Not saved, a
    * ledger that changed is given up, and the copy with it: the ledger held what earlier invocations saved since the scan.
    */
   release(lease: LedgerLease, saved: boolean, ownRevisions: readonly number[] = []): void {
@@ -95,7 +96,7 @@ export class PostureCache {
   /** For management events: the posture as every writer left it (a scan only when the revision moved). */
   async current(store: StateStore): Promise<readonly LedgerEntry[]> {
     if (!store.loadUsage || !store.postureRevision) return store.loadEntries();
-    // moves an earlier invocation made and never kept (it failed after its save): its writes are not in this copy, so
+    // moves an earlier invocation made and never released (it failed after its save): its writes are not in this copy, so
     // they must not pass for this invocation's own; the number read next includes them
     store.takeOwnPostureRevisions?.();
     // read before the scan: a write that lands during the scan moves the revision past this, and the next event rescans
@@ -106,16 +107,6 @@ export class PostureCache {
     return this.loaded.entries;
   }
 
-  /**
-   * What this environment saved (Ledger.storedPosture after a save), with the revisions its own saves moved the posture
-   * to: the next invocations start from it. When those revisions follow the copy's own one by one, no other writer came
-   * in between and the copy stays current; otherwise only data events may still use it.
-   */
-  keep(entries: LedgerEntry[], ownRevisions: readonly number[] = []): void {
-    if (!this.loaded) return;
-    // the entries this invocation's ledger made are frozen too; those it read are already
-    this.loaded = { at: this.loaded.at, revision: followed(this.loaded.revision, ownRevisions), entries: deepFreeze(entries) };
-  }
 }
 
 /**

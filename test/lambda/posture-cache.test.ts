@@ -17,6 +17,9 @@ import { localDynamoPerFile } from '../state/dynalite-server.js';
 
 const dynamo = localDynamoPerFile();
 
+/** The bucket ARNs a ledger holds, sorted. */
+const bucketsOf = (ledger: Ledger) => ledger.all().flatMap((entry) => (entry.kind === 'bucket' ? [entry.arn] : [])).sort();
+
 async function withBucket<T extends MemoryStateStore>(store: T): Promise<T & { scans: number }> {
   const ledger = new Ledger();
   ledger.update<BucketEntry>({ kind: 'bucket', arn: 'arn:aws:s3:::payroll' }, { encryption: { sseAlgorithm: 'AES256' } }, { time: 1, eventId: 'e' });
@@ -93,18 +96,19 @@ describe('PostureCache', () => {
     expect(third.ledger).not.toBe(second.ledger);
     expect(third.ledger.bucket('arn:aws:s3:::payroll')?.encryption).toEqual({ sseAlgorithm: 'AES256' });
     expect(store.scans).toBe(2);
-    // a management event (the logfile function's way) kept what it saved
-    const management = new Ledger();
-    management.load(await cache.entries(store));
-    management.update<BucketEntry>({ kind: 'bucket', arn: 'arn:aws:s3:::ledger' }, { encryption: { sseAlgorithm: 'aws:kms' } }, { time: 3, eventId: 'g' });
-    cache.keep(management.storedPosture());
+    // a management event saved a change: the ledger it kept serves the next data event
+    const management = await cache.lease(store, 'current');
+    management.ledger.update<BucketEntry>({ kind: 'bucket', arn: 'arn:aws:s3:::ledger' }, { encryption: { sseAlgorithm: 'aws:kms' } }, { time: 3, eventId: 'g' });
+    await store.saveEntries(management.ledger.takeDirty());
+    cache.release(management, true, store.takeOwnPostureRevisions());
     const fourth = await cache.lease(store, 'cached');
-    expect(fourth.ledger).not.toBe(third.ledger);
     expect(fourth.ledger.bucket('arn:aws:s3:::ledger')).toBeDefined();
     // and the copy's period ended
+    // (it scanned: the copy data events read carries no revision)
+    expect(store.scans).toBe(3);
     now = 61_000;
     expect((await cache.lease(store, 'cached')).ledger).not.toBe(fourth.ledger);
-    expect(store.scans).toBe(3);
+    expect(store.scans).toBe(4);
   });
 
   it('keeps a shared ledger whose changes were saved, its usage counters forgotten for the next batch to read afresh', async () => {
@@ -211,13 +215,12 @@ describe('PostureCache', () => {
     let now = 0;
     const cache = new PostureCache(60_000, () => now);
     const store = await withBucket(new KeyedUsageStore());
-    const ledger = new Ledger();
-    ledger.load(await cache.entries(store));
-    ledger.update<BucketEntry>({ kind: 'bucket', arn: 'arn:aws:s3:::ledger' }, { encryption: { sseAlgorithm: 'aws:kms' } }, { time: 2, eventId: 'f' });
-    await store.saveEntries(ledger.takeDirty());
-    cache.keep(ledger.storedPosture());
+    const lease = await cache.lease(store, 'cached');
+    lease.ledger.update<BucketEntry>({ kind: 'bucket', arn: 'arn:aws:s3:::ledger' }, { encryption: { sseAlgorithm: 'aws:kms' } }, { time: 2, eventId: 'f' });
+    await store.saveEntries(lease.ledger.takeDirty());
+    cache.release(lease, true, store.takeOwnPostureRevisions());
     now = 30_000;
-    expect((await cache.entries(store)).map((e) => e.kind === 'bucket' && e.arn).sort()).toEqual(['arn:aws:s3:::ledger', 'arn:aws:s3:::payroll']);
+    expect(bucketsOf((await cache.lease(store, 'cached')).ledger)).toEqual(['arn:aws:s3:::ledger', 'arn:aws:s3:::payroll']);
     expect(store.scans).toBe(1);
   });
 
@@ -241,8 +244,8 @@ describe('PostureCache', () => {
     const cache = new PostureCache(60_000, () => 0);
     const store = await withBucket(new KeyedUsageStore());
     const invocation = async (arn: string, otherWriterFirst = false) => {
-      const ledger = new Ledger();
-      ledger.load(await cache.current(store));
+      const lease = await cache.lease(store, 'current');
+      const ledger = lease.ledger;
       if (otherWriterFirst) {
         const other = new Ledger();
         other.update<BucketEntry>({ kind: 'bucket', arn: 'arn:aws:s3:::racing' }, { encryption: { sseAlgorithm: 'AES256' } }, { time: 9, eventId: 'r' });
@@ -251,14 +254,14 @@ describe('PostureCache', () => {
       }
       ledger.update<BucketEntry>({ kind: 'bucket', arn }, { encryption: { sseAlgorithm: 'aws:kms' } }, { time: 5, eventId: arn });
       await store.saveEntries(ledger.takeDirty());
-      cache.keep(ledger.storedPosture(), store.takeOwnPostureRevisions());
+      cache.release(lease, true, store.takeOwnPostureRevisions());
     };
     await invocation('arn:aws:s3:::one');
     await invocation('arn:aws:s3:::two');
     expect(store.scans).toBe(1);
     await invocation('arn:aws:s3:::three', true);
     // the copy missed the racing write: the next management event scans and sees it
-    const seen = (await cache.current(store)).map((e) => e.kind === 'bucket' && e.arn).sort();
+    const seen = bucketsOf((await cache.lease(store, 'current')).ledger);
     expect(seen).toEqual(['arn:aws:s3:::one', 'arn:aws:s3:::payroll', 'arn:aws:s3:::racing', 'arn:aws:s3:::three', 'arn:aws:s3:::two']);
     expect(store.scans).toBe(2);
   });
@@ -267,17 +270,16 @@ describe('PostureCache', () => {
     const cache = new PostureCache(60_000, () => 0);
     const store = await withBucket(new KeyedUsageStore());
     await cache.current(store);
-    // a management event saves a change, then fails (its alert could not be published): keep() is never called
+    // a management event saves a change, then fails (its alert could not be published): it is never released
     const failed = new Ledger();
     failed.load(await store.loadEntries());
     failed.update<BucketEntry>({ kind: 'bucket', arn: 'arn:aws:s3:::failed' }, { encryption: { sseAlgorithm: 'aws:kms' } }, { time: 7, eventId: 'x' });
     await store.saveEntries(failed.takeDirty());
-    // a data event is served from the copy, changes nothing, and keeps what it saw
-    const data = new Ledger();
-    data.load(await cache.entries(store));
-    cache.keep(data.storedPosture(), store.takeOwnPostureRevisions());
+    // a data event is served from the copy, changes nothing, and is released with the revisions the store reports
+    const data = await cache.lease(store, 'cached');
+    cache.release(data, true, store.takeOwnPostureRevisions());
     // the next management event must see the failed invocation's change
-    expect((await cache.current(store)).some((e) => e.kind === 'bucket' && e.arn === 'arn:aws:s3:::failed')).toBe(true);
+    expect((await cache.lease(store, 'current')).ledger.bucket('arn:aws:s3:::failed')).toBeDefined();
   });
 
   it('trusts a revised copy for a few minutes at most, and never one read for data events', async () => {
@@ -308,12 +310,13 @@ describe('PostureCache', () => {
       return { store: counted, cache: new PostureCache() };
     };
     const run = async ({ store, cache }: { store: StateStore; cache: PostureCache }, overrides: Record<string, unknown>) => {
-      const pipeline = await Pipeline.create({ policy, store, loadPosture: () => cache.current(store) });
+      const lease = await cache.lease(store, 'current');
+      const pipeline = await Pipeline.create({ policy, store, ledger: async () => lease.ledger });
       const [item] = normalizeValue(record(overrides), { source: 'test' });
       if (item?.kind !== 'event') throw new Error('fixture');
       const outcome = await pipeline.process(item.event);
       await pipeline.save();
-      cache.keep(pipeline.ledger.storedPosture(), store.takeOwnPostureRevisions?.());
+      cache.release(lease, true, store.takeOwnPostureRevisions?.());
       return outcome.findings;
     };
     const KEY = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
