@@ -38,9 +38,11 @@ interface Loaded {
  * it moved. Usage counters are not cached (they are read by key, see StateStore.loadUsage); a store that returns them
  * from loadEntries (memory) is read afresh every time.
  *
- * Every invocation reads the same entries: a ledger never changes a posture entry in place (it replaces it, see
- * Ledger.update), and frozen they throw rather than let one invocation's change leak into the next. A copy for each
- * (structuredClone) was most of a warm invocation's time: ~4 ms for 1,000 entries, 33 ms for 10,000, twice.
+ * The invocations lease one ledger built from that copy and give it back (lease, release): kept while every invocation
+ * that changed it saved, so a warm invocation neither copies nor rebuilds the posture (a structuredClone in and out of
+ * each was most of its time: ~4 ms for 1,000 entries, 33 ms for 10,000, twice). The copy is frozen: a ledger never
+ * changes a posture entry in place (it replaces it, see Ledger.update), and one that tried would throw instead of
+ * changing the copy a ledger is built anew from.
  */
 export class PostureCache {
   private loaded: Loaded | undefined;
@@ -78,9 +80,10 @@ export class PostureCache {
   /**
    * After the invocation, with the posture revisions its save moved. Saved, the ledger holds the posture as the store
    * does after that save and is kept, its usage counters forgotten (the next batch reads them from the table, where
-   * other environments count too); the copy's revision follows the invocation's own moves: when they follow it one by one, no other writer came in
-   * between and the copy stays current; otherwise the next management event scans. Not saved, a
-   * ledger that changed is given up, and the copy with it: the ledger held what earlier invocations saved since the scan.
+   * other environments count too); the copy's revision follows the invocation's own moves: when they follow it one by
+   * one, no other writer came in between and the copy stays current, otherwise the next management event scans. Not
+   * saved, a ledger that changed is given up, and the copy with it: the ledger held what earlier invocations saved
+   * since the scan.
    */
   release(lease: LedgerLease, saved: boolean, ownRevisions: readonly number[] = []): void {
     if (!lease.kept || this.shared?.ledger !== lease.ledger) return;
