@@ -7,7 +7,7 @@ import { deployedStore } from '../src/lambda/store.js';
 import { deployedRemediationQueue } from '../src/lambda/remediation-config.js';
 import { handOffRemediations } from '../src/lambda/remediation-handoff.js';
 import { Pipeline } from '../src/pipeline.js';
-import { PostureCache, type LedgerLease } from '../src/lambda/posture-cache.js';
+import { PostureCache } from '../src/lambda/posture-cache.js';
 
 const policyReady = loadDeployedPolicy();
 const storeReady = deployedStore();
@@ -21,21 +21,13 @@ let s3: S3Client | undefined;
  * the invocation after the rest was processed, so the object is retried and finally dead-lettered.
  */
 export async function handler(event: EventBridgeEvent<'Object Created', { bucket?: { name?: string }; object?: { key?: string } }>, context?: Context): Promise<LogFileResult[]> {
-  s3 ??= new S3Client({ followRegionRedirects: true });
+  const client = (s3 ??= new S3Client({ followRegionRedirects: true }));
   const policy = await policyReady;
   const store = await storeReady;
   const results: LogFileResult[] = [];
   for (const object of objectsOf(event)) {
-    let lease: LedgerLease | undefined;
-    let judged: LogFileResult | undefined;
-    try {
-      const pipeline = await Pipeline.create({ policy, store, ledger: async () => (lease = await posture.lease(store, 'current')).ledger });
-      judged = await processLogObject(s3, object, pipeline);
-    } finally {
-      // processLogObject saves before it answers
-      if (lease) posture.release(lease, judged !== undefined, store.takeOwnPostureRevisions?.());
-    }
-    const result = judged;
+    // processLogObject saves before it answers
+    const result = await posture.withLease(store, 'current', async (ledger) => ({ value: await processLogObject(client, object, await Pipeline.create({ policy, store, ledger })), saved: true }));
     result.findings = await handOffRemediations(result.findings, policy, store, await deployedRemediationQueue(context));
     await publishFindings(result.findings, await deployedSinks(alertTopicArn(process.env, context)), store, policy);
     results.push(result);

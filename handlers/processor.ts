@@ -3,7 +3,7 @@ import { alertTopicArn, loadDeployedPolicy } from '../src/lambda/config.js';
 import { processItems, readEnvelope, type EnvelopeResult } from '../src/lambda/process-envelope.js';
 import { deployedSinks, publishFindings } from '../src/lambda/publish.js';
 import { Pipeline } from '../src/pipeline.js';
-import { PostureCache, readsCachedPosture, type LedgerLease } from '../src/lambda/posture-cache.js';
+import { PostureCache, readsCachedPosture } from '../src/lambda/posture-cache.js';
 import { deployedStore } from '../src/lambda/store.js';
 import { deployedRemediationQueue } from '../src/lambda/remediation-config.js';
 import { handOffRemediations } from '../src/lambda/remediation-handoff.js';
@@ -29,20 +29,11 @@ export async function handler(event: EventBridgeEvent<string, unknown>, context?
   const items = readEnvelope(event);
   // data events read a copy up to a minute old; management events the posture as every writer left it
   const kind = readsCachedPosture(event) ? 'cached' : 'current';
-  let lease: LedgerLease | undefined;
-  let result: EnvelopeResult | undefined;
-  try {
-    const pipeline = await Pipeline.create({
-      policy,
-      store,
-      ledger: async () => (lease = await posture.lease(store, kind)).ledger,
-      claimWhileLoading: items.flatMap((item) => (item.kind === 'event' ? [item.event] : [])),
-    });
-    result = await processItems(items, pipeline);
-  } finally {
-    // processItems saves before it answers: an answer means a save
-    if (lease) posture.release(lease, result !== undefined, store.takeOwnPostureRevisions?.());
-  }
+  const result = await posture.withLease(store, kind, async (ledger) => {
+    const pipeline = await Pipeline.create({ policy, store, ledger, claimWhileLoading: items.flatMap((item) => (item.kind === 'event' ? [item.event] : [])) });
+    // processItems saves before it answers
+    return { value: await processItems(items, pipeline), saved: true };
+  });
   if (result.findings.length) {
     result.findings = await handOffRemediations(result.findings, policy, store, await deployedRemediationQueue(context));
     await publishFindings(result.findings, await deployedSinks(alertTopicArn(process.env, context)), store, policy);

@@ -4,7 +4,7 @@ import { alertTopicArn, loadDeployedPolicy } from '../src/lambda/config.js';
 import { processItems, readEnvelope } from '../src/lambda/process-envelope.js';
 import { deployedSinks, publishFindings } from '../src/lambda/publish.js';
 import { Pipeline } from '../src/pipeline.js';
-import { PostureCache, type LedgerLease } from '../src/lambda/posture-cache.js';
+import { PostureCache } from '../src/lambda/posture-cache.js';
 import { deployedStore } from '../src/lambda/store.js';
 import type { Policy } from '../src/policy/policy.js';
 import type { StateStore } from '../src/state/store.js';
@@ -24,20 +24,11 @@ export async function handler(event: SQSEvent, context?: Context): Promise<SQSBa
   const store = await storeReady;
   const policy = await policyReady;
   // one ledger kept between batches (see PostureCache.lease), a batch's counters read afresh
-  let lease: LedgerLease | undefined;
-  let saved = false;
-  try {
-    const pipeline = await Pipeline.create({ policy, store, ledger: async () => (lease = await posture.lease(store, 'cached')).ledger });
-    const judged = await judgeBatch(event, context, policy, store, pipeline);
-    saved = judged.saved;
-    return judged.response;
-  } finally {
-    if (lease) posture.release(lease, saved, store.takeOwnPostureRevisions?.());
-  }
+  return posture.withLease(store, 'cached', async (ledger) => judgeBatch(event, context, policy, store, await Pipeline.create({ policy, store, ledger })));
 }
 
 /** The batch through the pipeline, saved once, its alerts published; `saved` tells whether its state was. */
-async function judgeBatch(event: SQSEvent, context: Context | undefined, policy: Policy, store: StateStore, pipeline: Pipeline): Promise<{ response: SQSBatchResponse; saved: boolean }> {
+async function judgeBatch(event: SQSEvent, context: Context | undefined, policy: Policy, store: StateStore, pipeline: Pipeline): Promise<{ value: SQSBatchResponse; saved: boolean }> {
   const failures: { itemIdentifier: string }[] = [];
   const processed: { messageId: string; findings: Finding[] }[] = [];
   const fail = (messageId: string, reason: string): void => {
@@ -69,7 +60,7 @@ async function judgeBatch(event: SQSEvent, context: Context | undefined, policy:
     await pipeline.save();
   } catch (error) {
     for (const { messageId } of processed) fail(messageId, `state not saved: ${(error as Error).message}`);
-    return { response: { batchItemFailures: failures }, saved: false };
+    return { value: { batchItemFailures: failures }, saved: false };
   }
   const findings = processed.flatMap((p) => p.findings);
   const sinks = findings.length ? await deployedSinks(alertTopicArn(process.env, context)) : [];
@@ -89,5 +80,5 @@ async function judgeBatch(event: SQSEvent, context: Context | undefined, policy:
     failed: failures.length,
     findings: findings.map((f) => ({ ruleId: f.ruleId, severity: f.severity, eventId: f.eventId })),
   }));
-  return { response: { batchItemFailures: failures }, saved: true };
+  return { value: { batchItemFailures: failures }, saved: true };
 }

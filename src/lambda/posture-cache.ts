@@ -96,6 +96,22 @@ export class PostureCache {
     }
   }
 
+  /**
+   * One invocation's work on a leased ledger: `work` starts its pipeline with the `ledger` it is given (read beside its
+   * claims) and says whether it saved; the ledger is given back then, or unsaved when `work` throws.
+   */
+  async withLease<T>(store: StateStore, kind: 'current' | 'cached', work: (ledger: () => Promise<Ledger>) => Promise<{ value: T; saved: boolean }>): Promise<T> {
+    let lease: LedgerLease | undefined;
+    let saved = false;
+    try {
+      const done = await work(async () => (lease = await this.lease(store, kind)).ledger);
+      saved = done.saved;
+      return done.value;
+    } finally {
+      if (lease) this.release(lease, saved, store.takeOwnPostureRevisions?.());
+    }
+  }
+
   /** For management events: the posture as every writer left it (a scan only when the revision moved). */
   async current(store: StateStore): Promise<readonly LedgerEntry[]> {
     if (!store.loadUsage || !store.postureRevision) return store.loadEntries();

@@ -130,6 +130,23 @@ describe('PostureCache', () => {
     expect(store.scans).toBe(1);
   });
 
+  it('runs an invocation on a leased ledger and gives it back, unsaved when the work throws', async () => {
+    const cache = new PostureCache(60_000, () => 0);
+    const store = await withBucket(new KeyedUsageStore());
+    let used: Ledger | undefined;
+    const value = await cache.withLease(store, 'cached', async (ledger) => ({ value: (used = await ledger()).bucket('arn:aws:s3:::payroll')?.arn, saved: true }));
+    expect(value).toBe('arn:aws:s3:::payroll');
+    await expect(cache.withLease(store, 'cached', async (ledger) => {
+      const changed = await ledger();
+      expect(changed).toBe(used);
+      changed.update<BucketEntry>({ kind: 'bucket', arn: 'arn:aws:s3:::payroll' }, { encryption: { sseAlgorithm: 'aws:kms' } }, { time: 2, eventId: 'f' });
+      throw new Error('publish failed');
+    })).rejects.toThrow('publish failed');
+    const after = await cache.lease(store, 'cached');
+    expect(after.ledger).not.toBe(used);
+    expect(after.ledger.bucket('arn:aws:s3:::payroll')?.encryption).toEqual({ sseAlgorithm: 'AES256' });
+  });
+
   it('hands a store whose posture is read afresh every time a ledger of its own each time', async () => {
     const cache = new PostureCache();
     const store = await withBucket(new MemoryStateStore());
