@@ -1,6 +1,6 @@
 import type { Finding } from './alerts/finding.js';
 import { usageKeysOf } from './correlate/apply-kms.js';
-import { Ledger, USAGE_WINDOW_MS, type LedgerEntry } from './correlate/ledger.js';
+import { Ledger, ledgerLearnsFrom, USAGE_WINDOW_MS, type LedgerEntry } from './correlate/ledger.js';
 import type { CloudTrailEvent } from './events/types.js';
 import type { Policy } from './policy/policy.js';
 import { RULES } from './rules/index.js';
@@ -104,6 +104,8 @@ export class Pipeline {
    * Callers that may get either await it.
    */
   process(event: CloudTrailEvent): EventOutcome | Promise<EventOutcome> {
+    // an event no rule reads and the ledger does not learn from (most of a log file): not claimed, nothing to judge
+    if (!this.reads(event)) return { findings: [], duplicate: false };
     const store = this.options.store;
     if (!store.claimEventNow || store.loadUsage) return this.processAsync(event);
     if (!store.claimEventNow(event.eventId, this.now(), event.eventTimeMs)) return { findings: [], duplicate: true };
@@ -128,6 +130,11 @@ export class Pipeline {
       }
     }
     return this.judge(event);
+  }
+
+  /** Whether some rule reads the event or the ledger learns from it: process() passes over every other event. */
+  reads(event: CloudTrailEvent): boolean {
+    return this.index.rulesFor(event).length > 0 || ledgerLearnsFrom(event);
   }
 
   /** Remembers a claim until the next save, unless told not to (see releaseClaimsOnFailedSave). */
@@ -192,8 +199,9 @@ export class Pipeline {
    * fails, those made are released and the error thrown; claims of events that are then not judged after all are
    * released by releaseUnjudged (or abandon).
    */
-  async claimAhead(events: readonly CloudTrailEvent[]): Promise<void> {
+  async claimAhead(batch: readonly CloudTrailEvent[]): Promise<void> {
     const store = this.options.store;
+    const events = batch.filter((event) => this.reads(event));
     if (events.length === 0 || (store.claimEventNow && !store.loadUsage)) return;
     const claim = (event: CloudTrailEvent) => store.claimEvent(event.eventId, this.now());
     // every claim settles before this answers: a failure releases all that were won. p-map only for more claims than

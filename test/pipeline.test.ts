@@ -4,7 +4,8 @@ import { Pipeline, type EventOutcome } from '../src/pipeline.js';
 import { policyFromInput } from '../src/policy/load.js';
 import { MemoryStateStore } from '../src/state/memory.js';
 import type { LedgerEntry } from '../src/correlate/ledger-entries.js';
-import { collect, EVENTS } from './helpers.js';
+import { collect, EVENTS, record } from './helpers.js';
+import { normalizeValue } from '../src/events/normalize.js';
 import { KeyedUsageStore } from './state/keyed-usage-store.js';
 
 class FailingSaves extends MemoryStateStore {
@@ -207,5 +208,45 @@ describe('Pipeline.claimAhead', () => {
     await expect(other.claimAhead(batch)).rejects.toThrow('ProvisionedThroughputExceededException');
     failing.failClaimOf = undefined;
     expect((await Promise.all(batch.map((event) => failing.claimEvent(event.eventId, Date.now())))).every(Boolean)).toBe(true);
+  });
+});
+
+describe('events no rule reads and the ledger does not learn from', () => {
+  const of = (overrides: Record<string, unknown>) => {
+    const [item] = normalizeValue(record(overrides), { source: 'test' });
+    if (item?.kind !== 'event') throw new Error('fixture');
+    return item.event;
+  };
+  // most of a CloudTrail log file: other services' calls
+  const others = [
+    of({ eventID: 'a0000000-0000-4000-8000-000000000001', eventSource: 'sts.amazonaws.com', eventName: 'AssumeRole' }),
+    of({ eventID: 'a0000000-0000-4000-8000-000000000002', eventSource: 'ec2.amazonaws.com', eventName: 'DescribeInstances' }),
+    // a service the rules read, a call none of them does
+    of({ eventID: 'a0000000-0000-4000-8000-000000000003', eventSource: 's3.amazonaws.com', eventName: 'ListBuckets' }),
+  ];
+  const ours = of({ eventID: 'a0000000-0000-4000-8000-000000000004' });
+
+  it('are neither claimed nor judged, in memory or against a store claimed ahead', async () => {
+    for (const store of [new MemoryStateStore(), new KeyedUsageStore()]) {
+      const claimed: string[] = [];
+      const claimEvent = store.claimEvent.bind(store);
+      store.claimEvent = async (eventId, nowMs, ttlMs) => (claimed.push(eventId), claimEvent(eventId, nowMs, ttlMs));
+      const claimEventNow = store.claimEventNow?.bind(store);
+      if (claimEventNow) store.claimEventNow = (eventId, nowMs, eventTimeMs) => (claimed.push(eventId), claimEventNow(eventId, nowMs, eventTimeMs));
+      const pipeline = await Pipeline.create({ policy: policyFromInput(), store });
+      await pipeline.prepare([...others, ours]);
+      for (const event of [...others, ours, ...others]) expect(await pipeline.process(event)).toMatchObject({ duplicate: false });
+      // (a memory store's claimEvent goes through its claimEventNow: an id may show twice)
+      expect(new Set(claimed)).toEqual(new Set([ours.eventId]));
+      expect(pipeline.reads(ours)).toBe(true);
+      expect(others.map((event) => pipeline.reads(event))).toEqual([false, false, false]);
+    }
+  });
+
+  it('are read when a rule or the ledger reads their kind: a KMS key-state change, a data-key call, a bucket policy', async () => {
+    const pipeline = await Pipeline.create({ policy: policyFromInput(), store: new MemoryStateStore() });
+    for (const [eventSource, eventName] of [['kms.amazonaws.com', 'EnableKeyRotation'], ['kms.amazonaws.com', 'GenerateDataKey'], ['s3.amazonaws.com', 'PutBucketPolicy'], ['s3tables.amazonaws.com', 'CreateTable']]) {
+      expect(pipeline.reads(of({ eventSource, eventName })), `${eventSource} ${eventName}`).toBe(true);
+    }
   });
 });

@@ -54,6 +54,14 @@ export const LEDGER_TRIGGERS = [
   { eventSource: S3_SOURCE, eventNames: S3_LEDGER_EVENTS },
 ] as const;
 
+/** LEDGER_TRIGGERS by event source. */
+const LEARNS_FROM = new Map<string, ReadonlySet<string>>(LEDGER_TRIGGERS.map(({ eventSource, eventNames }) => [eventSource, new Set<string>(eventNames)]));
+
+/** Whether the ledger learns anything from events of this source and name (see LEDGER_TRIGGERS). */
+export function ledgerLearnsFrom(event: Pick<CloudTrailEvent, 'eventSource' | 'eventName'>): boolean {
+  return LEARNS_FROM.get(event.eventSource)?.has(event.eventName) ?? false;
+}
+
 const APPLIERS: Record<string, (event: CloudTrailEvent, ledger: LedgerWriter, version: Version) => void> = {
   [S3TABLES_SOURCE]: applyS3Tables,
   [KMS_SOURCE]: applyKms,
