@@ -88,3 +88,22 @@ export function generateRecord(n: number, startMs = Date.parse('2025-01-10T00:00
   return { ...base(n, 'kms.amazonaws.com', n % 2 ? 'DisableKey' : 'EnableKey', time), readOnly: false,
     requestParameters: { keyId: key }, responseElements: { keyId: key }, resources: [{ accountId: ACCOUNT, type: 'AWS::KMS::Key', ARN: key }] };
 }
+
+/** Calls of services sse-sentinel reads nothing of, as most records of a real account's log files are. */
+const OTHER_SERVICES = [
+  ['sts.amazonaws.com', 'AssumeRole', (n: number) => ({ roleArn: `arn:aws:iam::${ACCOUNT}:role/${pick(ROLES, n)}`, roleSessionName: `session-${n % 7}`, durationSeconds: 3600 })],
+  ['ec2.amazonaws.com', 'DescribeInstances', () => ({ instancesSet: {}, filterSet: {} })],
+  ['logs.amazonaws.com', 'CreateLogStream', (n: number) => ({ logGroupName: `/aws/lambda/fn-${n % 40}`, logStreamName: `2025/01/10/[$LATEST]${String(n).padStart(32, '0')}` })],
+  ['lambda.amazonaws.com', 'GetFunction20150331v2', (n: number) => ({ functionName: `fn-${n % 40}` })],
+  ['s3.amazonaws.com', 'ListBuckets', () => ({ Host: `s3.${REGION}.amazonaws.com` })],
+] as const;
+
+/**
+ * A log-file-like mix: `otherShare` of the records are other services' calls (an assumption: the share varies by
+ * account, and in most it is the larger part), the rest generateRecord's mix.
+ */
+export function generateLogRecord(n: number, otherShare: number): Record<string, unknown> {
+  if ((n % 100) / 100 >= otherShare) return generateRecord(n);
+  const [source, name, parameters] = pick(OTHER_SERVICES, n);
+  return { ...base(n, source, name, Date.parse('2025-01-10T00:00:00Z') + n * 50), readOnly: true, requestParameters: parameters(n), responseElements: null };
+}
