@@ -81,16 +81,24 @@ export class Pipeline {
   static async create(options: PipelineOptions): Promise<Pipeline> {
     const pipeline = new Pipeline(options);
     const start = options.ledger ?? (async () => Ledger.of(await (options.loadPosture ?? (() => options.store.loadEntries()))()));
-    const [posture, claims] = await Promise.allSettled([start(), pipeline.claimAhead(options.claimWhileLoading ?? [])]);
-    if (posture.status === 'rejected') {
-      // nothing is judged: the retry must find its events unclaimed
-      await pipeline.releaseUnjudged();
-      throw posture.reason;
+    pipeline.current = await pipeline.alongsideClaims(start(), options.claimWhileLoading ?? []);
+    return pipeline;
+  }
+
+  /**
+   * Waits for `work` (reading the posture or the counters) with the events' claims in flight beside it (claimAhead).
+   * If either fails, the claims made are released and the error thrown: nothing is judged, and the retry must find its
+   * events unclaimed.
+   */
+  private async alongsideClaims<T>(work: Promise<T>, events: readonly CloudTrailEvent[]): Promise<T> {
+    const [done, claims] = await Promise.allSettled([work, this.claimAhead(events)]);
+    if (done.status === 'rejected') {
+      await this.releaseUnjudged();
+      throw done.reason;
     }
     // claimAhead released its own claims before it threw
     if (claims.status === 'rejected') throw claims.reason;
-    pipeline.current = posture.value;
-    return pipeline;
+    return done.value;
   }
 
   /** The posture and counters this pipeline judges against and learns into. */
@@ -183,13 +191,7 @@ export class Pipeline {
    * (claimAhead). If either fails, the claims made are released and the error thrown.
    */
   async prepare(events: readonly CloudTrailEvent[]): Promise<void> {
-    const [counters, claims] = await Promise.allSettled([this.prefetch(events), this.claimAhead(events)]);
-    if (counters.status === 'rejected') {
-      await this.releaseUnjudged();
-      throw counters.reason;
-    }
-    // claimAhead released its own claims before it threw
-    if (claims.status === 'rejected') throw claims.reason;
+    await this.alongsideClaims(this.prefetch(events), events);
   }
 
   /**
