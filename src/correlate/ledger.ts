@@ -204,8 +204,8 @@ export class Ledger implements LedgerWriter {
   }
 
   /**
-   * Counts every change to the entries (an event applied, counters loaded or pruned), saved or not: a ledger shared
-   * between invocations that only read it (see PostureCache.sharedLedger) is given up once this moved.
+   * Counts every change to the entries (an event applied, counters loaded or pruned), saved or not: a ledger kept
+   * between invocations is given up when this moved in an invocation that did not save (see PostureCache.release).
    */
   get changeCount(): number {
     return this.changes;
@@ -541,20 +541,23 @@ export class Ledger implements LedgerWriter {
    * other writers count too. The posture and each key's last uses stay: they are what this ledger saved.
    */
   clearUsage(): void {
-    for (const byResource of this.usageIndex.values()) {
-      for (const byPrincipal of byResource.values()) {
-        for (const byOperation of byPrincipal.values()) {
-          for (const windows of byOperation.values()) {
-            for (const entry of windows.values()) {
-              this.entries.delete(entry.key);
-              this.dirty.delete(entry.key);
-            }
-          }
-        }
+    for (const windows of this.usageSeries()) {
+      for (const entry of windows.values()) {
+        this.entries.delete(entry.key);
+        this.dirty.delete(entry.key);
       }
     }
     this.usageIndex.clear();
     this.loadedCounts.clear();
+  }
+
+  /** Each (key, resource, principal, operation) series of usage windows, through the counters' own index. */
+  private *usageSeries(): Generator<Map<number, UsageEntry>> {
+    for (const byResource of this.usageIndex.values()) {
+      for (const byPrincipal of byResource.values()) {
+        for (const byOperation of byPrincipal.values()) yield* byOperation.values();
+      }
+    }
   }
 
   /** Drops usage windows older than the retention horizon, measured from `nowMs`. */
@@ -562,21 +565,15 @@ export class Ledger implements LedgerWriter {
     const horizon = nowMs - USAGE_RETENTION_WINDOWS * USAGE_WINDOW_MS;
     let removed = 0;
     // through the counters' own index: the posture (tens of thousands of tables) is not walked once an hour of a replay
-    for (const byResource of this.usageIndex.values()) {
-      for (const byPrincipal of byResource.values()) {
-        for (const byOperation of byPrincipal.values()) {
-          for (const windows of byOperation.values()) {
-            for (const [windowStart, entry] of windows) {
-              if (windowStart >= horizon) continue;
-              windows.delete(windowStart);
-              this.entries.delete(entry.key);
-              this.dirty.delete(entry.key);
-              this.removed.add(entry.key);
-              this.changes++;
-              removed++;
-            }
-          }
-        }
+    for (const windows of this.usageSeries()) {
+      for (const [windowStart, entry] of windows) {
+        if (windowStart >= horizon) continue;
+        windows.delete(windowStart);
+        this.entries.delete(entry.key);
+        this.dirty.delete(entry.key);
+        this.removed.add(entry.key);
+        this.changes++;
+        removed++;
       }
     }
     return removed;
