@@ -170,8 +170,13 @@ export function usageWindowStart(timeMs: number): number {
   return Math.floor(timeMs / USAGE_WINDOW_MS) * USAGE_WINDOW_MS;
 }
 
+/** How usage counter keys start (usageKey): stores tell them from posture entries by it. */
+export const USAGE_KEY_PREFIX = 'u|';
+/** How key-use summary keys start (entryKey). */
+export const KEY_USE_KEY_PREFIX = 'ku|';
+
 export function usageKey(keyArn: string, resource: string, principal: string, operation: string, windowStart: number): string {
-  return `u|${keyArn}|${resource}|${principal}|${operation}|${windowStart}`;
+  return `${USAGE_KEY_PREFIX}${keyArn}|${resource}|${principal}|${operation}|${windowStart}`;
 }
 
 export function entryKey(entry: LedgerEntry): string {
@@ -195,7 +200,7 @@ export function entryKey(entry: LedgerEntry): string {
     case 'usage':
       return entry.key;
     case 'key-use':
-      return `ku|${entry.keyArn}`;
+      return `${KEY_USE_KEY_PREFIX}${entry.keyArn}`;
   }
 }
 

@@ -2,14 +2,12 @@ import type { DynamoDBClient, DynamoDBClientConfig } from '@aws-sdk/client-dynam
 import type { ScanCommandInput } from '@aws-sdk/lib-dynamodb';
 import pMap, { pMapSettled } from 'p-map';
 import { isConditionalCheckFailed, type DocumentCalls } from './dynamodb-documents.js';
-import { entryKey, USAGE_RETENTION_WINDOWS, USAGE_WINDOW_MS, type LedgerEntry, type UsageEntry } from '../correlate/ledger.js';
+import { entryKey, USAGE_KEY_PREFIX, USAGE_RETENTION_WINDOWS, USAGE_WINDOW_MS, type LedgerEntry, type UsageEntry } from '../correlate/ledger.js';
 import { mergeEntry, usageDelta } from './merge.js';
 import { DEDUP_TTL_MS, keyMovesPosture, movesPosture, OwnRevisions, type StateStore } from './store.js';
 
 const DEDUP_PREFIX = 'dedup|';
 const COUNTER_PREFIX = 'counter|';
-/** usageKey()'s prefix: usage counters live with the markers, read by key and never scanned. */
-const USAGE_PREFIX = 'u|';
 const BATCH_GET_SIZE = 100;
 const BATCH_ATTEMPTS = 5;
 /** Optimistic-concurrency attempts before a save gives up (and the invocation is retried). */
@@ -139,7 +137,7 @@ export class DynamoDbStateStore implements StateStore {
     return (await this.documents()).scan({
       TableName: this.tableName,
       FilterExpression: `pk <> :revision AND NOT begins_with(pk, :usage)${shared ? ' AND NOT begins_with(pk, :dedup) AND NOT begins_with(pk, :counter)' : ''}`,
-      ExpressionAttributeValues: { ':revision': REVISION_KEY, ':usage': USAGE_PREFIX, ...(shared ? { ':dedup': DEDUP_PREFIX, ':counter': COUNTER_PREFIX } : {}) },
+      ExpressionAttributeValues: { ':revision': REVISION_KEY, ':usage': USAGE_KEY_PREFIX, ...(shared ? { ':dedup': DEDUP_PREFIX, ':counter': COUNTER_PREFIX } : {}) },
       // a revision read before this scan must find every write that moved it (writers move it after writing)
       ConsistentRead: true,
       ...paging,
@@ -283,7 +281,7 @@ export class DynamoDbStateStore implements StateStore {
 
   /** Posture entries by key. Usage counters are left to their TTL (expiresAt ends their retention anyway). */
   async deleteEntries(allKeys: readonly string[]): Promise<void> {
-    const keys = allKeys.filter((key) => !key.startsWith(USAGE_PREFIX));
+    const keys = allKeys.filter((key) => !key.startsWith(USAGE_KEY_PREFIX));
     // nothing deletes posture entries today (pruning drops usage counters): were an entry deleted and written again, its
     // revisions would start over, and another environment's `seen` could take a new item for the old one
     for (const key of keys) this.seen.set(key, undefined);

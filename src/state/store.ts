@@ -1,4 +1,5 @@
 import type { LedgerEntry, UsageEntry } from '../correlate/ledger.js';
+import { KEY_USE_KEY_PREFIX, USAGE_KEY_PREFIX } from '../correlate/ledger-entries.js';
 
 /** At least 24 h: EventBridge retries for up to 24 h and Lambda's async queue for up to 6 h. */
 export const DEDUP_TTL_MS = 25 * 60 * 60 * 1000;
@@ -48,7 +49,7 @@ export interface StateStore {
    * reading the whole posture for every management event (see PostureCache). Stores one process owns need none.
    */
   postureRevision?(): Promise<number>;
-  /** The revisions this store's own saves moved the posture to since the last call, oldest first (see PostureCache.keep). */
+  /** The revisions this store's own saves moved the posture to since the last call, oldest first (see PostureCache.release). */
   takeOwnPostureRevisions?(): number[];
 }
 
@@ -81,7 +82,7 @@ export function movesPosture(entry: Pick<LedgerEntry, 'kind'>): boolean {
   return entry.kind !== 'usage' && entry.kind !== 'key-use';
 }
 
-/** movesPosture for an entry key (entryKey): usage counter keys start `u|`, key-use summaries `ku|`. */
+/** movesPosture for an entry key (entryKey). */
 export function keyMovesPosture(key: string): boolean {
-  return !key.startsWith('u|') && !key.startsWith('ku|');
+  return !key.startsWith(USAGE_KEY_PREFIX) && !key.startsWith(KEY_USE_KEY_PREFIX);
 }
