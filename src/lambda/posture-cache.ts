@@ -14,8 +14,6 @@ export const REVISED_POSTURE_MAX_AGE_MS = 5 * 60_000;
 export interface LedgerLease {
   ledger: Ledger;
   changeCount: number;
-  /** Kept between invocations (false: the invocation's own). */
-  kept: boolean;
 }
 
 /** The copy's revision after its own environment's saves moved the posture: current while they follow it one by one. */
@@ -72,9 +70,10 @@ export class PostureCache {
    */
   async lease(store: StateStore, kind: 'current' | 'cached'): Promise<LedgerLease> {
     const entries = kind === 'current' ? await this.current(store) : await this.entries(store);
-    if (!store.loadUsage) return { ledger: Ledger.of(entries), changeCount: 0, kept: false };
+    // the invocation's own: release() finds it is not the kept one
+    if (!store.loadUsage) return { ledger: Ledger.of(entries), changeCount: 0 };
     if (this.shared?.entries !== entries) this.shared = { entries, ledger: Ledger.of(entries) };
-    return { ledger: this.shared.ledger, changeCount: this.shared.ledger.changeCount, kept: true };
+    return { ledger: this.shared.ledger, changeCount: this.shared.ledger.changeCount };
   }
 
   /**
@@ -86,7 +85,7 @@ export class PostureCache {
    * since the scan.
    */
   release(lease: LedgerLease, saved: boolean, ownRevisions: readonly number[] = []): void {
-    if (!lease.kept || this.shared?.ledger !== lease.ledger) return;
+    if (this.shared?.ledger !== lease.ledger) return;
     if (saved) {
       lease.ledger.clearUsage();
       if (this.loaded) this.loaded = { ...this.loaded, revision: followed(this.loaded.revision, ownRevisions) };
@@ -125,7 +124,6 @@ export class PostureCache {
     this.loaded = { at: this.now(), revision, entries: deepFreeze(await store.loadEntries()) };
     return this.loaded.entries;
   }
-
 }
 
 /**
