@@ -13,20 +13,16 @@ export interface EnvelopeResult {
   skipped: string[];
 }
 
-/**
- * One EventBridge delivery → findings. An event that cannot be read throws, so that Lambda retries it and
- * finally hands it to the on-failure destination: nothing is dropped silently.
- */
-export async function processEnvelope(envelope: unknown, pipeline: Pipeline, options: { save?: boolean } = {}): Promise<EnvelopeResult> {
-  return processItems(readEnvelope(envelope), pipeline, options);
-}
-
 /** An EventBridge delivery read into events, skips and errors (a batch reads all of its records before judging any). */
 export function readEnvelope(envelope: unknown): ReadItem[] {
   return normalizeValue(envelope, { source: '<lambda>' });
 }
 
-/** processEnvelope for a delivery already read. */
+/**
+ * One EventBridge delivery, read (readEnvelope) → findings. An event that cannot be read throws, after the rest was
+ * judged and saved, so that Lambda retries it and finally hands it to the on-failure destination: nothing is dropped
+ * silently.
+ */
 export async function processItems(items: readonly ReadItem[], pipeline: Pipeline, options: { save?: boolean } = {}): Promise<EnvelopeResult> {
   const result: EnvelopeResult = { findings: [], duplicates: 0, skipped: [] };
   const errors: string[] = [];
