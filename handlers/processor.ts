@@ -1,6 +1,6 @@
 import type { Context, EventBridgeEvent } from 'aws-lambda';
 import { alertTopicArn, loadDeployedPolicy } from '../src/lambda/config.js';
-import { processItems, readEnvelope, type EnvelopeResult } from '../src/lambda/process-envelope.js';
+import { eventsIn, processItems, readEnvelope, type EnvelopeResult } from '../src/lambda/process-envelope.js';
 import { deployedSinks, publishFindings } from '../src/lambda/publish.js';
 import { Pipeline } from '../src/pipeline.js';
 import { PostureCache, readsCachedPosture } from '../src/lambda/posture-cache.js';
@@ -30,7 +30,7 @@ export async function handler(event: EventBridgeEvent<string, unknown>, context?
   // data events read a copy up to a minute old; management events the posture as every writer left it
   const kind = readsCachedPosture(event) ? 'cached' : 'current';
   const result = await posture.withLease(store, kind, async (ledger) => {
-    const pipeline = await Pipeline.create({ policy, store, ledger, claimWhileLoading: items.flatMap((item) => (item.kind === 'event' ? [item.event] : [])) });
+    const pipeline = await Pipeline.create({ policy, store, ledger, claimWhileLoading: eventsIn(items) });
     // processItems saves before it answers
     return { value: await processItems(items, pipeline), saved: true };
   });

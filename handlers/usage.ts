@@ -1,7 +1,7 @@
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { Finding } from '../src/alerts/finding.js';
 import { alertTopicArn, loadDeployedPolicy } from '../src/lambda/config.js';
-import { processItems, readEnvelope } from '../src/lambda/process-envelope.js';
+import { eventsIn, processItems, readEnvelope } from '../src/lambda/process-envelope.js';
 import { deployedSinks, publishFindings } from '../src/lambda/publish.js';
 import { Pipeline } from '../src/pipeline.js';
 import { PostureCache } from '../src/lambda/posture-cache.js';
@@ -42,7 +42,7 @@ async function judgeBatch(event: SQSEvent, context: Context | undefined, policy:
       return { messageId: record.messageId, unreadable: (error as Error).message };
     }
   });
-  const events = batch.flatMap((message) => message.items ?? []).flatMap((item) => (item.kind === 'event' ? [item.event] : []));
+  const events = eventsIn(batch.flatMap((message) => message.items ?? []));
   // the batch's counters in a few BatchGetItem calls and its claims in flight together, instead of a round trip per
   // counter and per record as records are judged
   await pipeline.prepare(events);

@@ -1,6 +1,6 @@
 import type { Finding } from '../alerts/finding.js';
 import { normalizeValue } from '../events/normalize.js';
-import { formatLocation, type ReadItem } from '../events/types.js';
+import { formatLocation, type CloudTrailEvent, type ReadItem } from '../events/types.js';
 import type { Pipeline } from '../pipeline.js';
 
 export class InvalidEventError extends Error {
@@ -16,6 +16,11 @@ export interface EnvelopeResult {
 /** An EventBridge delivery read into events, skips and errors (a batch reads all of its records before judging any). */
 export function readEnvelope(envelope: unknown): ReadItem[] {
   return normalizeValue(envelope, { source: '<lambda>' });
+}
+
+/** The events among read items (what a delivery's claims are made for ahead of judging it). */
+export function eventsIn(items: readonly ReadItem[]): CloudTrailEvent[] {
+  return items.flatMap((item) => (item.kind === 'event' ? [item.event] : []));
 }
 
 /**
