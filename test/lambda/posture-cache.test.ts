@@ -17,12 +17,16 @@ import { localDynamoPerFile } from '../state/dynalite-server.js';
 
 const dynamo = localDynamoPerFile();
 
+/** A bucket's default encryption set in the ledger, as a PutBucketEncryption at `version` does. */
+const encrypt = (ledger: Ledger, arn: string, sseAlgorithm: string, version: { time: number; eventId: string }) =>
+  ledger.update<BucketEntry>({ kind: 'bucket', arn }, { encryption: { sseAlgorithm } }, version);
+
 /** The bucket ARNs a ledger holds, sorted. */
 const bucketsOf = (ledger: Ledger) => ledger.all().flatMap((entry) => (entry.kind === 'bucket' ? [entry.arn] : [])).sort();
 
 async function withBucket<T extends MemoryStateStore>(store: T): Promise<T & { scans: number }> {
   const ledger = new Ledger();
-  ledger.update<BucketEntry>({ kind: 'bucket', arn: 'arn:aws:s3:::payroll' }, { encryption: { sseAlgorithm: 'AES256' } }, { time: 1, eventId: 'e' });
+  encrypt(ledger, 'arn:aws:s3:::payroll', 'AES256', { time: 1, eventId: 'e' });
   await store.saveEntries(ledger.takeDirty());
   const counted = Object.assign(store, { scans: 0 });
   const load = store.loadEntries.bind(store);
@@ -42,7 +46,7 @@ describe('PostureCache', () => {
     // an invocation's ledger replaces what it changes
     const ledger = new Ledger();
     ledger.load(first);
-    ledger.update<BucketEntry>({ kind: 'bucket', arn: 'arn:aws:s3:::payroll' }, { encryption: { sseAlgorithm: 'aws:kms' } }, { time: 2, eventId: 'f' });
+    encrypt(ledger, 'arn:aws:s3:::payroll', 'aws:kms', { time: 2, eventId: 'f' });
     expect(ledger.bucket('arn:aws:s3:::payroll')?.encryption).toEqual({ sseAlgorithm: 'aws:kms' });
     now = 59_000;
     const second = await cache.entries(store);
@@ -90,7 +94,7 @@ describe('PostureCache', () => {
     expect(second.ledger).toBe(first.ledger);
     // an event taught it something that was not saved: the next invocation starts again from a new scan (the ledger
     // may have held what earlier invocations saved since the last one)
-    second.ledger.update<BucketEntry>({ kind: 'bucket', arn: 'arn:aws:s3:::payroll' }, { encryption: { sseAlgorithm: 'aws:kms' } }, { time: 2, eventId: 'f' });
+    encrypt(second.ledger, 'arn:aws:s3:::payroll', 'aws:kms', { time: 2, eventId: 'f' });
     cache.release(second, false);
     const third = await cache.lease(store, 'cached');
     expect(third.ledger).not.toBe(second.ledger);
@@ -98,7 +102,7 @@ describe('PostureCache', () => {
     expect(store.scans).toBe(2);
     // a management event saved a change: the ledger it kept serves the next data event
     const management = await cache.lease(store, 'current');
-    management.ledger.update<BucketEntry>({ kind: 'bucket', arn: 'arn:aws:s3:::ledger' }, { encryption: { sseAlgorithm: 'aws:kms' } }, { time: 3, eventId: 'g' });
+    encrypt(management.ledger, 'arn:aws:s3:::ledger', 'aws:kms', { time: 3, eventId: 'g' });
     await store.saveEntries(management.ledger.takeDirty());
     cache.release(management, true, store.takeOwnPostureRevisions());
     const fourth = await cache.lease(store, 'cached');
@@ -117,7 +121,7 @@ describe('PostureCache', () => {
     const shared = await cache.lease(store, 'cached');
     const key = 'arn:aws:kms:us-east-1:111122223333:key/k';
     shared.ledger.countUsage(key, 'arn:aws:s3:::payroll', 'alice', 'Decrypt', 1_000);
-    shared.ledger.update<BucketEntry>({ kind: 'bucket', arn: 'arn:aws:s3:::ledger' }, { encryption: { sseAlgorithm: 'aws:kms' } }, { time: 2, eventId: 'f' });
+    encrypt(shared.ledger, 'arn:aws:s3:::ledger', 'aws:kms', { time: 2, eventId: 'f' });
     await store.saveEntries(shared.ledger.takeDirty());
     cache.release(shared, true);
     const next = await cache.lease(store, 'cached');
@@ -139,7 +143,7 @@ describe('PostureCache', () => {
     await expect(cache.withLease(store, 'cached', async (ledger) => {
       const changed = await ledger();
       expect(changed).toBe(used);
-      changed.update<BucketEntry>({ kind: 'bucket', arn: 'arn:aws:s3:::payroll' }, { encryption: { sseAlgorithm: 'aws:kms' } }, { time: 2, eventId: 'f' });
+      encrypt(changed, 'arn:aws:s3:::payroll', 'aws:kms', { time: 2, eventId: 'f' });
       throw new Error('publish failed');
     })).rejects.toThrow('publish failed');
     const after = await cache.lease(store, 'cached');
@@ -151,7 +155,7 @@ describe('PostureCache', () => {
     const cache = new PostureCache();
     const store = await withBucket(new MemoryStateStore());
     const first = await cache.lease(store, 'cached');
-    first.ledger.update<BucketEntry>({ kind: 'bucket', arn: 'arn:aws:s3:::payroll' }, { encryption: { sseAlgorithm: 'aws:kms' } }, { time: 2, eventId: 'f' });
+    encrypt(first.ledger, 'arn:aws:s3:::payroll', 'aws:kms', { time: 2, eventId: 'f' });
     cache.release(first, true);
     const second = await cache.lease(store, 'current');
     expect(second.ledger).not.toBe(first.ledger);
@@ -164,7 +168,7 @@ describe('PostureCache', () => {
     const store = await withBucket(new KeyedUsageStore());
     store.takeOwnPostureRevisions();
     const first = await cache.lease(store, 'current');
-    first.ledger.update<BucketEntry>({ kind: 'bucket', arn: 'arn:aws:s3:::ledger' }, { encryption: { sseAlgorithm: 'aws:kms' } }, { time: 2, eventId: 'f' });
+    encrypt(first.ledger, 'arn:aws:s3:::ledger', 'aws:kms', { time: 2, eventId: 'f' });
     await store.saveEntries(first.ledger.takeDirty());
     cache.release(first, true, store.takeOwnPostureRevisions());
     // its own save moved the revision by one: the ledger it kept is current, no scan
@@ -172,7 +176,7 @@ describe('PostureCache', () => {
     expect(second.ledger).toBe(first.ledger);
     expect(store.scans).toBe(1);
     // a change this invocation could not save: ledger and copy are given up, the next one scans
-    second.ledger.update<BucketEntry>({ kind: 'bucket', arn: 'arn:aws:s3:::unsaved' }, { encryption: { sseAlgorithm: 'aws:kms' } }, { time: 3, eventId: 'g' });
+    encrypt(second.ledger, 'arn:aws:s3:::unsaved', 'aws:kms', { time: 3, eventId: 'g' });
     cache.release(second, false, store.takeOwnPostureRevisions());
     const third = await cache.lease(store, 'current');
     expect(third.ledger).not.toBe(second.ledger);
@@ -181,7 +185,7 @@ describe('PostureCache', () => {
     expect(third.ledger.bucket('arn:aws:s3:::unsaved')).toBeUndefined();
     // another writer moved the revision: scanned again, a new ledger
     const other = new Ledger();
-    other.update<BucketEntry>({ kind: 'bucket', arn: 'arn:aws:s3:::elsewhere' }, { encryption: { sseAlgorithm: 'AES256' } }, { time: 4, eventId: 'h' });
+    encrypt(other, 'arn:aws:s3:::elsewhere', 'AES256', { time: 4, eventId: 'h' });
     await store.saveEntries(other.takeDirty());
     store.takeOwnPostureRevisions();
     cache.release(third, true, []);
@@ -233,7 +237,7 @@ describe('PostureCache', () => {
     const cache = new PostureCache(60_000, () => now);
     const store = await withBucket(new KeyedUsageStore());
     const lease = await cache.lease(store, 'cached');
-    lease.ledger.update<BucketEntry>({ kind: 'bucket', arn: 'arn:aws:s3:::ledger' }, { encryption: { sseAlgorithm: 'aws:kms' } }, { time: 2, eventId: 'f' });
+    encrypt(lease.ledger, 'arn:aws:s3:::ledger', 'aws:kms', { time: 2, eventId: 'f' });
     await store.saveEntries(lease.ledger.takeDirty());
     cache.release(lease, true, store.takeOwnPostureRevisions());
     now = 30_000;
@@ -250,7 +254,7 @@ describe('PostureCache', () => {
     expect(store.scans).toBe(1);
     // another environment changes the posture (its revision is not this environment's own)
     const other = new Ledger();
-    other.update<BucketEntry>({ kind: 'bucket', arn: 'arn:aws:s3:::other' }, { encryption: { sseAlgorithm: 'aws:kms' } }, { time: 3, eventId: 'g' });
+    encrypt(other, 'arn:aws:s3:::other', 'aws:kms', { time: 3, eventId: 'g' });
     await store.saveEntries(other.takeDirty());
     store.takeOwnPostureRevisions();
     expect((await cache.current(store)).map((e) => e.kind === 'bucket' && e.arn).sort()).toEqual(['arn:aws:s3:::other', 'arn:aws:s3:::payroll']);
@@ -265,11 +269,11 @@ describe('PostureCache', () => {
       const ledger = lease.ledger;
       if (otherWriterFirst) {
         const other = new Ledger();
-        other.update<BucketEntry>({ kind: 'bucket', arn: 'arn:aws:s3:::racing' }, { encryption: { sseAlgorithm: 'AES256' } }, { time: 9, eventId: 'r' });
+        encrypt(other, 'arn:aws:s3:::racing', 'AES256', { time: 9, eventId: 'r' });
         await store.saveEntries(other.takeDirty());
         store.takeOwnPostureRevisions(); // made elsewhere
       }
-      ledger.update<BucketEntry>({ kind: 'bucket', arn }, { encryption: { sseAlgorithm: 'aws:kms' } }, { time: 5, eventId: arn });
+      encrypt(ledger, arn, 'aws:kms', { time: 5, eventId: arn });
       await store.saveEntries(ledger.takeDirty());
       cache.release(lease, true, store.takeOwnPostureRevisions());
     };
@@ -290,7 +294,7 @@ describe('PostureCache', () => {
     // a management event saves a change, then fails (its alert could not be published): it is never released
     const failed = new Ledger();
     failed.load(await store.loadEntries());
-    failed.update<BucketEntry>({ kind: 'bucket', arn: 'arn:aws:s3:::failed' }, { encryption: { sseAlgorithm: 'aws:kms' } }, { time: 7, eventId: 'x' });
+    encrypt(failed, 'arn:aws:s3:::failed', 'aws:kms', { time: 7, eventId: 'x' });
     await store.saveEntries(failed.takeDirty());
     // a data event is served from the copy, changes nothing, and is released with the revisions the store reports
     const data = await cache.lease(store, 'cached');
