@@ -141,7 +141,7 @@ export class Pipeline {
   }
 
   /** Whether some rule reads the event or the ledger learns from it: process() passes over every other event. */
-  reads(event: CloudTrailEvent): boolean {
+  reads(event: Pick<CloudTrailEvent, 'eventSource' | 'eventName'>): boolean {
     return this.index.rulesFor(event).length > 0 || ledgerLearnsFrom(event);
   }
 

@@ -2,7 +2,7 @@ import { hexDigest } from '../util/hash.js';
 import { parseCloudTrailDate, toIsoSeconds } from './dates.js';
 import { normalizePrincipal, principalOf } from './principal.js';
 import { envelopeProblem, recordProblem, type CloudTrailRecord, type EventBridgeEnvelope } from './schema.js';
-import type { CloudTrailEvent, InputLocation, JsonObject, ReadItem, ResourceRef } from './types.js';
+import type { CloudTrailEvent, InputLocation, JsonObject, PassedRecord, ReadItem, ReadOptions, ResourceRef } from './types.js';
 
 const CANONICAL_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
 
@@ -72,8 +72,14 @@ function recordTime(text: string): number | undefined {
   return lastTimeMs;
 }
 
-/** One CloudTrail record (the `detail` of an envelope, or an element of `Records`) → event or error. */
-export function normalizeRecord(value: unknown, location: InputLocation, envelope?: EnvelopeContext): ReadItem {
+/** Every passed record is this one item: passing over one allocates nothing. */
+const PASSED: PassedRecord = Object.freeze({ kind: 'passed' });
+
+/**
+ * One CloudTrail record (the `detail` of an envelope, or an element of `Records`) → event or error, or passed over when
+ * `options.reads` says nothing reads its event: checked as any other first, so a broken record is still reported.
+ */
+export function normalizeRecord(value: unknown, location: InputLocation, envelope?: EnvelopeContext, options?: ReadOptions): ReadItem {
   const problem = recordProblem(value);
   if (problem) return { kind: 'error', error: { location, reason: `not a CloudTrail record: ${problem}` } };
   const record = value as CloudTrailRecord;
@@ -82,6 +88,7 @@ export function normalizeRecord(value: unknown, location: InputLocation, envelop
   if (timeText !== undefined && parsedTime === undefined) {
     return { kind: 'error', error: { location, reason: `not a CloudTrail record: eventTime "${timeText}" is not a date` } };
   }
+  if (options?.reads && !options.reads(record)) return PASSED;
   const eventTimeMs = parsedTime ?? 0;
   const principal = normalizePrincipal(record.userIdentity);
   const resources = normalizeResources(record.resources);
@@ -170,9 +177,9 @@ function isDigestFile(value: JsonObject): boolean {
  * Any parsed JSON value from an input → zero or more events, errors and skips.
  * Accepts an EventBridge envelope, a bare CloudTrail record, `{"Records": […]}`, and arrays of those.
  */
-export function normalizeValue(value: unknown, location: InputLocation): ReadItem[] {
+export function normalizeValue(value: unknown, location: InputLocation, options?: ReadOptions): ReadItem[] {
   if (Array.isArray(value)) {
-    return value.flatMap((element, index) => normalizeValue(element, { ...location, index }));
+    return value.flatMap((element, index) => normalizeValue(element, { ...location, index }, options));
   }
   if (!isObject(value)) {
     return [{ kind: 'error', error: { location, reason: `not an event: expected a JSON object, found ${value === null ? 'null' : typeof value}` } }];
@@ -182,7 +189,7 @@ export function normalizeValue(value: unknown, location: InputLocation): ReadIte
     return [{ kind: 'skip', skip: { location, reason: `a Lambda trigger payload (${trigger}), not CloudTrail: a serverless invoke local input` } }];
   }
   if (Array.isArray(value['Records'])) {
-    return (value['Records'] as unknown[]).flatMap((record, index) => normalizeValue(record, { ...location, index }));
+    return (value['Records'] as unknown[]).flatMap((record, index) => normalizeValue(record, { ...location, index }, options));
   }
   if (isDigestFile(value)) {
     return [{ kind: 'skip', skip: { location, reason: 'CloudTrail digest file: holds hashes of log files, no events' } }];
@@ -203,7 +210,7 @@ export function normalizeValue(value: unknown, location: InputLocation): ReadIte
     if (envelope.time) context.time = envelope.time;
     if (envelope.account) context.account = envelope.account;
     if (envelope.region) context.region = envelope.region;
-    return [normalizeRecord(envelope.detail, location, context)];
+    return [normalizeRecord(envelope.detail, location, context, options)];
   }
-  return [normalizeRecord(value, location)];
+  return [normalizeRecord(value, location, undefined, options)];
 }

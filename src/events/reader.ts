@@ -6,7 +6,7 @@ import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { JsonSplitter, type SplitterOutput } from './json-splitter.js';
 import { normalizeValue } from './normalize.js';
-import type { InputLocation, ReadItem } from './types.js';
+import type { InputLocation, ReadItem, ReadOptions } from './types.js';
 
 export const STDIN = '-';
 
@@ -15,14 +15,14 @@ const EVENT_FILE = /\.(json|ndjson|jsonl)(\.gz)?$|\.gz$/i;
 const LINE_DELIMITED = /\.(ndjson|jsonl)(\.gz)?$/i;
 
 /** Parses one piece of text; a JSON syntax error names the line it happened on. */
-export function parsePiece(text: string, location: InputLocation): ReadItem[] {
+export function parsePiece(text: string, location: InputLocation, options?: ReadOptions): ReadItem[] {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
     return [{ kind: 'error', error: { location: locateSyntaxError(text, location, error), reason: `invalid JSON: ${syntaxMessage(error)}` } }];
   }
-  return normalizeValue(value, location);
+  return normalizeValue(value, location, options);
 }
 
 function syntaxMessage(error: unknown): string {
@@ -53,38 +53,38 @@ async function isGzip(path: string): Promise<boolean> {
  * The items of one chunk's pieces, as one batch: readers hand out a batch per chunk of input, not an item per record,
  * because each item through a chain of async generators cost a promise and a microtask turn at every level.
  */
-function fromSplitter(outputs: SplitterOutput[], source: string): ReadItem[] {
+function fromSplitter(outputs: SplitterOutput[], source: string, options?: ReadOptions): ReadItem[] {
   const items: ReadItem[] = [];
   for (const output of outputs) {
     if (output.kind === 'problem') {
       items.push({ kind: 'error', error: { location: { source, line: output.problem.line, index: output.problem.index }, reason: output.problem.reason } });
     } else {
-      for (const item of parsePiece(output.piece.text, { source, line: output.piece.line, index: output.piece.index })) items.push(item);
+      for (const item of parsePiece(output.piece.text, { source, line: output.piece.line, index: output.piece.index }, options)) items.push(item);
     }
   }
   return items;
 }
 
 /** Reads JSON text (one document, a log file, an array, concatenated values) as a stream, a batch per chunk. */
-async function* readJsonStream(stream: Readable, source: string): AsyncGenerator<ReadItem[]> {
+async function* readJsonStream(stream: Readable, source: string, options?: ReadOptions): AsyncGenerator<ReadItem[]> {
   const splitter = new JsonSplitter();
   stream.setEncoding('utf8');
   try {
     for await (const chunk of stream) {
-      const items = fromSplitter(splitter.push(chunk as string), source);
+      const items = fromSplitter(splitter.push(chunk as string), source, options);
       if (items.length > 0) yield items;
     }
   } catch (error) {
     // what was read before the failure has been processed; report the rest as lost
-    yield [...fromSplitter(splitter.end(), source), { kind: 'error', error: { location: { source }, reason: describeStreamError(error) } }];
+    yield [...fromSplitter(splitter.end(), source, options), { kind: 'error', error: { location: { source }, reason: describeStreamError(error) } }];
     return;
   }
-  const rest = fromSplitter(splitter.end(), source);
+  const rest = fromSplitter(splitter.end(), source, options);
   if (rest.length > 0) yield rest;
 }
 
 /** NDJSON: one value per line, so a broken line never hides the next one. */
-async function* readLines(stream: Readable, source: string): AsyncGenerator<ReadItem[]> {
+async function* readLines(stream: Readable, source: string, options?: ReadOptions): AsyncGenerator<ReadItem[]> {
   const lines = createInterface({ input: stream, crlfDelay: Infinity });
   let lineNumber = 0;
   let index = 0;
@@ -92,7 +92,7 @@ async function* readLines(stream: Readable, source: string): AsyncGenerator<Read
     for await (const line of lines) {
       lineNumber++;
       if (line.trim().length === 0) continue;
-      yield parsePiece(line, { source, line: lineNumber, index: index++ });
+      yield parsePiece(line, { source, line: lineNumber, index: index++ }, options);
     }
   } catch (error) {
     yield [{ kind: 'error', error: { location: { source, line: lineNumber + 1 }, reason: describeStreamError(error) } }];
@@ -120,7 +120,7 @@ function describeStreamError(error: unknown): string {
 const GUNZIP_OPTIONS = { chunkSize: 64 * 1024, highWaterMark: 256 * 1024 };
 
 /** One file, plain or gzip (recognised by its magic bytes, whatever its name). */
-async function* readFileBatches(path: string): AsyncGenerator<ReadItem[]> {
+async function* readFileBatches(path: string, options?: ReadOptions): AsyncGenerator<ReadItem[]> {
   let gzip: boolean;
   try {
     gzip = await isGzip(path);
@@ -131,15 +131,15 @@ async function* readFileBatches(path: string): AsyncGenerator<ReadItem[]> {
   const raw = createReadStream(path, { highWaterMark: 256 * 1024 });
   const stream = gzip ? raw.pipe(createGunzip(GUNZIP_OPTIONS)) : raw;
   if (gzip) raw.on('error', (error) => stream.destroy(error));
-  yield* LINE_DELIMITED.test(path) ? readLines(stream, path) : readJsonStream(stream, path);
+  yield* LINE_DELIMITED.test(path) ? readLines(stream, path, options) : readJsonStream(stream, path, options);
 }
 
 /** A byte stream that may be gzip (CloudTrail log objects are): decompressed on the fly, a chunk's records in memory at a time. */
-export function readMaybeGzipStream(stream: Readable, source: string): AsyncGenerator<ReadItem> {
-  return eachItem(readMaybeGzipStreamBatches(stream, source));
+export function readMaybeGzipStream(stream: Readable, source: string, options?: ReadOptions): AsyncGenerator<ReadItem> {
+  return eachItem(readMaybeGzipStreamBatches(stream, source, options));
 }
 
-async function* readMaybeGzipStreamBatches(stream: Readable, source: string): AsyncGenerator<ReadItem[]> {
+async function* readMaybeGzipStreamBatches(stream: Readable, source: string, options?: ReadOptions): AsyncGenerator<ReadItem[]> {
   const iterator = stream[Symbol.asyncIterator]();
   const first = await iterator.next();
   if (first.done) return;
@@ -150,12 +150,12 @@ async function* readMaybeGzipStreamBatches(stream: Readable, source: string): As
     for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value as Buffer;
   })());
   if (!gzip) {
-    yield* readJsonStream(rest, source);
+    yield* readJsonStream(rest, source, options);
     return;
   }
   const gunzip = createGunzip(GUNZIP_OPTIONS);
   rest.on('error', (error) => gunzip.destroy(error));
-  yield* readJsonStream(rest.pipe(gunzip), source);
+  yield* readJsonStream(rest.pipe(gunzip), source, options);
 }
 
 /** Files under a directory, recursively, in path order (a scenario's numbered files replay in sequence). */
@@ -172,15 +172,15 @@ export async function listEventFiles(directory: string): Promise<string[]> {
 }
 
 /** Every input the user named: files, directories (recursively) and `-` for standard input. */
-export function readInputs(paths: string[], stdin: Readable = process.stdin): AsyncGenerator<ReadItem> {
-  return eachItem(readInputBatches(paths, stdin));
+export function readInputs(paths: string[], stdin: Readable = process.stdin, options?: ReadOptions): AsyncGenerator<ReadItem> {
+  return eachItem(readInputBatches(paths, stdin, options));
 }
 
 /** readInputs a batch per chunk of input (see fromSplitter): what replay reads. */
-export async function* readInputBatches(paths: string[], stdin: Readable = process.stdin): AsyncGenerator<ReadItem[]> {
+export async function* readInputBatches(paths: string[], stdin: Readable = process.stdin, options?: ReadOptions): AsyncGenerator<ReadItem[]> {
   for (const path of paths) {
     if (path === STDIN) {
-      yield* readJsonStream(stdin, '<stdin>');
+      yield* readJsonStream(stdin, '<stdin>', options);
       continue;
     }
     let info;
@@ -191,9 +191,9 @@ export async function* readInputBatches(paths: string[], stdin: Readable = proce
       continue;
     }
     if (info.isDirectory()) {
-      for (const file of await listEventFiles(path)) yield* readFileBatches(file);
+      for (const file of await listEventFiles(path)) yield* readFileBatches(file, options);
     } else {
-      yield* readFileBatches(path);
+      yield* readFileBatches(path, options);
     }
   }
 }

@@ -34,7 +34,7 @@ export async function processItems(items: readonly ReadItem[], pipeline: Pipelin
   for (const item of items) {
     if (item.kind === 'error') errors.push(`${formatLocation(item.error.location)}: ${item.error.reason}`);
     else if (item.kind === 'skip') result.skipped.push(item.skip.reason);
-    else {
+    else if (item.kind === 'event') {
       const outcome = await pipeline.process(item.event);
       if (outcome.duplicate) result.duplicates++;
       result.findings.push(...outcome.findings);

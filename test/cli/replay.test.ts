@@ -2,8 +2,13 @@ import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CORPUS, EVENTS, ROOT, runCli } from '../helpers.js';
+import { readInputs } from '../../src/events/reader.js';
+import { Pipeline } from '../../src/pipeline.js';
+import { MemoryStateStore } from '../../src/state/memory.js';
+import { DEDUP_TTL_MS } from '../../src/state/store.js';
+import { CORPUS, EVENTS, ROOT, collect, examplePolicy, record, runCli } from '../helpers.js';
 
 const run = runCli;
 
@@ -74,6 +79,31 @@ describe('sse-sentinel replay', () => {
     expect(code).toBe(1);
     expect(stderr).toContain('error: ' + join(CORPUS, 'kms/doc2023__kms-devguide__Decrypt_failure_IncorrectKeyException.json') + ':18 (record 0): invalid JSON');
     expect(stderr).toMatch(/\d{2,} records, .* 2 non-event inputs skipped, 1 invalid inputs/);
+  });
+
+  it('passes over the records no rule or ledger reads, and finds, counts and learns what judging every record finds', async () => {
+    // a log file as most are: other services' calls around the ones sse-sentinel reads
+    const others = Array.from({ length: 40 }, (_, i) => record({ eventID: `other-${i}`, eventSource: i % 2 ? 'sts.amazonaws.com' : 'ec2.amazonaws.com', eventName: i % 2 ? 'AssumeRole' : 'DescribeInstances' }));
+    const log = join(dir, 'other-services.json.gz');
+    await writeFile(log, gzipSync(JSON.stringify({ Records: [...others.slice(0, 20), record({ eventID: 'read-1' }), ...others.slice(20)] })));
+    const paths = [EVENTS, join(CORPUS, 'logfiles'), join(CORPUS, 's3'), join(CORPUS, 'kms'), log];
+    const report = join(dir, 'passing-report.json');
+    const replayed = await run(['replay', '--format', 'json', '--policy', join(ROOT, 'policy.example.yaml'), '--report', report, ...paths]);
+    // every record read and judged, none passed over, with the store replay uses (claims expire in event time)
+    const pipeline = await Pipeline.create({ policy: await examplePolicy(), store: new MemoryStateStore(DEDUP_TTL_MS, { compactEventClaims: true }), neverSaved: true });
+    const items = await collect(paths);
+    const findings = [];
+    for (const item of items) if (item.kind === 'event') findings.push(...(await pipeline.process(item.event)).findings);
+    const written = JSON.parse(await readFile(report, 'utf8'));
+    expect(written.findings.map((f: { ruleId: string; eventId: string }) => `${f.ruleId} ${f.eventId}`)).toEqual(findings.map((f) => `${f.ruleId} ${f.eventId}`));
+    expect(written.posture).toEqual(JSON.parse(JSON.stringify(pipeline.ledger.keys())));
+    expect(written.summary.records).toBe(items.filter((item) => item.kind === 'event').length);
+    expect(written.summary.invalid).toBe(items.filter((item) => item.kind === 'error').length);
+    // and records were passed over: the sts/ec2 calls and the corpus's other services
+    let passed = 0;
+    for await (const item of readInputs(paths, undefined, { reads: (event) => pipeline.reads(event) })) if (item.kind === 'passed') passed++;
+    expect(passed).toBeGreaterThanOrEqual(40);
+    expect(replayed.stderr).toContain(`${written.summary.records} records`);
   });
 
   it('reads standard input', async () => {

@@ -171,3 +171,35 @@ describe('batches', () => {
     expect(errors(batches.flat())).toEqual([expect.objectContaining({ reason: expect.stringContaining('cannot read') })]);
   });
 });
+
+describe('passing over records of events nothing reads', () => {
+  const readsOnlyKms = { reads: (event: { eventSource: string }) => event.eventSource === 'kms.amazonaws.com' };
+
+  it('hands out a passed item for each, events for the rest, in order, and still reports broken records of any service', async () => {
+    const log = JSON.stringify({ Records: [
+      record({ eventID: 'sts', eventSource: 'sts.amazonaws.com', eventName: 'AssumeRole' }),
+      record({ eventID: 'kms', eventSource: 'kms.amazonaws.com', eventName: 'DisableKey' }),
+      record({ eventID: 'ec2-bad-time', eventSource: 'ec2.amazonaws.com', eventName: 'RunInstances', eventTime: 'soon' }),
+      record({ eventID: 'logs-bad-parameters', eventSource: 'logs.amazonaws.com', eventName: 'CreateLogStream', requestParameters: 'x' }),
+      record({ eventID: 'ec2', eventSource: 'ec2.amazonaws.com', eventName: 'DescribeInstances' }),
+    ] });
+    const path = await file('mixed-services.json.gz', gzipSync(log));
+    const items: ReadItem[] = [];
+    for await (const item of readInputs([path], undefined, readsOnlyKms)) items.push(item);
+    expect(items.map((item) => (item.kind === 'event' ? item.event.eventId : item.kind))).toEqual(['passed', 'kms', 'error', 'error', 'passed']);
+    expect(errors(items).map((error) => [error.location.index, error.reason])).toEqual([
+      [2, expect.stringMatching(/eventTime "soon" is not a date/)],
+      [3, expect.stringMatching(/requestParameters/)],
+    ]);
+    // without the option every record is an event, as before
+    expect(events(await read([path])).map((event) => event.eventId)).toEqual(['sts', 'kms', 'ec2']);
+  });
+
+  it('passes over nothing but what the consumer does not read, whatever the input form', async () => {
+    const text = [envelope(record({ eventID: 'wrapped-sts', eventSource: 'sts.amazonaws.com', eventName: 'AssumeRole' })), record({ eventID: 'bare-kms', eventSource: 'kms.amazonaws.com', eventName: 'Decrypt' })]
+      .map((value) => JSON.stringify(value)).join('\n');
+    const items: ReadItem[] = [];
+    for await (const item of readInputs([await file('forms.ndjson', text)], undefined, readsOnlyKms)) items.push(item);
+    expect(items.map((item) => (item.kind === 'event' ? item.event.eventId : item.kind))).toEqual(['passed', 'bare-kms']);
+  });
+});

@@ -92,6 +92,29 @@ describe('CloudTrail log objects from S3', () => {
     }
   });
 
+  it('counts other services\' records without claiming or judging them, and still reports a broken one', async () => {
+    const s3 = mockClient(S3Client);
+    try {
+      const spike = (JSON.parse(gunzipSync(await readFile(SPIKE)).toString('utf8')) as { Records: Record<string, unknown>[] }).Records;
+      const other = (i: number, overrides: Record<string, unknown> = {}) => ({ ...spike[0], eventID: `0c000000-0000-4000-8000-${String(i).padStart(12, '0')}`, eventSource: 'sts.amazonaws.com', eventName: 'AssumeRole', ...overrides });
+      const records = [...spike.slice(0, 65), ...Array.from({ length: 70 }, (_, i) => other(i)), other(70, { eventTime: 'yesterday' }), ...spike.slice(65)];
+      s3.on(GetObjectCommand).callsFake(() => ({ Body: chunked(gzipSync(JSON.stringify({ Records: records }))) }));
+      const store = new MemoryStateStore();
+      const claimed: string[] = [];
+      const claim = store.claimEventNow.bind(store);
+      store.claimEventNow = (id, now, time) => (claimed.push(id), claim(id, now, time));
+      const object = { bucket: 'trail-logs', key: 'AWSLogs/111122223333/CloudTrail/us-east-1/2025/01/10/x.json.gz' };
+      const result = await processLogObject(new S3Client({ region: 'us-east-1' }), object, await Pipeline.create({ policy: policyFromInput(), store }));
+      expect(result.records).toBe(130 + 70);
+      expect(result.errors).toEqual([expect.stringMatching(/\(record 135\): .*eventTime "yesterday" is not a date/)]);
+      expect(result.findings.map((f) => f.ruleId).sort()).toEqual(['kms.decrypt-spike', 'kms.per-object-data-keys']);
+      expect(claimed).toHaveLength(130);
+      expect(claimed.some((id) => id.startsWith('0c'))).toBe(false);
+    } finally {
+      s3.restore();
+    }
+  });
+
   it('reports a truncated object after processing the records before the cut', async () => {
     const s3 = mockClient(S3Client);
     const bytes = await readFile(SPIKE);
