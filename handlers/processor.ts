@@ -12,7 +12,7 @@ import { emfLine } from '../src/doctor/metrics.js';
 
 // Cold start: the policy is validated once. The store is the DynamoDB state table (memory under invoke local):
 // management events see the posture as every execution environment left it (the copy kept here while the state
-// table's posture revision holds, else a scan); data events read a copy at most a minute old (PostureCache).
+// table's posture revision holds, else a scan); data events read a copy checked against it at most a minute ago (PostureCache).
 const policyReady = loadDeployedPolicy();
 const storeReady = deployedStore();
 const posture = new PostureCache();
@@ -27,7 +27,7 @@ export async function handler(event: EventBridgeEvent<string, unknown>, context?
     return { findings: [], duplicates: 0, skipped: ['sse-sentinel heartbeat'] };
   }
   const items = readEnvelope(event);
-  // data events read a copy up to a minute old; management events the posture as every writer left it
+  // data events read a copy checked up to a minute ago; management events the posture as every writer left it
   const kind = readsCachedPosture(event) ? 'cached' : 'current';
   const result = await posture.withLease(store, kind, async (ledger) => {
     const pipeline = await Pipeline.create({ policy, store, ledger, claimWhileLoading: eventsIn(items) });

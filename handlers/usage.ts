@@ -11,7 +11,7 @@ import type { StateStore } from '../src/state/store.js';
 
 const policyReady = loadDeployedPolicy();
 const storeReady = deployedStore();
-/** Scanned at most once a minute per execution environment, not once per batch (see PostureCache). */
+/** Checked against the posture revision at most once a minute per execution environment, scanned when it moved (see PostureCache). */
 const posture = new PostureCache();
 
 /**

@@ -2,7 +2,10 @@ import { Ledger, type LedgerEntry } from '../correlate/ledger.js';
 import type { StateStore } from '../state/store.js';
 import { deepFreeze } from '../util/deep-freeze.js';
 
-/** How stale a cached view of the posture may be for data events: new tables, keys and policies reach it within this. */
+/**
+ * How stale a cached view of the posture may be for data events: new tables, keys and policies reach it within this.
+ * After it, the copy is checked against the posture revision (one read), and scanned again only when that moved.
+ */
 export const POSTURE_MAX_AGE_MS = 60_000;
 /**
  * How long a copy checked against the posture revision is trusted at most: a writer that died between its writes and
@@ -23,17 +26,20 @@ function followed(revision: number | undefined, ownRevisions: readonly number[])
 }
 
 interface Loaded {
+  /** When it was scanned. */
   at: number;
-  /** The store's posture revision this copy reflects; undefined when it was read without asking (data events). */
+  /** When its revision was last found current (or it was scanned). */
+  checkedAt: number;
+  /** The store's posture revision this copy reflects; undefined when the store keeps none or a gap lost it. */
   revision: number | undefined;
   entries: readonly LedgerEntry[];
 }
 
 /**
- * The posture (the state table's Scan) kept between warm invocations of one execution environment. Data events read
- * it for context and take a copy up to `maxAgeMs` old. Management events change the posture and must see every other
- * environment's changes: they ask the store's posture revision (one strongly consistent read) and scan again only when
- * it moved. Usage counters are not cached (they are read by key, see StateStore.loadUsage); a store that returns them
+ * The posture (the state table's Scan) kept between warm invocations of one execution environment. Management events
+ * change the posture and must see every other environment's changes: they ask the store's posture revision (one
+ * strongly consistent read) and scan again only when it moved. Data events read it for context and ask the revision at
+ * most once every `maxAgeMs`. Either trusts a copy `revisedMaxAgeMs` after its scan at most. Usage counters are not cached (they are read by key, see StateStore.loadUsage); a store that returns them
  * from loadEntries (memory) is read afresh every time.
  *
  * The invocations lease one ledger built from that copy and give it back (lease, release): kept while every invocation
@@ -52,13 +58,20 @@ export class PostureCache {
     private readonly revisedMaxAgeMs = REVISED_POSTURE_MAX_AGE_MS,
   ) {}
 
-  /** For data events: a copy at most `maxAgeMs` old. */
+  /**
+   * For data events: a copy found current at most `maxAgeMs` ago. An older one is checked against the posture revision
+   * (one read) and kept while that holds, up to `revisedMaxAgeMs` after its scan: a warm usage or processor
+   * environment scanned the whole state table every minute before, now once in five when nothing changes.
+   */
   async entries(store: StateStore): Promise<readonly LedgerEntry[]> {
     if (!store.loadUsage) return store.loadEntries();
     // see current(): release() must meet only this invocation's own moves
     store.takeOwnPostureRevisions?.();
-    if (!this.loaded || this.now() - this.loaded.at > this.maxAgeMs) this.loaded = { at: this.now(), revision: undefined, entries: deepFreeze(await store.loadEntries()) };
-    return this.loaded.entries;
+    const loaded = this.loaded;
+    const now = this.now();
+    if (loaded && now - loaded.checkedAt <= this.maxAgeMs && now - loaded.at <= this.revisedMaxAgeMs) return loaded.entries;
+    const revision = await store.postureRevision?.();
+    return this.confirmOrScan(store, revision);
   }
 
   /**
@@ -117,18 +130,28 @@ export class PostureCache {
     // moves an earlier invocation made and never released (it failed after its save): its writes are not in this copy, so
     // they must not pass for this invocation's own; the number read next includes them
     store.takeOwnPostureRevisions?.();
-    // read before the scan: a write that lands during the scan moves the revision past this, and the next event rescans
-    const revision = await store.postureRevision();
+    return this.confirmOrScan(store, await store.postureRevision());
+  }
+
+  /**
+   * The copy while `revision` (read before any scan: a write that lands during the scan moves the revision past it, and
+   * the next look scans again) is the one it reflects and it is young enough, else a new scan.
+   */
+  private async confirmOrScan(store: StateStore, revision: number | undefined): Promise<readonly LedgerEntry[]> {
     const loaded = this.loaded;
-    if (loaded && loaded.revision === revision && this.now() - loaded.at <= this.revisedMaxAgeMs) return loaded.entries;
-    this.loaded = { at: this.now(), revision, entries: deepFreeze(await store.loadEntries()) };
+    const now = this.now();
+    if (loaded && revision !== undefined && loaded.revision === revision && now - loaded.at <= this.revisedMaxAgeMs) {
+      this.loaded = { ...loaded, checkedAt: now };
+      return loaded.entries;
+    }
+    this.loaded = { at: now, checkedAt: now, revision, entries: deepFreeze(await store.loadEntries()) };
     return this.loaded.entries;
   }
 }
 
 /**
- * Data events (S3 object writes, by the thousand in a busy account) only read the posture, and a minute-old view of a
- * bucket's default or policy is good enough to judge an object write: the processor serves them from the cache.
+ * Data events (S3 object writes, by the thousand in a busy account) only read the posture, and a view checked a minute
+ * ago of a bucket's default or policy is good enough to judge an object write: the processor serves them from the cache.
  * Management events change the posture and are judged against it as the store holds it (PostureCache.current).
  */
 export function readsCachedPosture(envelope: unknown): boolean {

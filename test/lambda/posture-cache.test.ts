@@ -24,6 +24,14 @@ const encrypt = (ledger: Ledger, arn: string, sseAlgorithm: string, version: { t
 /** The bucket ARNs a ledger holds, sorted. */
 const bucketsOf = (ledger: Ledger) => ledger.all().flatMap((entry) => (entry.kind === 'bucket' ? [entry.arn] : [])).sort();
 
+/** Counts the posture revision reads of a store from now on. */
+function countRevisionReads(store: StateStore): { count: number } {
+  const reads = { count: 0 };
+  const read = store.postureRevision!.bind(store);
+  store.postureRevision = async () => (reads.count++, read());
+  return reads;
+}
+
 async function withBucket<T extends MemoryStateStore>(store: T): Promise<T & { scans: number }> {
   const ledger = new Ledger();
   encrypt(ledger, 'arn:aws:s3:::payroll', 'AES256', { time: 1, eventId: 'e' });
@@ -35,7 +43,7 @@ async function withBucket<T extends MemoryStateStore>(store: T): Promise<T & { s
 }
 
 describe('PostureCache', () => {
-  it('scans a store that reads counters by key at most once per period, and hands each invocation the same frozen entries', async () => {
+  it('hands data events the same frozen entries, checks the revision once per period and scans when another writer moved it', async () => {
     let now = 0;
     const cache = new PostureCache(60_000, () => now);
     const store = await withBucket(new KeyedUsageStore());
@@ -54,8 +62,23 @@ describe('PostureCache', () => {
     expect(second).toBe(first);
     expect((second[0] as BucketEntry).encryption).toEqual({ sseAlgorithm: 'AES256' });
     now = 61_000;
-    await cache.entries(store);
+    // the period ended: the posture revision is asked, and the copy kept while it holds
+    const revisionReads = countRevisionReads(store);
+    expect(await cache.entries(store)).toBe(first);
+    expect(store.scans).toBe(1);
+    expect(revisionReads.count).toBe(1);
+    // another environment changes the posture: seen at the next check, not before
+    const other = new Ledger();
+    encrypt(other, 'arn:aws:s3:::other', 'aws:kms', { time: 3, eventId: 'o' });
+    await store.saveEntries(other.takeDirty());
+    store.takeOwnPostureRevisions();
+    now = 120_000;
+    expect(await cache.entries(store)).toBe(first);
+    expect(revisionReads.count).toBe(1);
+    now = 122_000;
+    const next = await cache.entries(store);
     expect(store.scans).toBe(2);
+    expect(next.map((entry) => (entry.kind === 'bucket' ? entry.arn : entry.kind)).sort()).toEqual(['arn:aws:s3:::other', 'arn:aws:s3:::payroll']);
   });
 
   it('judges every sample, corpus and scenario event against the shared frozen posture as against a copy of its own', async () => {
@@ -106,13 +129,14 @@ describe('PostureCache', () => {
     await store.saveEntries(management.ledger.takeDirty());
     cache.release(management, true, store.takeOwnPostureRevisions());
     const fourth = await cache.lease(store, 'cached');
+    expect(fourth.ledger).toBe(management.ledger);
     expect(fourth.ledger.bucket('arn:aws:s3:::ledger')).toBeDefined();
-    // and the copy's period ended
-    // (it scanned: the copy data events read carries no revision)
-    expect(store.scans).toBe(3);
+    expect(store.scans).toBe(2);
+    cache.release(fourth, true);
+    // the copy's period ended, but the revision is still the one the management event's save moved it to
     now = 61_000;
-    expect((await cache.lease(store, 'cached')).ledger).not.toBe(fourth.ledger);
-    expect(store.scans).toBe(4);
+    expect((await cache.lease(store, 'cached')).ledger).toBe(fourth.ledger);
+    expect(store.scans).toBe(2);
   });
 
   it('keeps a shared ledger whose changes were saved, its usage counters forgotten for the next batch to read afresh', async () => {
@@ -303,17 +327,23 @@ describe('PostureCache', () => {
     expect((await cache.lease(store, 'current')).ledger.bucket('arn:aws:s3:::failed')).toBeDefined();
   });
 
-  it('trusts a revised copy for a few minutes at most, and never one read for data events', async () => {
+  it('trusts a revised copy for a few minutes after its scan at most, whether data or management events read it', async () => {
     let now = 0;
     const cache = new PostureCache(60_000, () => now, 300_000);
     const store = await withBucket(new KeyedUsageStore());
     await cache.entries(store);
     await cache.current(store);
-    expect(store.scans).toBe(2);
+    expect(store.scans).toBe(1);
     now = 299_000;
     await cache.current(store);
-    expect(store.scans).toBe(2);
+    expect(store.scans).toBe(1);
+    // checked a second ago, but scanned five minutes ago: summaries and dead writers' changes move no revision
     now = 301_000;
+    await cache.entries(store);
+    expect(store.scans).toBe(2);
+    await cache.current(store);
+    expect(store.scans).toBe(2);
+    now = 602_000;
     await cache.current(store);
     expect(store.scans).toBe(3);
   });
@@ -352,6 +382,40 @@ describe('PostureCache', () => {
     // B scanned again because A moved the revision, and so knows the table A saw created under the key
     expect(b.store.scans).toBe(2);
     expect(findings.find((f) => f.ruleId === 'kms.key-disabled')?.blastRadius?.tables).toEqual({ count: 1, arns: [`${BUCKET}/table/orders-id`] });
+  });
+
+  it('reads the revision item, not the whole state table, when a data-event copy\'s minute ends and nothing changed (DynamoDB)', async () => {
+    const local = dynamo();
+    await local.createTable('data-copy-state');
+    await local.createTable('data-copy-markers');
+    const commands: string[] = [];
+    local.client.middlewareStack.add(((next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => async (args: unknown) => {
+      commands.push(String(context.commandName).replace(/Command$/, ''));
+      return next(args);
+    }) as never, { step: 'initialize', name: 'countDataCopyCommands' });
+    const store = new DynamoDbStateStore({ tableName: 'data-copy-state', markersTableName: 'data-copy-markers', client: local.client });
+    const writer = new DynamoDbStateStore({ tableName: 'data-copy-state', markersTableName: 'data-copy-markers', client: local.client });
+    const change = async (bucket: string, time: number) => {
+      const ledger = new Ledger();
+      encrypt(ledger, `arn:aws:s3:::${bucket}`, 'aws:kms', { time, eventId: bucket });
+      await writer.saveEntries(ledger.takeDirty());
+    };
+    await change('first', 1);
+    let now = 0;
+    const cache = new PostureCache(60_000, () => now);
+    await cache.entries(store);
+    expect(commands.filter((name) => name === 'Scan')).toHaveLength(1);
+    commands.length = 0;
+    now = 61_000;
+    const kept = await cache.entries(store);
+    expect(commands).toEqual(['GetItem']);
+    expect(kept.map((entry) => (entry as BucketEntry).arn)).toEqual(['arn:aws:s3:::first']);
+    await change('second', 2);
+    commands.length = 0;
+    now = 122_000;
+    const scanned = await cache.entries(store);
+    expect(commands).toEqual(['GetItem', 'Scan']);
+    expect(scanned.map((entry) => (entry as BucketEntry).arn).sort()).toEqual(['arn:aws:s3:::first', 'arn:aws:s3:::second']);
   });
 
   it('serves data events (object writes) from the cache, and judges management events against a fresh scan', async () => {
