@@ -4,7 +4,7 @@ import pMap, { pMapSettled } from 'p-map';
 import { isConditionalCheckFailed, type DocumentCalls } from './dynamodb-documents.js';
 import { entryKey, USAGE_KEY_PREFIX, USAGE_RETENTION_WINDOWS, USAGE_WINDOW_MS, type LedgerEntry, type UsageEntry } from '../correlate/ledger.js';
 import { mergeEntry, usageDelta } from './merge.js';
-import { DEDUP_TTL_MS, keyMovesPosture, movesPosture, OwnRevisions, type StateStore } from './store.js';
+import { DEDUP_TTL_MS, keyMovesPosture, movesPosture, OwnRevisions, POSTURE_CHANGE_KEYS, POSTURE_CHANGES_SPAN, type StateStore } from './store.js';
 
 const DEDUP_PREFIX = 'dedup|';
 const COUNTER_PREFIX = 'counter|';
@@ -21,6 +21,18 @@ const BATCH_DELETE_SIZE = 25;
 const WRITE_CONCURRENCY = 32;
 /** The state table's one item that is not an entry: the posture revision (see StateStore.postureRevision). */
 const REVISION_KEY = 'meta|posture-revision';
+/**
+ * The record of the keys the save that moved the posture to a revision wrote (see movePosture), in the markers table:
+ * never scanned, and gone with its TTL.
+ */
+const POSTURE_CHANGE_PREFIX = 'posture-change|';
+/** Long past the few minutes a reader catches up by records before it scans again (PostureCache). */
+const POSTURE_CHANGE_TTL_MS = 60 * 60 * 1000;
+/**
+ * Attempts at claiming a revision number for a save's record before the save fails (and is retried): one per saver
+ * claiming at the same moment in other execution environments (a store's own saves claim one after another).
+ */
+const MAX_REVISION_CLAIMS = 32;
 /** Segments a posture of more than one Scan page is read in, at once (see loadEntries). */
 const POSTURE_SCAN_SEGMENTS = 8;
 
@@ -86,6 +98,10 @@ export class DynamoDbStateStore implements StateStore {
   private readonly seen = new Map<string, Stored | undefined>();
   /** A complete scan was read: an item it did not hold was absent then (written first on that guess, see seen). */
   private scanned = false;
+  /** The newest posture revision this store read or moved: where its next save starts claiming (movePosture). */
+  private knownRevision = 0;
+  /** This store's revision claims, one after another: its own concurrent saves would only race each other for numbers. */
+  private claiming: Promise<void> = Promise.resolve();
 
   constructor(options: DynamoDbStateStoreOptions) {
     this.transport = options;
@@ -136,8 +152,9 @@ export class DynamoDbStateStore implements StateStore {
     const shared = this.markersTableName === this.tableName;
     return (await this.documents()).scan({
       TableName: this.tableName,
-      FilterExpression: `pk <> :revision AND NOT begins_with(pk, :usage)${shared ? ' AND NOT begins_with(pk, :dedup) AND NOT begins_with(pk, :counter)' : ''}`,
-      ExpressionAttributeValues: { ':revision': REVISION_KEY, ':usage': USAGE_KEY_PREFIX, ...(shared ? { ':dedup': DEDUP_PREFIX, ':counter': COUNTER_PREFIX } : {}) },
+      // revision records too, whichever table a store configured otherwise wrote them to
+      FilterExpression: `pk <> :revision AND NOT begins_with(pk, :usage) AND NOT begins_with(pk, :change)${shared ? ' AND NOT begins_with(pk, :dedup) AND NOT begins_with(pk, :counter)' : ''}`,
+      ExpressionAttributeValues: { ':revision': REVISION_KEY, ':usage': USAGE_KEY_PREFIX, ':change': POSTURE_CHANGE_PREFIX, ...(shared ? { ':dedup': DEDUP_PREFIX, ':counter': COUNTER_PREFIX } : {}) },
       // a revision read before this scan must find every write that moved it (writers move it after writing)
       ConsistentRead: true,
       ...paging,
@@ -154,23 +171,29 @@ export class DynamoDbStateStore implements StateStore {
 
   /** Usage counters by key, a hundred per BatchGetItem; keys never counted are simply absent. */
   async loadUsage(keys: readonly string[]): Promise<UsageEntry[]> {
-    const chunks: string[][] = [];
-    for (let i = 0; i < keys.length; i += BATCH_GET_SIZE) chunks.push(keys.slice(i, i + BATCH_GET_SIZE));
-    // the hundreds of counters of a batch in a few requests at once
-    return (await pMap(chunks, (chunk) => this.loadUsageChunk(chunk), { concurrency: WRITE_CONCURRENCY })).flat();
+    // counts read partially would make thresholds wrong: batchGetItems fails the invocation rather than judge on them
+    return (await this.batchGetItems(this.markersTableName, keys, false)).map((item) => this.toEntry(item as unknown as UsageItem) as UsageEntry);
   }
 
-  private async loadUsageChunk(keys: readonly string[]): Promise<UsageEntry[]> {
-    const entries: UsageEntry[] = [];
-    let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = { [this.markersTableName]: { Keys: keys.map((pk) => ({ pk })) } };
+  /** Items by key, a hundred per BatchGetItem, those chunks at once; absent keys are simply missing from the answer. */
+  private async batchGetItems(table: string, keys: readonly string[], consistent: boolean): Promise<Record<string, unknown>[]> {
+    const chunks: string[][] = [];
+    for (let i = 0; i < keys.length; i += BATCH_GET_SIZE) chunks.push(keys.slice(i, i + BATCH_GET_SIZE));
+    return (await pMap(chunks, (chunk) => this.batchGetChunk(table, chunk, consistent), { concurrency: WRITE_CONCURRENCY })).flat();
+  }
+
+  private async batchGetChunk(table: string, keys: readonly string[], consistent: boolean): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let request: Record<string, { Keys: Record<string, unknown>[]; ConsistentRead?: boolean }> | undefined = {
+      [table]: { Keys: keys.map((pk) => ({ pk })), ...(consistent ? { ConsistentRead: true } : {}) },
+    };
     for (let attempt = 1; request && Object.keys(request).length > 0; attempt++) {
-      // counts read partially would make thresholds wrong: fail the invocation rather than judge on them
-      if (attempt > BATCH_ATTEMPTS) throw new Error(`${this.markersTableName}: usage counters still unprocessed after ${BATCH_ATTEMPTS} BatchGetItem attempts`);
+      if (attempt > BATCH_ATTEMPTS) throw new Error(`${table}: keys still unprocessed after ${BATCH_ATTEMPTS} BatchGetItem attempts`);
       const result = await (await this.documents()).batchGet({ RequestItems: request });
-      for (const item of result.Responses?.[this.markersTableName] ?? []) entries.push(this.toEntry(item as UsageItem) as UsageEntry);
+      for (const item of result.Responses?.[table] ?? []) items.push(item);
       request = result.UnprocessedKeys as typeof request;
     }
-    return entries;
+    return items;
   }
 
   private toEntry(item: EntryItem | UsageItem): LedgerEntry {
@@ -185,34 +208,118 @@ export class DynamoDbStateStore implements StateStore {
   async saveEntries(entries: readonly LedgerEntry[]): Promise<void> {
     // every write settles before the save answers: a failed save is retried with the events' claims released, and a
     // write still in flight (retrying) that landed after that answer would be counted twice
+    const moved = entries.filter(movesPosture).map(entryKey);
+    // the revision's record is claimed while the entries are written: one round trip before the move, not two
+    const claim = moved.length > 0 ? settle(this.claimRevision(moved)) : undefined;
     const writes = await pMapSettled(entries, (entry) => (entry.kind === 'usage' ? this.addUsage(entry) : this.mergeVersioned(entry)), { concurrency: WRITE_CONCURRENCY });
-    const failed = writes.find((write) => write.status === 'rejected');
+    const claimed = await claim;
+    const failed = writes.find((write) => write.status === 'rejected') ?? (claimed?.status === 'rejected' ? claimed : undefined);
     if (failed) throw failed.reason;
     // after every write it announces (see postureRevision)
-    if (entries.some(movesPosture)) await this.movePosture();
+    if (claimed?.status === 'fulfilled') await this.announce(claimed.value, moved);
   }
 
   async postureRevision(): Promise<number> {
     const item = (await (await this.documents()).get({ TableName: this.tableName, Key: { pk: REVISION_KEY }, ConsistentRead: true })).Item;
-    return typeof item?.['rev'] === 'number' ? item['rev'] : 0;
+    const revision = typeof item?.['rev'] === 'number' ? item['rev'] : 0;
+    this.knownRevision = Math.max(this.knownRevision, revision);
+    return revision;
+  }
+
+  /**
+   * The records of the revisions after `from` up to `to` (one BatchGetItem), then the entries they name, by key:
+   * strongly consistent, as a scan, so that a revision read before finds every write that moved it. The entries read
+   * become what this store has seen of them (see seen).
+   */
+  async postureChanges(from: number, to: number): Promise<LedgerEntry[] | undefined> {
+    if (to <= from) return [];
+    if (to - from > POSTURE_CHANGES_SPAN) return undefined;
+    const revisions = Array.from({ length: to - from }, (_, i) => `${POSTURE_CHANGE_PREFIX}${from + 1 + i}`);
+    const records = await this.batchGetItems(this.markersTableName, revisions, true);
+    if (records.length !== revisions.length || records.some((record) => !Array.isArray(record['keys']))) return undefined;
+    const keys = [...new Set(records.flatMap((record) => record['keys'] as string[]))];
+    const items = (await this.batchGetItems(this.tableName, keys, true)) as unknown as EntryItem[];
+    if (items.length !== keys.length) return undefined;
+    return items.map((item) => {
+      const entry = JSON.parse(item.entry) as LedgerEntry;
+      this.seen.set(item.pk, { rev: item.rev, entry });
+      return entry;
+    });
   }
 
   takeOwnPostureRevisions(): number[] {
     return this.ownRevisions.take();
   }
 
-  /** After the writes it announces: a reader that sees the new revision and then scans finds them. */
-  private async movePosture(): Promise<void> {
-    const result = await (await this.documents()).update({
-      TableName: this.tableName,
-      Key: { pk: REVISION_KEY },
-      UpdateExpression: 'SET #kind = :kind ADD rev :one',
-      ExpressionAttributeNames: { '#kind': 'kind' },
-      ExpressionAttributeValues: { ':kind': 'revision', ':one': 1 },
-      ReturnValues: 'UPDATED_NEW',
-    });
-    const revision = result.Attributes?.['rev'];
-    if (typeof revision === 'number') this.ownRevisions.record(revision);
+  /**
+   * A save announces its posture writes by moving the revision, after them: a reader that sees the new revision and
+   * then scans finds them. It also claims a revision number by recording the keys it writes under it (a conditional
+   * put, made while the entries are written: of two savers, one gets each number, the other takes the next), and moves
+   * the revision to that number unless someone moved it further already. So every revision up to the one a reader sees
+   * has its record: a reader whose copy is a few revisions behind reads the entries named since instead of the whole
+   * posture (postureChanges). When someone else moved the revision past this save's number, its readers may have read
+   * these keys before this save's writes landed: the save claims a new number and moves the revision again. A saver
+   * that dies before its move leaves its writes unannounced until another save moves past them, or a reader's copy
+   * ages out (PostureCache), as before.
+   */
+  private async movePosture(keys: readonly string[]): Promise<void> {
+    await this.announce(await this.claimRevision(keys), keys);
+  }
+
+  /** A revision number of this save's own, its record written. This store's own claims take turns (see moving). */
+  private claimRevision(keys: readonly string[]): Promise<number> {
+    const claimed = this.claiming.then(() => this.claimNext(keys));
+    this.claiming = claimed.then(() => undefined, () => undefined);
+    return claimed;
+  }
+
+  private async claimNext(keys: readonly string[]): Promise<number> {
+    const documents = await this.documents();
+    let revision = this.knownRevision + 1;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await documents.put({
+          TableName: this.markersTableName,
+          Item: {
+            pk: `${POSTURE_CHANGE_PREFIX}${revision}`,
+            kind: 'posture-change',
+            // too many to record (an inventory sweep): readers scan
+            keys: keys.length <= POSTURE_CHANGE_KEYS ? keys : null,
+            expiresAt: Math.ceil((Date.now() + POSTURE_CHANGE_TTL_MS) / 1000),
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        });
+        this.knownRevision = Math.max(this.knownRevision, revision);
+        return revision;
+      } catch (error) {
+        if (!isConditionalCheckFailed(error) || attempt >= MAX_REVISION_CLAIMS) throw error;
+        // another saver holds it. The first time, past the revision as it stands now (this store may be far behind);
+        // then the next number: numbers are taken one after another, and the revision lags the claims not yet moved
+        revision = attempt === 1 ? Math.max(revision, await this.postureRevision()) + 1 : revision + 1;
+      }
+    }
+  }
+
+  /** Moves the revision to this save's number; claims a later one and moves again when someone moved it further. */
+  private async announce(claimed: number, keys: readonly string[]): Promise<void> {
+    const documents = await this.documents();
+    for (let revision = claimed, attempt = 1; ; attempt++) {
+      try {
+        await documents.update({
+          TableName: this.tableName,
+          Key: { pk: REVISION_KEY },
+          UpdateExpression: 'SET #kind = :kind, rev = :revision',
+          ConditionExpression: 'attribute_not_exists(rev) OR rev < :revision',
+          ExpressionAttributeNames: { '#kind': 'kind' },
+          ExpressionAttributeValues: { ':kind': 'revision', ':revision': revision },
+        });
+        this.ownRevisions.record(revision);
+        return;
+      } catch (error) {
+        if (!isConditionalCheckFailed(error) || attempt >= MAX_REVISION_CLAIMS) throw error;
+        revision = await this.claimRevision(keys);
+      }
+    }
   }
 
   /**
@@ -294,7 +401,8 @@ export class DynamoDbStateStore implements StateStore {
         requests = result.UnprocessedItems as typeof requests;
       }
     }
-    if (keys.some(keyMovesPosture)) await this.movePosture();
+    const moved = keys.filter(keyMovesPosture);
+    if (moved.length > 0) await this.movePosture(moved);
   }
 
   async claimEvent(eventId: string, nowMs: number, ttlMs = this.dedupTtlMs): Promise<boolean> {
@@ -346,4 +454,9 @@ export class DynamoDbStateStore implements StateStore {
   }
 
   async flush(): Promise<void> {}
+}
+
+/** A promise's outcome, never a rejection: to wait for it beside other work and decide afterwards. */
+function settle<T>(promise: Promise<T>): Promise<PromiseSettledResult<T>> {
+  return promise.then((value) => ({ status: 'fulfilled', value }), (reason: unknown) => ({ status: 'rejected', reason }));
 }

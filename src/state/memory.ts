@@ -1,7 +1,7 @@
 import { entryKey, type LedgerEntry } from '../correlate/ledger.js';
 import { mergeEntry } from './merge.js';
 import { EventTimeClaims } from './event-time-claims.js';
-import { DEDUP_TTL_MS, keyMovesPosture, movesPosture, OwnRevisions, type StateStore } from './store.js';
+import { DEDUP_TTL_MS, keyMovesPosture, movesPosture, OwnRevisions, POSTURE_CHANGE_KEYS, POSTURE_CHANGES_SPAN, type StateStore } from './store.js';
 
 export class MemoryStateStore implements StateStore {
   protected readonly entries = new Map<string, LedgerEntry>();
@@ -12,6 +12,8 @@ export class MemoryStateStore implements StateStore {
   /** See StateStore.postureRevision: moved on by every save or delete that changes the posture. */
   private revision = 0;
   private readonly ownRevisions = new OwnRevisions();
+  /** The keys each of the last revisions' saves wrote (see postureChanges); undefined: too many to record. */
+  private readonly changes = new Map<number, readonly string[] | undefined>();
   /** Default-TTL claims of a replay, 16 bytes an event id, held by event time (see EventTimeClaims). */
   private readonly compactClaims: EventTimeClaims | undefined;
 
@@ -37,7 +39,8 @@ export class MemoryStateStore implements StateStore {
       const key = entryKey(entry);
       this.entries.set(key, structuredClone(mergeEntry(this.entries.get(key), entry)));
     }
-    if (entries.some(movesPosture)) this.movePosture();
+    const moved = entries.filter(movesPosture);
+    if (moved.length > 0) this.movePosture(moved.map(entryKey));
   }
 
   /** Puts entries back exactly as they were stored (no merge): for loading a saved state. */
@@ -47,7 +50,8 @@ export class MemoryStateStore implements StateStore {
 
   async deleteEntries(keys: readonly string[]): Promise<void> {
     for (const key of keys) this.entries.delete(key);
-    if (keys.some(keyMovesPosture)) this.movePosture();
+    const moved = keys.filter(keyMovesPosture);
+    if (moved.length > 0) this.movePosture(moved);
   }
 
   async postureRevision(): Promise<number> {
@@ -58,8 +62,27 @@ export class MemoryStateStore implements StateStore {
     return this.ownRevisions.take();
   }
 
-  private movePosture(): void {
+  async postureChanges(from: number, to: number): Promise<LedgerEntry[] | undefined> {
+    if (to - from > POSTURE_CHANGES_SPAN) return undefined;
+    const keys = new Set<string>();
+    for (let revision = from + 1; revision <= to; revision++) {
+      const written = this.changes.get(revision);
+      if (!written) return undefined;
+      for (const key of written) keys.add(key);
+    }
+    const entries: LedgerEntry[] = [];
+    for (const key of keys) {
+      const entry = this.entries.get(key);
+      if (!entry) return undefined;
+      entries.push(structuredClone(entry));
+    }
+    return entries;
+  }
+
+  private movePosture(keys: readonly string[]): void {
     this.ownRevisions.record(++this.revision);
+    this.changes.set(this.revision, keys.length <= POSTURE_CHANGE_KEYS ? keys : undefined);
+    this.changes.delete(this.revision - 2 * POSTURE_CHANGES_SPAN);
   }
 
   async claimEvent(eventId: string, nowMs: number, ttlMs = this.dedupTtlMs): Promise<boolean> {

@@ -51,7 +51,19 @@ export interface StateStore {
   postureRevision?(): Promise<number>;
   /** The revisions this store's own saves moved the posture to since the last call, oldest first (see PostureCache.release). */
   takeOwnPostureRevisions?(): number[];
+  /**
+   * The posture entries the saves that moved the revision past `from`, up to `to`, wrote: read now, by key (each save
+   * records the keys it wrote under the revision it moved to). Undefined when the store cannot tell (a record expired,
+   * a save wrote too many keys to record, an entry is gone, or too many revisions apart): the caller scans instead.
+   * A copy of the posture at `from` with these entries replaced is the posture at `to` (or later).
+   */
+  postureChanges?(from: number, to: number): Promise<LedgerEntry[] | undefined>;
 }
+
+/** At most this many revisions are caught up on by their records (StateStore.postureChanges); further apart, a scan. */
+export const POSTURE_CHANGES_SPAN = 100;
+/** At most this many keys a save records for its revision; more (an inventory sweep) and readers scan. */
+export const POSTURE_CHANGE_KEYS = 400;
 
 /**
  * The revisions a store's own saves moved the posture to, until taken (StateStore.takeOwnPostureRevisions). Bounded:

@@ -11,7 +11,7 @@ import { DynamoDbStateStore } from '../../src/state/dynamodb.js';
 import { normalizeValue } from '../../src/events/normalize.js';
 import { Pipeline } from '../../src/pipeline.js';
 import { policyFromInput } from '../../src/policy/load.js';
-import type { StateStore } from '../../src/state/store.js';
+import { POSTURE_CHANGES_SPAN, type StateStore } from '../../src/state/store.js';
 import { record } from '../helpers.js';
 import { localDynamoPerFile } from '../state/dynalite-server.js';
 
@@ -43,7 +43,7 @@ async function withBucket<T extends MemoryStateStore>(store: T): Promise<T & { s
 }
 
 describe('PostureCache', () => {
-  it('hands data events the same frozen entries, checks the revision once per period and scans when another writer moved it', async () => {
+  it('hands data events the same frozen entries, checks the revision once per period and catches up when another writer moved it', async () => {
     let now = 0;
     const cache = new PostureCache(60_000, () => now);
     const store = await withBucket(new KeyedUsageStore());
@@ -77,7 +77,10 @@ describe('PostureCache', () => {
     expect(revisionReads.count).toBe(1);
     now = 122_000;
     const next = await cache.entries(store);
-    expect(store.scans).toBe(2);
+    // what that writer wrote, read by key: no scan, a new frozen copy
+    expect(store.scans).toBe(1);
+    expect(next).not.toBe(first);
+    expect(Object.isFrozen(next) && Object.isFrozen(next.find((entry) => entry.kind === 'bucket' && entry.arn === 'arn:aws:s3:::other'))).toBe(true);
     expect(next.map((entry) => (entry.kind === 'bucket' ? entry.arn : entry.kind)).sort()).toEqual(['arn:aws:s3:::other', 'arn:aws:s3:::payroll']);
   });
 
@@ -207,16 +210,18 @@ describe('PostureCache', () => {
     expect(store.scans).toBe(2);
     expect(third.ledger.bucket('arn:aws:s3:::ledger')).toBeDefined();
     expect(third.ledger.bucket('arn:aws:s3:::unsaved')).toBeUndefined();
-    // another writer moved the revision: scanned again, a new ledger
+    // another writer moved the revision: the kept ledger catches up on what it wrote, no scan
     const other = new Ledger();
     encrypt(other, 'arn:aws:s3:::elsewhere', 'AES256', { time: 4, eventId: 'h' });
+    encrypt(other, 'arn:aws:s3:::ledger', 'AES256', { time: 5, eventId: 'i' });
     await store.saveEntries(other.takeDirty());
     store.takeOwnPostureRevisions();
     cache.release(third, true, []);
     const fourth = await cache.lease(store, 'current');
-    expect(fourth.ledger).not.toBe(third.ledger);
+    expect(fourth.ledger).toBe(third.ledger);
     expect(fourth.ledger.bucket('arn:aws:s3:::elsewhere')).toBeDefined();
-    expect(store.scans).toBe(3);
+    expect(fourth.ledger.bucket('arn:aws:s3:::ledger')?.encryption).toEqual({ sseAlgorithm: 'AES256' });
+    expect(store.scans).toBe(2);
   });
 
   it('judges every sample and corpus event through kept ledgers as through a ledger scanned for each', async () => {
@@ -269,7 +274,7 @@ describe('PostureCache', () => {
     expect(store.scans).toBe(1);
   });
 
-  it('keeps its copy for management events while the posture revision holds, and scans again when it moved', async () => {
+  it('keeps its copy for management events while the posture revision holds, and catches up when it moved', async () => {
     const cache = new PostureCache(60_000, () => 0);
     const store = await withBucket(new KeyedUsageStore());
     store.takeOwnPostureRevisions();
@@ -282,10 +287,10 @@ describe('PostureCache', () => {
     await store.saveEntries(other.takeDirty());
     store.takeOwnPostureRevisions();
     expect((await cache.current(store)).map((e) => e.kind === 'bucket' && e.arn).sort()).toEqual(['arn:aws:s3:::other', 'arn:aws:s3:::payroll']);
-    expect(store.scans).toBe(2);
+    expect(store.scans).toBe(1);
   });
 
-  it('stays current after its own saves when no other writer came in between, and not when one did', async () => {
+  it('stays current after its own saves when no other writer came in between, and catches up when one did', async () => {
     const cache = new PostureCache(60_000, () => 0);
     const store = await withBucket(new KeyedUsageStore());
     const invocation = async (arn: string, otherWriterFirst = false) => {
@@ -305,10 +310,46 @@ describe('PostureCache', () => {
     await invocation('arn:aws:s3:::two');
     expect(store.scans).toBe(1);
     await invocation('arn:aws:s3:::three', true);
-    // the copy missed the racing write: the next management event scans and sees it
+    // the copy missed the racing write: the next management event reads what was written since and sees it
     const seen = bucketsOf((await cache.lease(store, 'current')).ledger);
     expect(seen).toEqual(['arn:aws:s3:::one', 'arn:aws:s3:::payroll', 'arn:aws:s3:::racing', 'arn:aws:s3:::three', 'arn:aws:s3:::two']);
+    expect(store.scans).toBe(1);
+  });
+
+  it('scans instead when the store cannot say what changed: no records kept, too many revisions behind, or too old a copy', async () => {
+    let now = 0;
+    const cache = new PostureCache(60_000, () => now, 300_000);
+    const store = await withBucket(new KeyedUsageStore());
+    store.takeOwnPostureRevisions();
+    let written = 0;
+    const elsewhere = async (count: number) => {
+      for (let i = 0; i < count; i++, written++) {
+        const other = new Ledger();
+        encrypt(other, `arn:aws:s3:::elsewhere-${written}`, 'AES256', { time: 10 + written, eventId: `x${written}` });
+        await store.saveEntries(other.takeDirty());
+      }
+      store.takeOwnPostureRevisions();
+    };
+    await cache.current(store);
+    await elsewhere(2);
+    await cache.current(store);
+    expect(store.scans).toBe(1);
+    // more revisions apart than records are read for
+    await elsewhere(POSTURE_CHANGES_SPAN + 1);
+    expect((await cache.current(store)).length).toBe(1 + 2 + POSTURE_CHANGES_SPAN + 1);
     expect(store.scans).toBe(2);
+    // a store that keeps no records
+    const changes = store.postureChanges.bind(store);
+    store.postureChanges = async () => undefined;
+    await elsewhere(1);
+    await cache.current(store);
+    expect(store.scans).toBe(3);
+    store.postureChanges = changes;
+    // a copy five minutes past its scan, even when the records could say
+    now = 301_000;
+    await elsewhere(1);
+    await cache.current(store);
+    expect(store.scans).toBe(4);
   });
 
   it('does not take the moves of an invocation that failed after its save for those of the next one', async () => {
@@ -348,7 +389,7 @@ describe('PostureCache', () => {
     expect(store.scans).toBe(3);
   });
 
-  it('lets a warm environment skip the scan of the state table until another environment changes the posture (DynamoDB)', async () => {
+  it('lets a warm environment skip the scan of the state table, and catch up on what another environment changed (DynamoDB)', async () => {
     const local = dynamo();
     await local.createTable('revision-state');
     await local.createTable('revision-markers');
@@ -379,12 +420,13 @@ describe('PostureCache', () => {
     expect(b.store.scans).toBe(1);
     await run(a, { eventID: 'a1', eventTime: '2025-01-10T10:02:00Z', eventName: 'CreateTable', requestParameters: { tableBucketARN: BUCKET, namespace: 'sales', name: 'orders' }, responseElements: { tableARN: `${BUCKET}/table/orders-id` } });
     const findings = await run(b, { eventID: 'b3', eventTime: '2025-01-10T10:03:00Z', eventSource: 'kms.amazonaws.com', eventName: 'DisableKey', requestParameters: { keyId: KEY }, resources: [{ ARN: KEY }] });
-    // B scanned again because A moved the revision, and so knows the table A saw created under the key
-    expect(b.store.scans).toBe(2);
+    // A moved the revision: B read what A wrote (its record, then those items), and so knows the table A saw created
+    // under the key, without scanning again
+    expect(b.store.scans).toBe(1);
     expect(findings.find((f) => f.ruleId === 'kms.key-disabled')?.blastRadius?.tables).toEqual({ count: 1, arns: [`${BUCKET}/table/orders-id`] });
   });
 
-  it('reads the revision item, not the whole state table, when a data-event copy\'s minute ends and nothing changed (DynamoDB)', async () => {
+  it('reads the revision item, not the whole state table, when a data-event copy\'s minute ends, and what changed when it moved (DynamoDB)', async () => {
     const local = dynamo();
     await local.createTable('data-copy-state');
     await local.createTable('data-copy-markers');
@@ -413,9 +455,17 @@ describe('PostureCache', () => {
     await change('second', 2);
     commands.length = 0;
     now = 122_000;
+    const caughtUp = await cache.entries(store);
+    // the revision, the record of the save that moved it (markers table), the entry it names (state table)
+    expect(commands).toEqual(['GetItem', 'BatchGetItem', 'BatchGetItem']);
+    expect(caughtUp.map((entry) => (entry as BucketEntry).arn).sort()).toEqual(['arn:aws:s3:::first', 'arn:aws:s3:::second']);
+    // and a scan once the copy is five minutes old
+    await change('third', 3);
+    commands.length = 0;
+    now = 301_000;
     const scanned = await cache.entries(store);
     expect(commands).toEqual(['GetItem', 'Scan']);
-    expect(scanned.map((entry) => (entry as BucketEntry).arn).sort()).toEqual(['arn:aws:s3:::first', 'arn:aws:s3:::second']);
+    expect(scanned.map((entry) => (entry as BucketEntry).arn).sort()).toEqual(['arn:aws:s3:::first', 'arn:aws:s3:::second', 'arn:aws:s3:::third']);
   });
 
   it('serves data events (object writes) from the cache, and judges management events against a fresh scan', async () => {

@@ -22,11 +22,37 @@ async function stores(count: number): Promise<DynamoDbStateStore[]> {
   return Array.from({ length: count }, () => new DynamoDbStateStore({ tableName: `state-${suffix}`, markersTableName: `markers-${suffix}`, client: local().client }));
 }
 
-/** The operations `act` made, the posture revision's own update left out. */
+/** Every command sent through the local server's client, with the key it names. */
+const sent: { command: string; pk?: unknown }[] = [];
+const tracked = new WeakSet<object>();
+/** Posture entry writes still to fail (as a server error would: the write's outcome unknown). */
+let failingEntryPuts = 0;
+
+const keyOf = (pk: unknown) => (typeof pk === 'object' && pk !== null && 'S' in pk ? (pk as { S: unknown }).S : pk);
+/** The posture revision's move: its record (markers table) and its update. */
+const movesRevision = ({ pk }: { pk?: unknown }) => keyOf(pk) === 'meta|posture-revision' || String(keyOf(pk)).startsWith('posture-change|');
+
+function track(): void {
+  const { client } = local();
+  if (tracked.has(client)) return;
+  tracked.add(client);
+  client.middlewareStack.add(((next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => async (args: { input: { Key?: { pk?: unknown }; Item?: { pk?: unknown } } }) => {
+    const request = { command: String(context.commandName).replace(/Command$/, ''), pk: args.input.Key?.pk ?? args.input.Item?.pk };
+    sent.push(request);
+    if (request.command === 'PutItem' && !movesRevision(request) && failingEntryPuts > 0) {
+      failingEntryPuts--;
+      throw Object.assign(new Error('injected InternalServerError'), { name: 'InternalServerError' });
+    }
+    return next(args);
+  }) as never, { step: 'initialize', name: 'trackPostureWrites' });
+}
+
+/** The operations `act` made on posture entries: the posture revision's move left out. */
 async function operations(act: () => Promise<unknown>): Promise<string[]> {
-  const before = local().operations.length;
+  track();
+  const before = sent.length;
   await act();
-  return local().operations.slice(before).filter((operation) => operation !== 'UpdateItem');
+  return sent.slice(before).filter((request) => !movesRevision(request)).map((request) => request.command);
 }
 
 const bucketIn = (entries: LedgerEntry[]) => entries.find((entry): entry is BucketEntry => entry.kind === 'bucket' && entry.arn === BUCKET);
@@ -69,7 +95,8 @@ describe('posture writes to the state table', () => {
     await seed!.saveEntries(change({ encryption: { sseAlgorithm: 'AES256' } }, 1));
     expect(await operations(() => store!.saveEntries(change({ encryptionSource: 'request' }, 2)))).toEqual(['GetItem', 'PutItem']);
     await store!.loadEntries();
-    local().failNext('PutItem', 1, 'InternalServerError');
+    track();
+    failingEntryPuts = 1;
     await expect(store!.saveEntries(change({ encryption: { sseAlgorithm: 'aws:kms' } }, 3))).rejects.toThrow();
     expect(await operations(() => store!.saveEntries(change({ encryption: { sseAlgorithm: 'aws:kms' } }, 3)))).toEqual(['GetItem', 'PutItem']);
   });
