@@ -15,9 +15,16 @@ function managementEvent(n: number): unknown {
 /**
  * The processor, warm, over `events` management events against its state table on a loopback dynalite holding
  * `postureItems` posture entries, while another writer changes the posture every `otherWriterEvery` events: how often
- * it scans the posture, what it reads, and the time per event.
+ * it scans the posture, what it reads, and the time per event. Then the posture grows to `busy.postureItems` and the
+ * other writer changes it every `busy.otherWriterEvery` events: what catching up on another environment's changes costs
+ * (the mean; the median is an event with nothing to catch up on).
  */
-export async function processorWarm(events: number, postureItems = 1000, otherWriterEvery = 25): Promise<Record<string, number>> {
+export async function processorWarm(
+  events: number,
+  postureItems = 1000,
+  otherWriterEvery = 25,
+  busy = { events: 150, postureItems: 10_000, otherWriterEvery: 5 },
+): Promise<Record<string, unknown>> {
   return withDeployedTables('warm-bench', async (dynamo) => {
     // another execution environment (or the inventory): seeds the posture, then changes it now and then
     const other = new DynamoDbStateStore({ tableName: 'warm-bench', markersTableName: 'warm-bench-markers', client: dynamo.client });
@@ -26,17 +33,20 @@ export async function processorWarm(events: number, postureItems = 1000, otherWr
       ledger.update<BucketEntry>({ kind: 'bucket', arn: `arn:aws:s3:::seeded-${i}` }, { encryption: { sseAlgorithm: 'aws:kms' } }, { time: 1, eventId: `seed-${i}` });
       return ledger;
     };
-    for (let i = 0; i < postureItems; i += 50) {
-      await Promise.all(Array.from({ length: Math.min(50, postureItems - i) }, (_, j) => other.saveEntries(bucket(i + j).takeDirty())));
-    }
+    const seed = async (from: number, to: number) => {
+      for (let i = from; i < to; i += 50) {
+        await Promise.all(Array.from({ length: Math.min(50, to - i) }, (_, j) => other.saveEntries(bucket(i + j).takeDirty())));
+      }
+    };
+    await seed(0, postureItems);
     const { handler } = await import('../handlers/processor.js');
     const log = console.log;
     console.log = () => undefined;
-    /** Events `from`…`from + count` through the handler: the time of each. */
-    const run = async (from: number, count: number): Promise<number[]> => {
+    /** Events `from`…`from + count` through the handler, another writer's change every `every`: the time of each. */
+    const run = async (from: number, count: number, every = otherWriterEvery): Promise<number[]> => {
       const times: number[] = [];
       for (let n = from; n < from + count; n++) {
-        if (n > 0 && n % otherWriterEvery === 0) await other.saveEntries(bucket(postureItems + n).takeDirty());
+        if (n > 0 && n % every === 0) await other.saveEntries(bucket(busy.postureItems + n).takeDirty());
         const before = performance.now();
         await handler(managementEvent(n) as never);
         times.push(performance.now() - before);
@@ -60,6 +70,10 @@ export async function processorWarm(events: number, postureItems = 1000, otherWr
     }
     const during = dynamo.operations.slice(start);
     const count = (operation: string) => during.filter((o) => o === operation).length / (events + slowTimes.length);
+    await seed(postureItems, busy.postureItems);
+    const busyStart = dynamo.operations.length;
+    const busyTimes = await run(2 * events, busy.events, busy.otherWriterEvery);
+    const busyScans = dynamo.operations.slice(busyStart).filter((o) => o === 'Scan').length / busy.events;
     return {
       events,
       postureItems,
@@ -71,6 +85,7 @@ export async function processorWarm(events: number, postureItems = 1000, otherWr
       // the other writer's own requests are in these counts too: a Get and a Put per entry, an Update of the revision
       scansPerEvent: Number(count('Scan').toFixed(3)),
       getItemsPerEvent: Number(count('GetItem').toFixed(2)),
+      busyPosture: { ...busy, medianEventMs: median(busyTimes), meanEventMs: mean(busyTimes), scanRequestsPerEvent: Number(busyScans.toFixed(3)) },
     };
   });
 }
