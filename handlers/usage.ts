@@ -5,6 +5,7 @@ import { eventsIn, processItems, readEnvelope } from '../src/lambda/process-enve
 import { deployedSinks, publishFindings } from '../src/lambda/publish.js';
 import { Pipeline } from '../src/pipeline.js';
 import { PostureCache } from '../src/lambda/posture-cache.js';
+import { logPostureReads } from '../src/doctor/metrics.js';
 import { deployedStore } from '../src/lambda/store.js';
 import type { Policy } from '../src/policy/policy.js';
 import type { StateStore } from '../src/state/store.js';
@@ -24,7 +25,9 @@ export async function handler(event: SQSEvent, context?: Context): Promise<SQSBa
   const store = await storeReady;
   const policy = await policyReady;
   // one ledger kept between batches (see PostureCache.lease), a batch's counters read afresh
-  return posture.withLease(store, 'cached', async (ledger) => judgeBatch(event, context, policy, store, await Pipeline.create({ policy, store, ledger })));
+  const response = await posture.withLease(store, 'cached', async (ledger) => judgeBatch(event, context, policy, store, await Pipeline.create({ policy, store, ledger })));
+  logPostureReads(posture, context?.awsRequestId);
+  return response;
 }
 
 /** The batch through the pipeline, saved once, its alerts published; `saved` tells whether its state was. */

@@ -3,10 +3,30 @@
  * API call and no SDK client on the cold start. Dimensions stay low-cardinality (the stage).
  */
 export function emfLine(metric: string, value: number, stage: string, extra: Record<string, unknown> = {}): string {
+  return emfMetricsLine({ [metric]: value }, stage, extra);
+}
+
+/** Several counts in one Embedded Metric Format line. */
+export function emfMetricsLine(metrics: Record<string, number>, stage: string, extra: Record<string, unknown> = {}): string {
   return JSON.stringify({
-    _aws: { Timestamp: Date.now(), CloudWatchMetrics: [{ Namespace: 'SseSentinel', Dimensions: [['stage']], Metrics: [{ Name: metric, Unit: 'Count' }] }] },
+    _aws: { Timestamp: Date.now(), CloudWatchMetrics: [{ Namespace: 'SseSentinel', Dimensions: [['stage']], Metrics: Object.keys(metrics).map((name) => ({ Name: name, Unit: 'Count' })) }] },
     stage,
-    [metric]: value,
+    ...metrics,
     ...extra,
   });
+}
+
+/**
+ * The posture reads of an invocation as metrics (PostureScans, PostureCatchUps), or nothing when it read neither: a
+ * warm function that keeps its copy logs no line for it. Scans are what the state table's read cost grows with.
+ */
+export function postureReadsLine(reads: { scans: number; catchUps: number }, stage: string, requestId?: string): string | undefined {
+  if (reads.scans === 0 && reads.catchUps === 0) return undefined;
+  return emfMetricsLine({ PostureScans: reads.scans, PostureCatchUps: reads.catchUps }, stage, { level: 'INFO', message: 'posture read', requestId });
+}
+
+/** Logs the posture reads a function's cache made since its last report (see postureReadsLine). */
+export function logPostureReads(cache: { takeReads(): { scans: number; catchUps: number } }, requestId?: string): void {
+  const line = postureReadsLine(cache.takeReads(), process.env['SSE_SENTINEL_STAGE'] ?? 'dev', requestId);
+  if (line) console.log(line);
 }

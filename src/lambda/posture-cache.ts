@@ -48,8 +48,17 @@ interface Loaded {
  * changes a posture entry in place (it replaces it, see Ledger.update), and one that tried would throw instead of
  * changing the copy a ledger is built anew from.
  */
+/** How the posture was read since the last PostureCache.takeReads (for the functions' metrics). */
+export interface PostureReads {
+  /** Whole-posture scans (a cold start, a copy too old or too far behind). */
+  scans: number;
+  /** Copies brought up to date by reading what other writers changed. */
+  catchUps: number;
+}
+
 export class PostureCache {
   private loaded: Loaded | undefined;
+  private reads: PostureReads = { scans: 0, catchUps: 0 };
   private shared: { entries: readonly LedgerEntry[]; ledger: Ledger } | undefined;
 
   constructor(
@@ -151,10 +160,21 @@ export class PostureCache {
     // a few revisions behind: what those saves wrote, read by key, instead of the whole posture
     if (young && revision !== undefined && loaded.revision !== undefined && revision > loaded.revision && store.postureChanges) {
       const changed = await store.postureChanges(loaded.revision, revision);
-      if (changed) return this.catchUp(loaded, changed, revision, now);
+      if (changed) {
+        this.reads.catchUps++;
+        return this.catchUp(loaded, changed, revision, now);
+      }
     }
+    this.reads.scans++;
     this.loaded = { at: now, checkedAt: now, revision, entries: deepFreeze(await store.loadEntries()) };
     return this.loaded.entries;
+  }
+
+  /** The scans and catch-ups since the last call (a function reports them with each invocation). */
+  takeReads(): PostureReads {
+    const reads = this.reads;
+    this.reads = { scans: 0, catchUps: 0 };
+    return reads;
   }
 
   /**

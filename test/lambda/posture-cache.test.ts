@@ -350,6 +350,9 @@ describe('PostureCache', () => {
     await elsewhere(1);
     await cache.current(store);
     expect(store.scans).toBe(4);
+    // what the functions report as metrics, once
+    expect(cache.takeReads()).toEqual({ scans: 4, catchUps: 1 });
+    expect(cache.takeReads()).toEqual({ scans: 0, catchUps: 0 });
   });
 
   it('does not take the moves of an invocation that failed after its save for those of the next one', async () => {

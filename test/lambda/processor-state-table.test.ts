@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { Ledger, type BucketEntry } from '../../src/correlate/ledger.js';
 import { DynamoDbStateStore } from '../../src/state/dynamodb.js';
 import { EVENTS } from '../helpers.js';
@@ -12,12 +12,19 @@ type ProcessorHandler = (event: never) => Promise<{ findings: { ruleId: string }
 /** The processor as deployed, against its tables. */
 const deployed = deployedAgainstTables('processor', async () => (await import('../../handlers/processor.js')) as unknown as { handler: ProcessorHandler });
 
-/** The DynamoDB operations one invocation made, and how many requests were in flight as each arrived. */
-async function invoke(event: unknown): Promise<{ findings: string[]; operations: string[]; inFlight: number[] }> {
+/**
+ * The DynamoDB operations one invocation made, how many requests were in flight as each arrived, and the posture-read
+ * metrics it logged (Embedded Metric Format lines).
+ */
+async function invoke(event: unknown): Promise<{ findings: string[]; operations: string[]; inFlight: number[]; postureMetrics: { PostureScans: number; PostureCatchUps: number }[] }> {
   const { operations, inFlightAtArrival } = deployed.dynamo();
   const before = operations.length;
+  const logged = vi.mocked(console.log).mock.calls.length;
   const result = await deployed.handler()(event as never);
-  return { findings: result.findings.map((f) => f.ruleId), operations: operations.slice(before), inFlight: inFlightAtArrival.slice(before) };
+  const postureMetrics = vi.mocked(console.log).mock.calls.slice(logged).map(([line]) => JSON.parse(String(line)))
+    .filter((line) => line._aws?.CloudWatchMetrics?.[0]?.Metrics.some((metric: { Name: string }) => metric.Name === 'PostureScans'))
+    .map(({ PostureScans, PostureCatchUps }) => ({ PostureScans, PostureCatchUps }));
+  return { findings: result.findings.map((f) => f.ruleId), operations: operations.slice(before), inFlight: inFlightAtArrival.slice(before), postureMetrics };
 }
 
 /** An event as a retry or another delivery of the sample would not be: an id of its own. */
@@ -31,10 +38,12 @@ describe('processor against the state table', () => {
     const first = await invoke(await load('s3tables/CreateTableBucket.foreign-key.json'));
     expect(first.findings).toEqual(['s3tables.bucket-key-unapproved']);
     expect(first.operations.filter((o) => o === 'Scan')).toHaveLength(1);
+    expect(first.postureMetrics).toEqual([{ PostureScans: 1, PostureCatchUps: 0 }]);
     // its own change moved the revision by one: the copy it kept is current
     const second = await invoke(await load('s3tables/PutTableBucketEncryption.foreign-key.json'));
     expect(second.operations.filter((o) => o === 'Scan')).toEqual([]);
     expect(second.operations).toContain('GetItem');
+    expect(second.postureMetrics).toEqual([]);
 
     // another environment (or the inventory) changes the posture
     const other = new DynamoDbStateStore({ tableName: 'processor-state', markersTableName: 'processor-markers', client: deployed.dynamo().client });
@@ -45,6 +54,7 @@ describe('processor against the state table', () => {
     const third = await invoke(await load('kms/DisableKey.json'));
     expect(third.operations.filter((o) => o === 'Scan')).toEqual([]);
     expect(third.operations.filter((o) => o === 'BatchGetItem')).toHaveLength(2);
+    expect(third.postureMetrics).toEqual([{ PostureScans: 0, PostureCatchUps: 1 }]);
   });
 
   it('claims a management event while it reads the posture revision: one round trip before judging, not two', async () => {
