@@ -61,6 +61,41 @@ describe('posture change records (DynamoDB)', () => {
     }), { numRuns: 10 });
   });
 
+  it('keeps a reader that catches up while the saves race, in any order of their requests, holding what a scan holds', async () => {
+    const arns = ['arn:aws:s3:::a', 'arn:aws:s3:::b', 'arn:aws:s3:::c'];
+    const save = fc.record({ writer: fc.nat(2), arns: fc.subarray(arns, { minLength: 1 }), sse: fc.constantFrom('AES256', 'aws:kms', 'aws:kms:dsse'), time: fc.integer({ min: 1, max: 50 }) });
+    // each round: saves and a few catch-ups of one reader, all at once
+    const rounds = fc.array(fc.record({ saves: fc.array(save, { minLength: 1, maxLength: 3 }), catchUps: fc.integer({ min: 1, max: 3 }) }), { minLength: 1, maxLength: 4 });
+    await fc.assert(fc.asyncProperty(rounds, fc.scheduler(), async (plan, scheduler) => {
+      const created = await stores(0);
+      // every request of these stores waits for fast-check to let it go: the scheduler picks the order they are sent in
+      const client = new DynamoDBClient({ endpoint: local().endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
+      client.middlewareStack.add(((next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => async (args: unknown) => {
+        await scheduler.schedule(Promise.resolve(), String(context.commandName));
+        return next(args);
+      }) as never, { step: 'initialize', name: 'scheduledRequests' });
+      const [reader, ...writers] = Array.from({ length: 4 }, () => new DynamoDbStateStore({ tableName: created.stateTable, markersTableName: created.markersTable, client }));
+      try {
+        let copy = { revision: 0, entries: [] as LedgerEntry[] };
+        // as PostureCache does: the revision first, then what changed up to it (a scan when the records cannot say)
+        const catchUp = async () => {
+          const revision = await reader!.postureRevision();
+          if (revision === copy.revision) return;
+          const changed = await reader!.postureChanges(copy.revision, revision);
+          copy = { revision, entries: changed ? caughtUp(copy.entries, changed) : sorted(await reader!.loadEntries()) };
+        };
+        for (const round of plan) {
+          const catchingUp = (async () => { for (let i = 0; i < round.catchUps; i++) await catchUp(); })();
+          await scheduler.waitFor(Promise.all([...round.saves.map(({ writer, arns: written, sse, time }) => writers[writer]!.saveEntries(buckets(written, sse, time))), catchingUp]));
+        }
+        await scheduler.waitFor(catchUp());
+        expect(copy.entries).toEqual(sorted(await scheduler.waitFor(reader!.loadEntries())));
+      } finally {
+        client.destroy();
+      }
+    }), { numRuns: 30 });
+  });
+
   it('takes the next free number when its last known revision is behind, reading the revision only then', async () => {
     const [a, b] = await stores(2);
     await a!.saveEntries(buckets(['arn:aws:s3:::one'], 'AES256', 1));
