@@ -35,19 +35,6 @@ interface Loaded {
   entries: readonly LedgerEntry[];
 }
 
-/**
- * The posture (the state table's Scan) kept between warm invocations of one execution environment. Management events
- * change the posture and must see every other environment's changes: they ask the store's posture revision (one
- * strongly consistent read) and scan again only when it moved. Data events read it for context and ask the revision at
- * most once every `maxAgeMs`. Either trusts a copy `revisedMaxAgeMs` after its scan at most. Usage counters are not cached (they are read by key, see StateStore.loadUsage); a store that returns them
- * from loadEntries (memory) is read afresh every time.
- *
- * The invocations lease one ledger built from that copy and give it back (lease, release): kept while every invocation
- * that changed it saved, so a warm invocation neither copies nor rebuilds the posture (a structuredClone in and out of
- * each was most of its time: ~4 ms for 1,000 entries, 33 ms for 10,000, twice). The copy is frozen: a ledger never
- * changes a posture entry in place (it replaces it, see Ledger.update), and one that tried would throw instead of
- * changing the copy a ledger is built anew from.
- */
 /** How the posture was read since the last PostureCache.takeReads (for the functions' metrics). */
 export interface PostureReads {
   /** Whole-posture scans (a cold start, a copy too old or too far behind). */
@@ -56,6 +43,20 @@ export interface PostureReads {
   catchUps: number;
 }
 
+/**
+ * The posture (the state table's Scan) kept between warm invocations of one execution environment. Management events
+ * change the posture and must see every other environment's changes: they ask the store's posture revision (one
+ * strongly consistent read) and, when it moved, read what the saves since wrote (StateStore.postureChanges), or scan
+ * when the store cannot tell. Data events read it for context and ask the revision at most once every `maxAgeMs`.
+ * Either trusts a copy `revisedMaxAgeMs` after its scan at most. Usage counters are not cached (they are read by key,
+ * see StateStore.loadUsage); a store that returns them from loadEntries (memory) is read afresh every time.
+ *
+ * The invocations lease one ledger built from that copy and give it back (lease, release): kept while every invocation
+ * that changed it saved, so a warm invocation neither copies nor rebuilds the posture (a structuredClone in and out of
+ * each was most of its time: ~4 ms for 1,000 entries, 33 ms for 10,000, twice). The copy is frozen: a ledger never
+ * changes a posture entry in place (it replaces it, see Ledger.update), and one that tried would throw instead of
+ * changing the copy a ledger is built anew from.
+ */
 export class PostureCache {
   private loaded: Loaded | undefined;
   private reads: PostureReads = { scans: 0, catchUps: 0 };
@@ -147,7 +148,8 @@ export class PostureCache {
 
   /**
    * The copy while `revision` (read before any scan: a write that lands during the scan moves the revision past it, and
-   * the next look scans again) is the one it reflects and it is young enough, else a new scan.
+   * the next look catches up on it) is the one it reflects and it is young enough; the copy caught up when the store can
+   * say what changed since; else a new scan.
    */
   private async confirmOrScan(store: StateStore, revision: number | undefined): Promise<readonly LedgerEntry[]> {
     const loaded = this.loaded;

@@ -266,7 +266,7 @@ export class DynamoDbStateStore implements StateStore {
     await this.announce(await this.claimRevision(keys), keys);
   }
 
-  /** A revision number of this save's own, its record written. This store's own claims take turns (see moving). */
+  /** A revision number of this save's own, its record written. This store's own claims take turns (see claiming). */
   private claimRevision(keys: readonly string[]): Promise<number> {
     const claimed = this.claiming.then(() => this.claimNext(keys));
     this.claiming = claimed.then(() => undefined, () => undefined);
