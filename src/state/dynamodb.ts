@@ -35,6 +35,8 @@ const POSTURE_CHANGE_TTL_MS = 60 * 60 * 1000;
 const MAX_REVISION_CLAIMS = 32;
 /** Segments a posture of more than one Scan page is read in, at once (see loadEntries). */
 const POSTURE_SCAN_SEGMENTS = 8;
+/** What one Scan page holds at most. */
+const SCAN_PAGE_BYTES = 1024 * 1024;
 
 interface EntryItem {
   pk: string;
@@ -100,6 +102,10 @@ export class DynamoDbStateStore implements StateStore {
   private scanned = false;
   /** The newest posture revision this store read or moved: where its next save starts claiming (movePosture). */
   private knownRevision = 0;
+  /** What the revision item said when last read: the posture spans several Scan pages (see loadEntries). */
+  private severalPages: boolean | undefined;
+  /** About what the last scan read (its items' keys and entries): whether a posture fits one Scan page. */
+  private scannedBytes = 0;
   /** This store's revision claims, one after another: its own concurrent saves would only race each other for numbers. */
   private claiming: Promise<void> = Promise.resolve();
 
@@ -121,20 +127,48 @@ export class DynamoDbStateStore implements StateStore {
    * same table they are read and dropped here; in their own table (deployed) they are never read. Usage items a
    * version before the move left in the state table are skipped (their TTL removes them within a week).
    *
-   * A posture that fits one Scan page (1 MB) is read in one request. A larger one is read again from the start in
-   * POSTURE_SCAN_SEGMENTS segments at once: its pages one after another kept a cold start waiting a round trip per MB.
-   * The first page is dropped then (a segment cannot continue an unsegmented scan): one MB read twice, for a posture
-   * of several.
+   * A posture that fits one Scan page (1 MB) is read in one request. A larger one is read in POSTURE_SCAN_SEGMENTS
+   * segments at once: its pages one after another kept a cold start waiting a round trip per MB. Which one it is, the
+   * revision item says (a reader that found out otherwise notes it there; every function reads the revision before it
+   * scans): without it, a first page tells, and is dropped when there are more (a segment cannot continue an
+   * unsegmented scan), one MB read twice.
    */
   async loadEntries(): Promise<LedgerEntry[]> {
     this.seen.clear();
     this.scanned = false;
-    const first = await this.scanPosture();
-    const entries = first.LastEvaluatedKey
-      ? (await Promise.all(Array.from({ length: POSTURE_SCAN_SEGMENTS }, (_, segment) => this.scanSegment(segment)))).flat()
-      : this.postureEntries(first.Items);
+    this.scannedBytes = 0;
+    let entries: LedgerEntry[];
+    let several: boolean;
+    if (this.severalPages) {
+      entries = await this.scanSegments();
+      several = this.scannedBytes > SCAN_PAGE_BYTES;
+    } else {
+      const first = await this.scanPosture();
+      several = first.LastEvaluatedKey !== undefined;
+      entries = several ? await this.scanSegments() : this.postureEntries(first.Items);
+    }
     this.scanned = true;
+    if (several !== (this.severalPages ?? false)) await this.noteSeveralPages(several);
     return entries;
+  }
+
+  private async scanSegments(): Promise<LedgerEntry[]> {
+    return (await Promise.all(Array.from({ length: POSTURE_SCAN_SEGMENTS }, (_, segment) => this.scanSegment(segment)))).flat();
+  }
+
+  /** Tells the next cold starts how to scan (the revision item carries it; the revision itself does not move). */
+  private async noteSeveralPages(several: boolean): Promise<void> {
+    this.severalPages = several;
+    try {
+      await (await this.documents()).update({
+        TableName: this.tableName,
+        Key: { pk: REVISION_KEY },
+        UpdateExpression: 'SET severalScanPages = :several',
+        ExpressionAttributeValues: { ':several': several },
+      });
+    } catch {
+      // a hint: without it the next scan reads a first page to find out, as before
+    }
   }
 
   private async scanSegment(segment: number): Promise<LedgerEntry[]> {
@@ -163,6 +197,7 @@ export class DynamoDbStateStore implements StateStore {
 
   private postureEntries(items: readonly Record<string, unknown>[] | undefined): LedgerEntry[] {
     return (items ?? []).map((item) => {
+      this.scannedBytes += String(item['entry']).length + String(item['pk']).length;
       const entry = this.toEntry(item as unknown as EntryItem | UsageItem);
       if (typeof item['rev'] === 'number') this.seen.set(item['pk'] as string, { rev: item['rev'], entry });
       return entry;
@@ -223,6 +258,7 @@ export class DynamoDbStateStore implements StateStore {
     const item = (await (await this.documents()).get({ TableName: this.tableName, Key: { pk: REVISION_KEY }, ConsistentRead: true })).Item;
     const revision = typeof item?.['rev'] === 'number' ? item['rev'] : 0;
     this.knownRevision = Math.max(this.knownRevision, revision);
+    this.severalPages = item?.['severalScanPages'] === true;
     return revision;
   }
 

@@ -1,4 +1,4 @@
-import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { entryKey, type LedgerEntry, type PolicyEnforcementEntry } from '../../src/correlate/ledger.js';
 import { DynamoDbStateStore } from '../../src/state/dynamodb.js';
@@ -22,12 +22,18 @@ async function stored(tableName: string, entries: LedgerEntry[]): Promise<void> 
   }
 }
 
-async function postureTable(entries: LedgerEntry[]): Promise<DynamoDbStateStore> {
+/** A state table holding `entries`, a markers table beside it, and a store on them. */
+async function postureTableNamed(entries: LedgerEntry[]): Promise<{ store: DynamoDbStateStore; tables: { tableName: string; markersTableName: string } }> {
   const suffix = Math.random().toString(36).slice(2, 8);
-  await local().createTable(`state-${suffix}`);
-  await local().createTable(`markers-${suffix}`);
-  await stored(`state-${suffix}`, entries);
-  return new DynamoDbStateStore({ tableName: `state-${suffix}`, markersTableName: `markers-${suffix}`, client: local().client });
+  const tables = { tableName: `state-${suffix}`, markersTableName: `markers-${suffix}` };
+  await local().createTable(tables.tableName);
+  await local().createTable(tables.markersTableName);
+  await stored(tables.tableName, entries);
+  return { store: new DynamoDbStateStore({ ...tables, client: local().client }), tables };
+}
+
+async function postureTable(entries: LedgerEntry[]): Promise<DynamoDbStateStore> {
+  return (await postureTableNamed(entries)).store;
 }
 
 const keysOf = (entries: LedgerEntry[]) => entries.map(entryKey).sort();
@@ -60,5 +66,40 @@ describe('the posture scan', () => {
     expect(scans).toBeGreaterThanOrEqual(1 + 8);
     expect(scans).toBeLessThanOrEqual(1 + 16);
     expect(local().mostInFlight()).toBeGreaterThanOrEqual(8);
+  });
+
+  it('notes on the revision item that the posture spans several pages, so a cold start scans in segments at once', async () => {
+    const entries = Array.from({ length: 400 }, (_, n) => bucketPolicy(n));
+    const { store: first, tables } = await postureTableNamed(entries);
+    await first.postureRevision();
+    let before = local().operations.length;
+    await first.loadEntries();
+    // a first page to find out, eight segments (1.5 MB: one page each), then the note
+    expect(local().operations.slice(before).filter((operation) => operation === 'Scan').length).toBe(1 + 8);
+    expect(local().operations.slice(before).at(-1)).toBe('UpdateItem');
+    // another environment's cold start: the revision, then the segments straight away, nothing to note
+    const cold = new DynamoDbStateStore({ ...tables, client: local().client });
+    expect(await cold.postureRevision()).toBe(0);
+    before = local().operations.length;
+    expect(keysOf(await cold.loadEntries())).toEqual(keysOf(entries));
+    const operations = local().operations.slice(before);
+    expect(operations.filter((operation) => operation === 'Scan').length).toBe(8);
+    expect(operations).not.toContain('UpdateItem');
+  });
+
+  it('takes the note back when a posture marked as several pages fits one, so cold starts read it in one request again', async () => {
+    const entries = Array.from({ length: 20 }, (_, n) => bucketPolicy(n));
+    const { tables } = await postureTableNamed(entries);
+    await DynamoDBDocumentClient.from(local().client).send(new UpdateCommand({ TableName: tables.tableName, Key: { pk: 'meta|posture-revision' }, UpdateExpression: 'SET severalScanPages = :several', ExpressionAttributeValues: { ':several': true } }));
+    const marked = new DynamoDbStateStore({ ...tables, client: local().client });
+    await marked.postureRevision();
+    let before = local().operations.length;
+    expect(keysOf(await marked.loadEntries())).toEqual(keysOf(entries));
+    expect(local().operations.slice(before)).toEqual([...Array.from({ length: 8 }, () => 'Scan'), 'UpdateItem']);
+    const cold = new DynamoDbStateStore({ ...tables, client: local().client });
+    await cold.postureRevision();
+    before = local().operations.length;
+    expect(keysOf(await cold.loadEntries())).toEqual(keysOf(entries));
+    expect(local().operations.slice(before)).toEqual(['Scan']);
   });
 });
