@@ -59,21 +59,25 @@ export async function processorWarm(
     const start = dynamo.operations.length;
     let times: number[];
     let slowTimes: number[];
+    let during: string[];
+    let busyTimes: number[];
+    let busyScans: number;
     try {
       times = await run(0, events);
       // then with every request held 5 ms, as DynamoDB answers a function: what requests made one after another cost
       dynamo.latencyMs = 5;
       slowTimes = await run(events, Math.min(events, 100));
+      dynamo.latencyMs = 0;
+      during = dynamo.operations.slice(start);
+      await seed(postureItems, busy.postureItems);
+      const busyStart = dynamo.operations.length;
+      busyTimes = await run(2 * events, busy.events, busy.otherWriterEvery);
+      busyScans = dynamo.operations.slice(busyStart).filter((o) => o === 'Scan').length / busy.events;
     } finally {
       dynamo.latencyMs = 0;
       console.log = log;
     }
-    const during = dynamo.operations.slice(start);
     const count = (operation: string) => during.filter((o) => o === operation).length / (events + slowTimes.length);
-    await seed(postureItems, busy.postureItems);
-    const busyStart = dynamo.operations.length;
-    const busyTimes = await run(2 * events, busy.events, busy.otherWriterEvery);
-    const busyScans = dynamo.operations.slice(busyStart).filter((o) => o === 'Scan').length / busy.events;
     return {
       events,
       postureItems,
