@@ -5,8 +5,15 @@ import { gzipSync } from 'node:zlib';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { LEDGER_TRIGGERS } from '../../src/correlate/ledger.js';
+import { GetBucketEncryptionCommand, GetBucketPolicyCommand, ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
+import { DescribeKeyCommand, KMSClient, ListAliasesCommand, ListKeysCommand } from '@aws-sdk/client-kms';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { ListTableBucketsCommand, S3TablesClient } from '@aws-sdk/client-s3tables';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { Ledger, LEDGER_TRIGGERS, type BucketEntry } from '../../src/correlate/ledger.js';
+import { DynamoDbStateStore } from '../../src/state/dynamodb.js';
+import { closeSignedPostAgents } from '../../src/util/signed-post.js';
 import { matchesPattern, type Pattern } from '../../src/deploy/event-pattern.js';
 import { isKmsNativeEvent, isReadOnlyManagementEvent, isServiceEvent } from '../../src/events/catalog.js';
 import { RULES } from '../../src/rules/index.js';
@@ -558,5 +565,95 @@ describe('serverless invoke local', () => {
     expect(checks.find((c: { id: string }) => c.id === 'trail').detail).toMatch(/could not check: .*ECONNREFUSED/);
     expect(inventory).toMatchObject({ tableBuckets: 0, tables: 0, buckets: 0, keys: 0 });
     expect(inventory.errors.map((e: { operation: string }) => e.operation).sort()).toEqual(['ListBuckets', 'ListKeys', 'ListTableBuckets']);
+  });
+});
+
+describe('the packaged roles grant every DynamoDB call the functions make', () => {
+  /** The table a statement's resource names, by the TableName of the template's table it points at. */
+  const tableOf = (resource: unknown): string | undefined => {
+    const id = (resource as { 'Fn::GetAtt'?: [string, string] } | null)?.['Fn::GetAtt']?.[0];
+    return id ? resources[id]?.Properties['TableName'] : undefined;
+  };
+  const granted = (roleId: string, operation: string, table: string): boolean =>
+    (resources[roleId]!.Properties.Policies as any[]).flatMap((p) => p.PolicyDocument.Statement).some((statement: any) =>
+      statement.Effect === 'Allow' && [statement.Action].flat().includes(`dynamodb:${operation}`) && [statement.Resource].flat().some((r: unknown) => tableOf(r) === table));
+
+  it('processor, usage, inventory and remediator: each request, on each table it names, is allowed by the function\'s own role', async () => {
+    const env = resources['ProcessorLambdaFunction']!.Properties.Environment.Variables as Record<string, string>;
+    const dynamo = await startLocalDynamo();
+    const saved = { ...process.env };
+    const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    const s3 = mockClient(S3Client);
+    const kms = mockClient(KMSClient);
+    const tables = mockClient(S3TablesClient);
+    const ssm = mockClient(SSMClient);
+    try {
+      await dynamo.createTable(env['STATE_TABLE_NAME']!);
+      await dynamo.createTable(env['MARKERS_TABLE_NAME']!);
+      Object.assign(process.env, { STATE_TABLE_NAME: env['STATE_TABLE_NAME'], MARKERS_TABLE_NAME: env['MARKERS_TABLE_NAME'], AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' });
+      delete process.env['ALERT_TOPIC_ARN'];
+      const calls: Record<string, string[]> = {};
+      /** The requests `act` made, as "Operation table". */
+      const during = async (roleId: string, act: () => Promise<unknown>) => {
+        const before = dynamo.operations.length;
+        await act();
+        calls[roleId] = [...(calls[roleId] ?? []), ...dynamo.operations.slice(before).flatMap((operation, i) => dynamo.tables[before + i]!.map((table) => `${operation} ${table}`))];
+      };
+      const load = async <T>(path: string): Promise<T> => {
+        vi.resetModules();
+        return (await import(path)) as T;
+      };
+      type Handler = (event: unknown, context?: unknown) => Promise<unknown>;
+      const sample = async (name: string) => JSON.parse(await readFile(join(EVENTS, name), 'utf8'));
+
+      // the inventory's sweep saves what it found (one bucket): entries, their revision record, the revision
+      s3.on(ListBucketsCommand).resolves({ Buckets: [{ Name: 'swept' }] });
+      s3.on(GetBucketEncryptionCommand).resolves({ ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] } });
+      s3.on(GetBucketPolicyCommand).rejects(Object.assign(new Error('no policy'), { name: 'NoSuchBucketPolicy' }));
+      kms.on(ListKeysCommand).resolves({ Keys: [] });
+      kms.on(ListAliasesCommand).resolves({ Aliases: [] });
+      tables.on(ListTableBucketsCommand).resolves({ tableBuckets: [] });
+      const inventory = await load<{ handler: Handler }>('../../handlers/inventory.js');
+      const schedule = await sample('invoke/schedule.json');
+      await during('InventoryRole', () => inventory.handler(schedule));
+
+      // the processor: a cold start's scan, its own save, then catching up on another environment's save
+      const processor = await load<{ handler: Handler }>('../../handlers/processor.js');
+      const other = new DynamoDbStateStore({ tableName: env['STATE_TABLE_NAME']!, markersTableName: env['MARKERS_TABLE_NAME']!, client: dynamo.client });
+      const [created, disabled] = [await sample('s3tables/CreateTableBucket.foreign-key.json'), await sample('kms/DisableKey.json')];
+      await during('ProcessorRole', () => processor.handler(created));
+      const ledger = new Ledger();
+      ledger.update<BucketEntry>({ kind: 'bucket', arn: 'arn:aws:s3:::elsewhere' }, { encryption: { sseAlgorithm: 'AES256' } }, { time: Date.now(), eventId: 'other' });
+      await other.saveEntries(ledger.takeDirty());
+      await during('ProcessorRole', () => processor.handler(disabled));
+
+      const usage = await load<{ handler: Handler }>('../../handlers/usage.js');
+      const batch = await sample('invoke/usage.sqs.json');
+      await during('UsageRole', () => usage.handler(batch));
+
+      // the remediator on a remediation request (a dry run, as the packaged policy has it outside prod): its claim,
+      // budget and counters
+      const remediatorEnv = resources['RemediatorLambdaFunction']!.Properties.Environment.Variables as Record<string, string>;
+      process.env['REMEDIATION_KILL_SWITCH_PARAMETER'] = remediatorEnv['REMEDIATION_KILL_SWITCH_PARAMETER'];
+      ssm.on(GetParameterCommand).resolves({ Parameter: { Value: 'off' } });
+      kms.on(DescribeKeyCommand).resolves({ KeyMetadata: { KeyId: 'k', KeyState: 'PendingDeletion', KeyManager: 'CUSTOMER', Enabled: false } });
+      const remediator = await load<{ handler: Handler }>('../../handlers/remediator.js');
+      const request = await sample('invoke/remediator.sqs.json');
+      await during('RemediatorRole', () => remediator.handler(request));
+
+      for (const [roleId, made] of Object.entries(calls)) {
+        expect(made.length, roleId).toBeGreaterThan(0);
+        expect(made.filter((call) => { const [operation, table] = call.split(' '); return !granted(roleId, operation!, table!); }), roleId).toEqual([]);
+      }
+      // what this pins down: the sweep's revision record, the processor's catch-up reads
+      expect(calls['InventoryRole']).toContain(`PutItem ${env['MARKERS_TABLE_NAME']}`);
+      expect(calls['ProcessorRole']).toContain(`BatchGetItem ${env['STATE_TABLE_NAME']}`);
+    } finally {
+      for (const mock of [s3, kms, tables, ssm]) mock.restore();
+      log.mockRestore();
+      process.env = saved;
+      closeSignedPostAgents();
+      await dynamo.close();
+    }
   });
 });

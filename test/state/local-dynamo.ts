@@ -1,6 +1,7 @@
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { PassThrough } from 'node:stream';
 // dynalite ships no types; it is a DynamoDB-protocol server backed by memory-level
 import dynalite from 'dynalite';
 
@@ -12,6 +13,8 @@ export interface LocalDynamo {
   operations: string[];
   /** For each of `operations`, how many requests the server held when it arrived (itself included). */
   inFlightAtArrival: number[];
+  /** For each of `operations`, the tables the request names (`TableName`, or the tables of a batch's `RequestItems`). */
+  tables: string[][];
   /** Answers the next `count` requests for `operation` with the error `code` (HTTP 400, not retried by the clients). */
   failNext(operation: string, count: number, code?: string): void;
   /** The most requests the server held at once. */
@@ -30,6 +33,7 @@ export async function startLocalDynamo(options: { latencyMs?: number } = {}): Pr
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   const operations: string[] = [];
   const inFlightAtArrival: number[] = [];
+  const tables: string[][] = [];
   const failures = new Map<string, { count: number; code: string }>();
   let inFlight = 0;
   let mostInFlight = 0;
@@ -39,9 +43,11 @@ export async function startLocalDynamo(options: { latencyMs?: number } = {}): Pr
   server.on('request', (request: IncomingMessage, response: ServerResponse) => {
     const operation = String(request.headers['x-amz-target'] ?? '').split('.')[1];
     mostInFlight = Math.max(mostInFlight, ++inFlight);
+    const named: string[] = [];
     if (operation) {
       operations.push(operation);
       inFlightAtArrival.push(inFlight);
+      tables.push(named);
     }
     response.once('close', () => inFlight--);
     const failure = operation ? failures.get(operation) : undefined;
@@ -52,10 +58,20 @@ export async function startLocalDynamo(options: { latencyMs?: number } = {}): Pr
       response.end(JSON.stringify({ __type: `com.amazonaws.dynamodb.v20120810#${failure.code}`, message: `injected ${failure.code}` }));
       return;
     }
-    // the body waits in the paused request until the server reads it
-    const handle = () => { for (const listener of serve) listener.call(server, request, response); };
-    if (local.latencyMs > 0) setTimeout(handle, local.latencyMs);
-    else handle();
+    // the body is read here (to name its tables), then handed to dynalite in a stand-in for the request
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const body = Buffer.concat(chunks);
+      named.push(...tablesOf(body));
+      const handle = () => {
+        const standIn = Object.assign(new PassThrough(), { headers: request.headers, method: request.method, url: request.url });
+        for (const listener of serve) listener.call(server, standIn as unknown as IncomingMessage, response);
+        standIn.end(body);
+      };
+      if (local.latencyMs > 0) setTimeout(handle, local.latencyMs);
+      else handle();
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const { port } = server.address() as AddressInfo;
@@ -67,6 +83,7 @@ export async function startLocalDynamo(options: { latencyMs?: number } = {}): Pr
     endpoint,
     operations,
     inFlightAtArrival,
+    tables,
     mostInFlight: () => mostInFlight,
     failNext: (operation, count, code = 'AccessDeniedException') => void failures.set(operation, { count, code }),
     async createTable(name: string) {
@@ -90,4 +107,14 @@ export async function startLocalDynamo(options: { latencyMs?: number } = {}): Pr
     },
   };
   return local;
+}
+
+/** The tables a DynamoDB request names. */
+function tablesOf(body: Buffer): string[] {
+  try {
+    const input = JSON.parse(body.toString('utf8')) as { TableName?: string; RequestItems?: Record<string, unknown> };
+    return input.TableName ? [input.TableName] : Object.keys(input.RequestItems ?? {});
+  } catch {
+    return [];
+  }
 }
