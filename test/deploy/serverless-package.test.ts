@@ -1,11 +1,12 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetBucketEncryptionCommand, GetBucketPolicyCommand, ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetBucketEncryptionCommand, GetBucketPolicyCommand, GetObjectCommand, ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
 import { DescribeKeyCommand, KMSClient, ListAliasesCommand, ListKeysCommand } from '@aws-sdk/client-kms';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { ListTableBucketsCommand, S3TablesClient } from '@aws-sdk/client-s3tables';
@@ -578,7 +579,7 @@ describe('the packaged roles grant every DynamoDB call the functions make', () =
     (resources[roleId]!.Properties.Policies as any[]).flatMap((p) => p.PolicyDocument.Statement).some((statement: any) =>
       statement.Effect === 'Allow' && [statement.Action].flat().includes(`dynamodb:${operation}`) && [statement.Resource].flat().some((r: unknown) => tableOf(r) === table));
 
-  it('processor, usage, inventory and remediator: each request, on each table it names, is allowed by the function\'s own role', async () => {
+  it('processor, usage, logfile, inventory and remediator: each request, on each table it names, is allowed by the function\'s own role', async () => {
     const env = resources['ProcessorLambdaFunction']!.Properties.Environment.Variables as Record<string, string>;
     const dynamo = await startLocalDynamo();
     const saved = { ...process.env };
@@ -630,6 +631,13 @@ describe('the packaged roles grant every DynamoDB call the functions make', () =
       const usage = await load<{ handler: Handler }>('../../handlers/usage.js');
       const batch = await sample('invoke/usage.sqs.json');
       await during('UsageRole', () => usage.handler(batch));
+
+      // the logfile function on a log object (the decrypt-spike scenario's): posture, claims ahead, counters by key
+      const logObject = await readFile(join(EVENTS, 'scenarios/decrypt-spike/111122223333_CloudTrail_us-east-1_20250110T1200Z_decryptSpike0001.json.gz'));
+      s3.on(GetObjectCommand).callsFake(() => ({ Body: Readable.from([logObject]) }));
+      const logfile = await load<{ handler: Handler }>('../../handlers/logfile.js');
+      const objectCreated = await sample('invoke/logfile.object-created.json');
+      await during('LogfileRole', () => logfile.handler(objectCreated));
 
       // the remediator on a remediation request (a dry run, as the packaged policy has it outside prod): its claim,
       // budget and counters
