@@ -569,17 +569,25 @@ describe('serverless invoke local', () => {
   });
 });
 
-describe('the packaged roles grant every DynamoDB call the functions make', () => {
+describe('the packaged roles grant every call the functions make', () => {
   /** The table a statement's resource names, by the TableName of the template's table it points at. */
   const tableOf = (resource: unknown): string | undefined => {
     const id = (resource as { 'Fn::GetAtt'?: [string, string] } | null)?.['Fn::GetAtt']?.[0];
     return id ? resources[id]?.Properties['TableName'] : undefined;
   };
+  /** IAM's name for an SDK command: most are the operation's; S3 names some after what they read or write. */
+  const iamAction = (prefix: string, command: string): string => {
+    const operation = command.replace(/Command$/, '');
+    const s3Names: Record<string, string> = { ListBuckets: 'ListAllMyBuckets', GetBucketEncryption: 'GetEncryptionConfiguration', PutBucketEncryption: 'PutEncryptionConfiguration' };
+    return `${prefix}:${prefix === 's3' ? (s3Names[operation] ?? operation) : operation}`;
+  };
+  const grantsAction = (roleId: string, action: string): boolean =>
+    (resources[roleId]!.Properties.Policies as any[]).flatMap((p) => p.PolicyDocument.Statement).some((statement: any) => statement.Effect === 'Allow' && [statement.Action].flat().includes(action));
   const granted = (roleId: string, operation: string, table: string): boolean =>
     (resources[roleId]!.Properties.Policies as any[]).flatMap((p) => p.PolicyDocument.Statement).some((statement: any) =>
       statement.Effect === 'Allow' && [statement.Action].flat().includes(`dynamodb:${operation}`) && [statement.Resource].flat().some((r: unknown) => tableOf(r) === table));
 
-  it('processor, usage, logfile, inventory and remediator: each request, on each table it names, is allowed by the function\'s own role', async () => {
+  it('processor, usage, logfile, inventory and remediator: each DynamoDB request on each table it names, and each other service\'s action, is allowed by the function\'s own role', async () => {
     const env = resources['ProcessorLambdaFunction']!.Properties.Environment.Variables as Record<string, string>;
     const dynamo = await startLocalDynamo();
     const saved = { ...process.env };
@@ -595,10 +603,15 @@ describe('the packaged roles grant every DynamoDB call the functions make', () =
       delete process.env['ALERT_TOPIC_ARN'];
       const calls: Record<string, string[]> = {};
       /** The requests `act` made, as "Operation table". */
+      /** The other services' calls each role's function made, as IAM actions. */
+      const actions: Record<string, string[]> = {};
+      const services = [{ mock: s3, prefix: 's3' }, { mock: kms, prefix: 'kms' }, { mock: tables, prefix: 's3tables' }, { mock: ssm, prefix: 'ssm' }];
       const during = async (roleId: string, act: () => Promise<unknown>) => {
         const before = dynamo.operations.length;
+        const sdkBefore = services.map(({ mock }) => mock.calls().length);
         await act();
         calls[roleId] = [...(calls[roleId] ?? []), ...dynamo.operations.slice(before).flatMap((operation, i) => dynamo.tables[before + i]!.map((table) => `${operation} ${table}`))];
+        actions[roleId] = [...(actions[roleId] ?? []), ...services.flatMap(({ mock, prefix }, i) => mock.calls().slice(sdkBefore[i]).map((call) => iamAction(prefix, (call.args[0] as object).constructor.name)))];
       };
       const load = async <T>(path: string): Promise<T> => {
         vi.resetModules();
@@ -652,7 +665,12 @@ describe('the packaged roles grant every DynamoDB call the functions make', () =
       for (const [roleId, made] of Object.entries(calls)) {
         expect(made.length, roleId).toBeGreaterThan(0);
         expect(made.filter((call) => { const [operation, table] = call.split(' '); return !granted(roleId, operation!, table!); }), roleId).toEqual([]);
+        expect((actions[roleId] ?? []).filter((action) => !grantsAction(roleId, action)), roleId).toEqual([]);
       }
+      // the sweep's reads, the log object, the kill switch and the key the dry run looked at
+      expect(new Set(actions['InventoryRole'])).toEqual(new Set(['s3:ListAllMyBuckets', 's3:GetEncryptionConfiguration', 's3:GetBucketPolicy', 'kms:ListKeys', 'kms:ListAliases', 's3tables:ListTableBuckets']));
+      expect(actions['LogfileRole']).toEqual(['s3:GetObject']);
+      expect(new Set(actions['RemediatorRole'])).toEqual(new Set(['ssm:GetParameter', 'kms:DescribeKey']));
       // what this pins down: the sweep's revision record, the processor's catch-up reads
       expect(calls['InventoryRole']).toContain(`PutItem ${env['MARKERS_TABLE_NAME']}`);
       expect(calls['ProcessorRole']).toContain(`BatchGetItem ${env['STATE_TABLE_NAME']}`);
