@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { GetBucketEncryptionCommand, GetBucketPolicyCommand, GetObjectCommand, ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
 import { DescribeKeyCommand, KMSClient, ListAliasesCommand, ListKeysCommand } from '@aws-sdk/client-kms';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { ListTableBucketsCommand, S3TablesClient } from '@aws-sdk/client-s3tables';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
@@ -596,6 +597,20 @@ describe('the packaged roles grant every call the functions make', () => {
     const kms = mockClient(KMSClient);
     const tables = mockClient(S3TablesClient);
     const ssm = mockClient(SSMClient);
+    const sqs = mockClient(SQSClient);
+    sqs.on(SendMessageCommand).resolves({ MessageId: 'm-1' });
+    // SNS is called with signed requests of its own (no SDK client): a loopback endpoint records their actions
+    const snsActions: string[] = [];
+    const sns = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk) => (body += chunk));
+      req.on('end', () => {
+        snsActions.push(`sns:${new URLSearchParams(body).get('Action')}`);
+        res.writeHead(200, { 'content-type': 'text/xml' });
+        res.end('<PublishResponse><PublishResult><MessageId>m-1</MessageId></PublishResult></PublishResponse>');
+      });
+    });
+    await new Promise<void>((resolve) => sns.listen(0, '127.0.0.1', () => resolve()));
     try {
       await dynamo.createTable(env['STATE_TABLE_NAME']!);
       await dynamo.createTable(env['MARKERS_TABLE_NAME']!);
@@ -605,13 +620,15 @@ describe('the packaged roles grant every call the functions make', () => {
       /** The requests `act` made, as "Operation table". */
       /** The other services' calls each role's function made, as IAM actions. */
       const actions: Record<string, string[]> = {};
-      const services = [{ mock: s3, prefix: 's3' }, { mock: kms, prefix: 'kms' }, { mock: tables, prefix: 's3tables' }, { mock: ssm, prefix: 'ssm' }];
+      const services = [{ mock: s3, prefix: 's3' }, { mock: kms, prefix: 'kms' }, { mock: tables, prefix: 's3tables' }, { mock: ssm, prefix: 'ssm' }, { mock: sqs, prefix: 'sqs' }];
       const during = async (roleId: string, act: () => Promise<unknown>) => {
         const before = dynamo.operations.length;
         const sdkBefore = services.map(({ mock }) => mock.calls().length);
+        const snsBefore = snsActions.length;
         await act();
+        actions[roleId] = [...(actions[roleId] ?? []), ...snsActions.slice(snsBefore)];
         calls[roleId] = [...(calls[roleId] ?? []), ...dynamo.operations.slice(before).flatMap((operation, i) => dynamo.tables[before + i]!.map((table) => `${operation} ${table}`))];
-        actions[roleId] = [...(actions[roleId] ?? []), ...services.flatMap(({ mock, prefix }, i) => mock.calls().slice(sdkBefore[i]).map((call) => iamAction(prefix, (call.args[0] as object).constructor.name)))];
+        actions[roleId] = [...actions[roleId]!, ...services.flatMap(({ mock, prefix }, i) => mock.calls().slice(sdkBefore[i]).map((call) => iamAction(prefix, (call.args[0] as object).constructor.name)))];
       };
       const load = async <T>(path: string): Promise<T> => {
         vi.resetModules();
@@ -631,7 +648,9 @@ describe('the packaged roles grant every call the functions make', () => {
       const schedule = await sample('invoke/schedule.json');
       await during('InventoryRole', () => inventory.handler(schedule));
 
-      // the processor: a cold start's scan, its own save, then catching up on another environment's save
+      // the processor: a cold start's scan, its own save, then catching up on another environment's save; its alerts go
+      // to the topic, its remediation requests to the remediator's queue
+      Object.assign(process.env, { ALERT_TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:alerts', AWS_ENDPOINT_URL_SNS: `http://127.0.0.1:${(sns.address() as AddressInfo).port}`, REMEDIATION_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/111122223333/remediation' });
       const processor = await load<{ handler: Handler }>('../../handlers/processor.js');
       const other = new DynamoDbStateStore({ tableName: env['STATE_TABLE_NAME']!, markersTableName: env['MARKERS_TABLE_NAME']!, client: dynamo.client });
       const [created, disabled] = [await sample('s3tables/CreateTableBucket.foreign-key.json'), await sample('kms/DisableKey.json')];
@@ -667,15 +686,17 @@ describe('the packaged roles grant every call the functions make', () => {
         expect(made.filter((call) => { const [operation, table] = call.split(' '); return !granted(roleId, operation!, table!); }), roleId).toEqual([]);
         expect((actions[roleId] ?? []).filter((action) => !grantsAction(roleId, action)), roleId).toEqual([]);
       }
-      // the sweep's reads, the log object, the kill switch and the key the dry run looked at
+      // the sweep's reads, the log object and its spike's alerts, the kill switch, the key the dry run looked at and its outcome alert
       expect(new Set(actions['InventoryRole'])).toEqual(new Set(['s3:ListAllMyBuckets', 's3:GetEncryptionConfiguration', 's3:GetBucketPolicy', 'kms:ListKeys', 'kms:ListAliases', 's3tables:ListTableBuckets']));
-      expect(actions['LogfileRole']).toEqual(['s3:GetObject']);
-      expect(new Set(actions['RemediatorRole'])).toEqual(new Set(['ssm:GetParameter', 'kms:DescribeKey']));
+      expect(new Set(actions['LogfileRole'])).toEqual(new Set(['s3:GetObject', 'sns:Publish']));
+      expect(new Set(actions['RemediatorRole'])).toEqual(new Set(['ssm:GetParameter', 'kms:DescribeKey', 'sns:Publish']));
+      expect(actions['ProcessorRole']).toContain('sns:Publish');
       // what this pins down: the sweep's revision record, the processor's catch-up reads
       expect(calls['InventoryRole']).toContain(`PutItem ${env['MARKERS_TABLE_NAME']}`);
       expect(calls['ProcessorRole']).toContain(`BatchGetItem ${env['STATE_TABLE_NAME']}`);
     } finally {
-      for (const mock of [s3, kms, tables, ssm]) mock.restore();
+      for (const mock of [s3, kms, tables, ssm, sqs]) mock.restore();
+      sns.close();
       log.mockRestore();
       process.env = saved;
       closeSignedPostAgents();
