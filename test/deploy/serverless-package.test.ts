@@ -8,7 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetBucketEncryptionCommand, GetBucketPolicyCommand, GetObjectCommand, ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
 import { DescribeKeyCommand, KMSClient, ListAliasesCommand, ListKeysCommand } from '@aws-sdk/client-kms';
-import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { CloudTrailClient, DescribeTrailsCommand, GetEventSelectorsCommand, GetTrailStatusCommand } from '@aws-sdk/client-cloudtrail';
+import { EventBridgeClient, ListRulesCommand } from '@aws-sdk/client-eventbridge';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { ListTableBucketsCommand, S3TablesClient } from '@aws-sdk/client-s3tables';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -588,7 +590,7 @@ describe('the packaged roles grant every call the functions make', () => {
     (resources[roleId]!.Properties.Policies as any[]).flatMap((p) => p.PolicyDocument.Statement).some((statement: any) =>
       statement.Effect === 'Allow' && [statement.Action].flat().includes(`dynamodb:${operation}`) && [statement.Resource].flat().some((r: unknown) => tableOf(r) === table));
 
-  it('processor, usage, logfile, inventory and remediator: each DynamoDB request on each table it names, and each other service\'s action, is allowed by the function\'s own role', async () => {
+  it('every function: each DynamoDB request on each table it names, and each other service\'s action, is allowed by the function\'s own role', async () => {
     const env = resources['ProcessorLambdaFunction']!.Properties.Environment.Variables as Record<string, string>;
     const dynamo = await startLocalDynamo();
     const saved = { ...process.env };
@@ -598,6 +600,8 @@ describe('the packaged roles grant every call the functions make', () => {
     const tables = mockClient(S3TablesClient);
     const ssm = mockClient(SSMClient);
     const sqs = mockClient(SQSClient);
+    const cloudtrail = mockClient(CloudTrailClient);
+    const eventbridge = mockClient(EventBridgeClient);
     sqs.on(SendMessageCommand).resolves({ MessageId: 'm-1' });
     // SNS is called with signed requests of its own (no SDK client): a loopback endpoint records their actions
     const snsActions: string[] = [];
@@ -620,7 +624,7 @@ describe('the packaged roles grant every call the functions make', () => {
       /** The requests `act` made, as "Operation table". */
       /** The other services' calls each role's function made, as IAM actions. */
       const actions: Record<string, string[]> = {};
-      const services = [{ mock: s3, prefix: 's3' }, { mock: kms, prefix: 'kms' }, { mock: tables, prefix: 's3tables' }, { mock: ssm, prefix: 'ssm' }, { mock: sqs, prefix: 'sqs' }];
+      const services = [{ mock: s3, prefix: 's3' }, { mock: kms, prefix: 'kms' }, { mock: tables, prefix: 's3tables' }, { mock: ssm, prefix: 'ssm' }, { mock: sqs, prefix: 'sqs' }, { mock: cloudtrail, prefix: 'cloudtrail' }, { mock: eventbridge, prefix: 'events' }];
       const during = async (roleId: string, act: () => Promise<unknown>) => {
         const before = dynamo.operations.length;
         const sdkBefore = services.map(({ mock }) => mock.calls().length);
@@ -671,6 +675,18 @@ describe('the packaged roles grant every call the functions make', () => {
       const objectCreated = await sample('invoke/logfile.object-created.json');
       await during('LogfileRole', () => logfile.handler(objectCreated));
 
+      // the doctor: the heartbeat it sends, the trail, the rules, the Slack secret, the heartbeat it reads back
+      const doctorEnv = resources['DoctorLambdaFunction']!.Properties.Environment.Variables as Record<string, string>;
+      for (const name of ['HEARTBEAT_PARAMETER', 'SLACK_WEBHOOK_PARAMETER', 'SSE_SENTINEL_STAGE']) if (typeof doctorEnv[name] === 'string') process.env[name] = doctorEnv[name];
+      cloudtrail.on(DescribeTrailsCommand).resolves({ trailList: [{ Name: 'trail', TrailARN: 'arn:aws:cloudtrail:us-east-1:111122223333:trail/trail', IsMultiRegionTrail: true, HomeRegion: 'us-east-1' }] });
+      cloudtrail.on(GetTrailStatusCommand).resolves({ IsLogging: true });
+      cloudtrail.on(GetEventSelectorsCommand).resolves({ AdvancedEventSelectors: [] });
+      eventbridge.on(ListRulesCommand).resolves({ Rules: [] });
+      ssm.on(PutParameterCommand).resolves({ Version: 1 });
+      const doctor = await load<{ handler: Handler }>('../../handlers/doctor.js');
+      await during('DoctorRole', () => doctor.handler(schedule));
+      for (const name of ['HEARTBEAT_PARAMETER', 'SLACK_WEBHOOK_PARAMETER']) delete process.env[name];
+
       // the remediator on a remediation request (a dry run, as the packaged policy has it outside prod): its claim,
       // budget and counters
       const remediatorEnv = resources['RemediatorLambdaFunction']!.Properties.Environment.Variables as Record<string, string>;
@@ -691,11 +707,12 @@ describe('the packaged roles grant every call the functions make', () => {
       expect(new Set(actions['LogfileRole'])).toEqual(new Set(['s3:GetObject', 'sns:Publish']));
       expect(new Set(actions['RemediatorRole'])).toEqual(new Set(['ssm:GetParameter', 'kms:DescribeKey', 'sns:Publish']));
       expect(actions['ProcessorRole']).toContain('sns:Publish');
+      expect(new Set(actions['DoctorRole'])).toEqual(new Set(['ssm:PutParameter', 'ssm:GetParameter', 'cloudtrail:DescribeTrails', 'cloudtrail:GetTrailStatus', 'cloudtrail:GetEventSelectors', 'events:ListRules']));
       // what this pins down: the sweep's revision record, the processor's catch-up reads
       expect(calls['InventoryRole']).toContain(`PutItem ${env['MARKERS_TABLE_NAME']}`);
       expect(calls['ProcessorRole']).toContain(`BatchGetItem ${env['STATE_TABLE_NAME']}`);
     } finally {
-      for (const mock of [s3, kms, tables, ssm, sqs]) mock.restore();
+      for (const mock of [s3, kms, tables, ssm, sqs, cloudtrail, eventbridge]) mock.restore();
       sns.close();
       log.mockRestore();
       process.env = saved;
