@@ -100,8 +100,11 @@ export class DynamoDbStateStore implements StateStore {
   private readonly seen = new Map<string, Stored | undefined>();
   /** A complete scan was read: an item it did not hold was absent then (written first on that guess, see seen). */
   private scanned = false;
-  /** The newest posture revision this store read or moved: where its next save starts claiming (movePosture). */
-  private knownRevision = 0;
+  /**
+   * The newest posture revision this store read or moved: where its next save starts claiming (movePosture). Undefined
+   * until it read one: a number below the revision may be free again, its record gone with its TTL.
+   */
+  private knownRevision: number | undefined;
   /** What the revision item said when last read: the posture spans several Scan pages (see loadEntries). */
   private severalPages: boolean | undefined;
   /** About what the last scan read (its items' keys and entries): whether a posture fits one Scan page. */
@@ -257,7 +260,7 @@ export class DynamoDbStateStore implements StateStore {
   async postureRevision(): Promise<number> {
     const item = (await (await this.documents()).get({ TableName: this.tableName, Key: { pk: REVISION_KEY }, ConsistentRead: true })).Item;
     const revision = typeof item?.['rev'] === 'number' ? item['rev'] : 0;
-    this.knownRevision = Math.max(this.knownRevision, revision);
+    this.knownRevision = Math.max(this.knownRevision ?? 0, revision);
     this.severalPages = item?.['severalScanPages'] === true;
     return revision;
   }
@@ -311,7 +314,7 @@ export class DynamoDbStateStore implements StateStore {
 
   private async claimNext(keys: readonly string[]): Promise<number> {
     const documents = await this.documents();
-    let revision = this.knownRevision + 1;
+    let revision = (this.knownRevision ?? (await this.postureRevision())) + 1;
     for (let attempt = 1; ; attempt++) {
       try {
         await documents.put({
@@ -325,7 +328,7 @@ export class DynamoDbStateStore implements StateStore {
           },
           ConditionExpression: 'attribute_not_exists(pk)',
         });
-        this.knownRevision = Math.max(this.knownRevision, revision);
+        this.knownRevision = Math.max(this.knownRevision ?? 0, revision);
         return revision;
       } catch (error) {
         if (!isConditionalCheckFailed(error) || attempt >= MAX_REVISION_CLAIMS) throw error;
@@ -353,6 +356,9 @@ export class DynamoDbStateStore implements StateStore {
         return;
       } catch (error) {
         if (!isConditionalCheckFailed(error) || attempt >= MAX_REVISION_CLAIMS) throw error;
+        // someone moved it past this number; or the number was an old one whose record its TTL had removed (this store
+        // knew the revision from a while ago): claim again from the revision as it stands now
+        await this.postureRevision();
         revision = await this.claimRevision(keys);
       }
     }

@@ -140,6 +140,22 @@ describe('posture change records (DynamoDB)', () => {
     lateClient.destroy();
   });
 
+  it('claims past the revision when the records below it are gone with their TTL, known long ago or never', async () => {
+    const created = await stores(3);
+    const [busy, stale, fresh] = created;
+    await busy!.saveEntries(buckets(['arn:aws:s3:::first'], 'AES256', 1));
+    await stale!.postureRevision();
+    for (let i = 2; i <= 40; i++) await busy!.saveEntries(buckets([`arn:aws:s3:::b${i}`], 'AES256', i));
+    // an hour later, their records are gone
+    for (let revision = 1; revision <= 40; revision++) {
+      await local().client.send(new DeleteItemCommand({ TableName: created.markersTable, Key: { pk: { S: `posture-change|${revision}` } } }));
+    }
+    await fresh!.saveEntries(buckets(['arn:aws:s3:::fresh'], 'aws:kms', 41));
+    await stale!.saveEntries(buckets(['arn:aws:s3:::stale'], 'aws:kms', 42));
+    expect(await busy!.postureRevision()).toBe(42);
+    expect(sorted((await busy!.postureChanges(40, 42))!).map(entryKey)).toEqual(['b|arn:aws:s3:::fresh', 'b|arn:aws:s3:::stale']);
+  });
+
   it('counts the record of a saver that died before moving the revision once the next save moves past it', async () => {
     const [dead, next, reader] = await stores(3);
     await next!.saveEntries(buckets(['arn:aws:s3:::first'], 'AES256', 1));
