@@ -9,6 +9,8 @@ export interface LocalDynamo {
   client: DynamoDBClient;
   endpoint: string;
   createTable(name: string): Promise<void>;
+  /** A state table and a markers table of their own (named apart from every other test's), as a store is given them. */
+  createStateTables(): Promise<{ tableName: string; markersTableName: string }>;
   /** Every operation the server was asked for (from `X-Amz-Target`), in order: for counting Scans and reads. */
   operations: string[];
   /** For each of `operations`, how many requests the server held when it arrived (itself included). */
@@ -100,6 +102,13 @@ export async function startLocalDynamo(options: { latencyMs?: number } = {}): Pr
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
       throw new Error(`table ${name} did not become ACTIVE`);
+    },
+    async createStateTables() {
+      const suffix = Math.random().toString(36).slice(2, 8);
+      const tables = { tableName: `state-${suffix}`, markersTableName: `markers-${suffix}` };
+      await local.createTable(tables.tableName);
+      await local.createTable(tables.markersTableName);
+      return tables;
     },
     async close() {
       client.destroy();

@@ -9,12 +9,9 @@ import { localDynamoPerFile } from './dynalite-server.js';
 const local = localDynamoPerFile();
 
 /** `count` stores on a state table and a markers table of their own, named beside them. */
-async function stores(count: number): Promise<DynamoDbStateStore[] & { stateTable: string; markersTable: string }> {
-  const suffix = Math.random().toString(36).slice(2, 8);
-  await local().createTable(`state-${suffix}`);
-  await local().createTable(`markers-${suffix}`);
-  const created = Array.from({ length: count }, () => new DynamoDbStateStore({ tableName: `state-${suffix}`, markersTableName: `markers-${suffix}`, client: local().client }));
-  return Object.assign(created, { stateTable: `state-${suffix}`, markersTable: `markers-${suffix}` });
+async function stores(count: number): Promise<DynamoDbStateStore[] & { tableName: string; markersTableName: string }> {
+  const tables = await local().createStateTables();
+  return Object.assign(Array.from({ length: count }, () => new DynamoDbStateStore({ ...tables, client: local().client })), tables);
 }
 
 /** Bucket entries changed by one save: each ARN set to `sseAlgorithm` at event time `time`. */
@@ -74,7 +71,7 @@ describe('posture change records (DynamoDB)', () => {
         await scheduler.schedule(Promise.resolve(), String(context.commandName));
         return next(args);
       }) as never, { step: 'initialize', name: 'scheduledRequests' });
-      const [reader, ...writers] = Array.from({ length: 4 }, () => new DynamoDbStateStore({ tableName: created.stateTable, markersTableName: created.markersTable, client }));
+      const [reader, ...writers] = Array.from({ length: 4 }, () => new DynamoDbStateStore({ tableName: created.tableName, markersTableName: created.markersTableName, client }));
       try {
         let copy = { revision: 0, entries: [] as LedgerEntry[] };
         // as PostureCache does: the revision first, then what changed up to it (a scan when the records cannot say)
@@ -124,7 +121,7 @@ describe('posture change records (DynamoDB)', () => {
       if (String(context.commandName).startsWith('Update')) await quickDone;
       return next(args);
     }) as never, { step: 'initialize', name: 'holdRevisionMove' });
-    const held = new DynamoDbStateStore({ tableName: created.stateTable, markersTableName: created.markersTable, client: lateClient });
+    const held = new DynamoDbStateStore({ tableName: created.tableName, markersTableName: created.markersTableName, client: lateClient });
     const lateSave = held.saveEntries(buckets(['arn:aws:s3:::late'], 'AES256', 1));
     // quick starts once late's record for revision 1 is there: it takes 2 and moves the revision to it
     while (!(await reader!.postureChanges(0, 1))) await new Promise((resolve) => setTimeout(resolve, 5));
@@ -148,7 +145,7 @@ describe('posture change records (DynamoDB)', () => {
     for (let i = 2; i <= 40; i++) await busy!.saveEntries(buckets([`arn:aws:s3:::b${i}`], 'AES256', i));
     // an hour later, their records are gone
     for (let revision = 1; revision <= 40; revision++) {
-      await local().client.send(new DeleteItemCommand({ TableName: created.markersTable, Key: { pk: { S: `posture-change|${revision}` } } }));
+      await local().client.send(new DeleteItemCommand({ TableName: created.markersTableName, Key: { pk: { S: `posture-change|${revision}` } } }));
     }
     await fresh!.saveEntries(buckets(['arn:aws:s3:::fresh'], 'aws:kms', 41));
     await stale!.saveEntries(buckets(['arn:aws:s3:::stale'], 'aws:kms', 42));
@@ -181,7 +178,7 @@ describe('posture change records (DynamoDB)', () => {
     expect((await reader!.postureChanges(2, 3))?.map(entryKey)).toEqual(['b|arn:aws:s3:::three']);
     expect(await reader!.postureChanges(0, 1)).toHaveLength(1);
     // a record its TTL removed
-    await local().client.send(new DeleteItemCommand({ TableName: created.markersTable, Key: { pk: { S: 'posture-change|1' } } }));
+    await local().client.send(new DeleteItemCommand({ TableName: created.markersTableName, Key: { pk: { S: 'posture-change|1' } } }));
     expect(await reader!.postureChanges(0, 1)).toBeUndefined();
   });
 });

@@ -24,10 +24,7 @@ async function stored(tableName: string, entries: LedgerEntry[]): Promise<void> 
 
 /** A state table holding `entries`, a markers table beside it, and a store on them. */
 async function postureTableNamed(entries: LedgerEntry[]): Promise<{ store: DynamoDbStateStore; tables: { tableName: string; markersTableName: string } }> {
-  const suffix = Math.random().toString(36).slice(2, 8);
-  const tables = { tableName: `state-${suffix}`, markersTableName: `markers-${suffix}` };
-  await local().createTable(tables.tableName);
-  await local().createTable(tables.markersTableName);
+  const tables = await local().createStateTables();
   await stored(tables.tableName, entries);
   return { store: new DynamoDbStateStore({ ...tables, client: local().client }), tables };
 }

@@ -16,10 +16,8 @@ function change(patch: Partial<BucketEntry>, time: number, arn = BUCKET): Ledger
 }
 
 async function stores(count: number): Promise<DynamoDbStateStore[]> {
-  const suffix = Math.random().toString(36).slice(2, 8);
-  await local().createTable(`state-${suffix}`);
-  await local().createTable(`markers-${suffix}`);
-  return Array.from({ length: count }, () => new DynamoDbStateStore({ tableName: `state-${suffix}`, markersTableName: `markers-${suffix}`, client: local().client }));
+  const tables = await local().createStateTables();
+  return Array.from({ length: count }, () => new DynamoDbStateStore({ ...tables, client: local().client }));
 }
 
 /** Every command sent through the local server's client, with the key it names. */

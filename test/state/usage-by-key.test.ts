@@ -36,13 +36,6 @@ function decrypts(perHour: number[], principal = 'alice', firstId = 0): CloudTra
   return events;
 }
 
-async function tables(): Promise<{ tableName: string; markersTableName: string }> {
-  const suffix = Math.random().toString(36).slice(2, 8);
-  await local().createTable(`state-${suffix}`);
-  await local().createTable(`markers-${suffix}`);
-  return { tableName: `state-${suffix}`, markersTableName: `markers-${suffix}` };
-}
-
 /** Each event in an invocation of its own, as the processor runs: a fresh pipeline, process, save. */
 async function oneInvocationEach(store: StateStore, events: CloudTrailEvent[]): Promise<Finding[]> {
   const findings: Finding[] = [];
@@ -63,7 +56,7 @@ describe('usage counters read by key (DynamoDB)', () => {
     const expected: Finding[] = [];
     for (const event of events) expected.push(...(await inMemory.process(event)).findings);
     expect(new Set(expected.map((f) => f.ruleId))).toEqual(new Set(['kms.decrypt-spike', 'kms.per-object-data-keys']));
-    const store = new DynamoDbStateStore({ ...(await tables()), client: local().client });
+    const store = new DynamoDbStateStore({ ...(await local().createStateTables()), client: local().client });
     expect(summary(await oneInvocationEach(store, events))).toEqual(summary(expected));
   });
 
@@ -72,7 +65,7 @@ describe('usage counters read by key (DynamoDB)', () => {
     const inMemory = await Pipeline.create({ policy, store: new MemoryStateStore() });
     const expected: Finding[] = [];
     for (const event of events) expected.push(...(await inMemory.process(event)).findings);
-    const names = await tables();
+    const names = await local().createStateTables();
     const store = new DynamoDbStateStore({ ...names, client: local().client });
     // every third event goes to another environment: the kept ledger must read its counts, not remember its own
     const other = new DynamoDbStateStore({ ...names, client: local().client });
@@ -92,7 +85,7 @@ describe('usage counters read by key (DynamoDB)', () => {
   });
 
   it('a batch prefetches its counters in one go, and loading the posture never scans a counter', async () => {
-    const names = await tables();
+    const names = await local().createStateTables();
     const store = new DynamoDbStateStore({ ...names, client: local().client });
     // 3 principals × 60 hours of counters (per principal and per object): hundreds of items in the markers table
     const history = ['alice', 'bob', 'carol'].flatMap((p) => decrypts(Array.from({ length: 60 }, () => 1), p));
@@ -127,7 +120,7 @@ describe('usage counters read by key (DynamoDB)', () => {
   });
 
   it('reads more than a hundred counters in several BatchGetItem calls', async () => {
-    const store = new DynamoDbStateStore({ ...(await tables()), client: local().client });
+    const store = new DynamoDbStateStore({ ...(await local().createStateTables()), client: local().client });
     const history = decrypts(Array.from({ length: 130 }, () => 1));
     const writer = await Pipeline.create({ policy, store });
     for (const event of history) await writer.process(event);
