@@ -25,6 +25,7 @@ import { REMEDIATION_PERMISSIONS } from '../../src/remediate/catalog.js';
 import { memberTemplate } from '../../src/deploy/member-template.js';
 import { EXPECTED_RULE_COUNT } from '../../src/doctor/expected.js';
 import { collect, EVENTS, ROOT } from '../helpers.js';
+import { checkTemplate } from './cloudformation-spec.js';
 import { startLocalDynamo } from '../state/dynalite-server.js';
 
 interface CfnResource { Type: string; Properties: Record<string, any> }
@@ -61,6 +62,16 @@ describe('serverless package', () => {
       const zip = spawnSync('unzip', ['-l', join(outputDir, `${name}.zip`)], { encoding: 'utf8' }).stdout;
       for (const file of [`handlers/${name}.js`, 'handlers/package.json', 'config/policy.yaml', 'config/policy.compiled.json']) expect(zip, name).toContain(file);
     }
+  });
+
+  it('writes templates CloudFormation\'s resource specification accepts: types, properties, values, references', async () => {
+    for (const file of ['cloudformation-template-create-stack.json', 'cloudformation-template-update-stack.json']) {
+      const template = JSON.parse(await readFile(join(outputDir, file), 'utf8'));
+      expect(await checkTemplate(template), file).toEqual([]);
+    }
+    // the template is uploaded to S3 by serverless deploy: CloudFormation's limits are 1 MB and 500 resources
+    expect((await stat(join(outputDir, 'cloudformation-template-update-stack.json'))).size).toBeLessThan(1024 * 1024);
+    expect(Object.keys(resources).length).toBeLessThanOrEqual(500);
   });
 
   it('keeps each cold start small: one file loaded at start within budget, every dynamic import a lazy module in the zip', async () => {
