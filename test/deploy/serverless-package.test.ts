@@ -26,6 +26,9 @@ import { memberTemplate } from '../../src/deploy/member-template.js';
 import { EXPECTED_RULE_COUNT } from '../../src/doctor/expected.js';
 import { collect, EVENTS, ROOT } from '../helpers.js';
 import { checkTemplate } from './cloudformation-spec.js';
+import { checkIamStatements } from './iam-reference.js';
+import { TemplateArns } from './template-arns.js';
+import { allows, arnOfCall } from './call-arns.js';
 import { startLocalDynamo } from '../state/dynalite-server.js';
 
 interface CfnResource { Type: string; Properties: Record<string, any> }
@@ -64,11 +67,13 @@ describe('serverless package', () => {
     }
   });
 
-  it('writes templates CloudFormation\'s resource specification accepts: types, properties, values, references', async () => {
+  it('writes templates CloudFormation\'s resource specification accepts, with IAM statements of real actions on the resource types they take', async () => {
     for (const file of ['cloudformation-template-create-stack.json', 'cloudformation-template-update-stack.json']) {
       const template = JSON.parse(await readFile(join(outputDir, file), 'utf8'));
       expect(await checkTemplate(template), file).toEqual([]);
     }
+    // IAM takes a misspelt action, condition key or an ARN of the wrong type without a word: the function would meet AccessDenied
+    expect(await checkIamStatements({ Resources: resources })).toEqual([]);
     // the template is uploaded to S3 by serverless deploy: CloudFormation's limits are 1 MB and 500 resources
     expect((await stat(join(outputDir, 'cloudformation-template-update-stack.json'))).size).toBeLessThan(1024 * 1024);
     expect(Object.keys(resources).length).toBeLessThanOrEqual(500);
@@ -373,7 +378,7 @@ process.stderr.write('RESULT ' + JSON.stringify(result.findings.map((f) => f.rul
     expect(JSON.stringify(grants('DoctorRole').statements.find((st: any) => [st.Action].flat().includes('ssm:PutParameter')).Resource)).toContain(':parameter/sse-sentinel/test/heartbeat');
     expect(grants('LogfileRole').actions).toEqual([...common, 'kms:Decrypt', 's3:GetObject', 'sqs:SendMessage', 'sqs:SendMessage'].sort());
     const objectRead = grants('LogfileRole').statements.find((st: any) => [st.Action].flat().includes('s3:GetObject'));
-    expect(objectRead.Resource).toMatch(/^arn:aws:s3:::[^*]+\/\*$/);
+    expect(objectRead.Resource).toEqual({ 'Fn::Sub': 'arn:${AWS::Partition}:s3:::sse-sentinel-test-trail-bucket-not-configured/*' });
     // scoped resources: the table, the topic, the one secret parameter, KMS decrypt only through SSM
     const { statements } = grants('ProcessorRole');
     expect(statements.find((st: any) => [st.Action].flat().includes('dynamodb:Scan')).Resource).toEqual({ 'Fn::GetAtt': ['StateTable', 'Arn'] });
@@ -595,14 +600,14 @@ describe('the packaged roles grant every call the functions make', () => {
     const s3Names: Record<string, string> = { ListBuckets: 'ListAllMyBuckets', GetBucketEncryption: 'GetEncryptionConfiguration', PutBucketEncryption: 'PutEncryptionConfiguration' };
     return `${prefix}:${prefix === 's3' ? (s3Names[operation] ?? operation) : operation}`;
   };
-  const grantsAction = (roleId: string, action: string): boolean =>
-    (resources[roleId]!.Properties.Policies as any[]).flatMap((p) => p.PolicyDocument.Statement).some((statement: any) => statement.Effect === 'Allow' && [statement.Action].flat().includes(action));
+  const statementsOf = (roleId: string): any[] => (resources[roleId]!.Properties.Policies as any[]).flatMap((p) => p.PolicyDocument.Statement);
   const granted = (roleId: string, operation: string, table: string): boolean =>
     (resources[roleId]!.Properties.Policies as any[]).flatMap((p) => p.PolicyDocument.Statement).some((statement: any) =>
       statement.Effect === 'Allow' && [statement.Action].flat().includes(`dynamodb:${operation}`) && [statement.Resource].flat().some((r: unknown) => tableOf(r) === table));
 
-  it('every function: each DynamoDB request on each table it names, and each other service\'s action, is allowed by the function\'s own role', async () => {
+  it('every function: each DynamoDB request on each table it names, and each other service\'s action on the resource it names, is allowed by the function\'s own role', async () => {
     const env = resources['ProcessorLambdaFunction']!.Properties.Environment.Variables as Record<string, string>;
+    const arns = await TemplateArns.of({ Resources: resources });
     const dynamo = await startLocalDynamo();
     const saved = { ...process.env };
     const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
@@ -615,12 +620,13 @@ describe('the packaged roles grant every call the functions make', () => {
     const eventbridge = mockClient(EventBridgeClient);
     sqs.on(SendMessageCommand).resolves({ MessageId: 'm-1' });
     // SNS is called with signed requests of its own (no SDK client): a loopback endpoint records their actions
-    const snsActions: string[] = [];
+    const snsCalls: { action: string; input: Record<string, unknown> }[] = [];
     const sns = createServer((req, res) => {
       let body = '';
       req.on('data', (chunk) => (body += chunk));
       req.on('end', () => {
-        snsActions.push(`sns:${new URLSearchParams(body).get('Action')}`);
+        const form = new URLSearchParams(body);
+        snsCalls.push({ action: `sns:${form.get('Action')}`, input: Object.fromEntries(form) });
         res.writeHead(200, { 'content-type': 'text/xml' });
         res.end('<PublishResponse><PublishResult><MessageId>m-1</MessageId></PublishResult></PublishResponse>');
       });
@@ -633,17 +639,20 @@ describe('the packaged roles grant every call the functions make', () => {
       delete process.env['ALERT_TOPIC_ARN'];
       const calls: Record<string, string[]> = {};
       /** The requests `act` made, as "Operation table". */
-      /** The other services' calls each role's function made, as IAM actions. */
-      const actions: Record<string, string[]> = {};
+      /** The other services' calls each role's function made, as IAM actions with their input. */
+      const actions: Record<string, { action: string; input: Record<string, unknown> }[]> = {};
       const services = [{ mock: s3, prefix: 's3' }, { mock: kms, prefix: 'kms' }, { mock: tables, prefix: 's3tables' }, { mock: ssm, prefix: 'ssm' }, { mock: sqs, prefix: 'sqs' }, { mock: cloudtrail, prefix: 'cloudtrail' }, { mock: eventbridge, prefix: 'events' }];
       const during = async (roleId: string, act: () => Promise<unknown>) => {
         const before = dynamo.operations.length;
         const sdkBefore = services.map(({ mock }) => mock.calls().length);
-        const snsBefore = snsActions.length;
+        const snsBefore = snsCalls.length;
         await act();
-        actions[roleId] = [...(actions[roleId] ?? []), ...snsActions.slice(snsBefore)];
+        actions[roleId] = [...(actions[roleId] ?? []), ...snsCalls.slice(snsBefore)];
         calls[roleId] = [...(calls[roleId] ?? []), ...dynamo.operations.slice(before).flatMap((operation, i) => dynamo.tables[before + i]!.map((table) => `${operation} ${table}`))];
-        actions[roleId] = [...actions[roleId]!, ...services.flatMap(({ mock, prefix }, i) => mock.calls().slice(sdkBefore[i]).map((call) => iamAction(prefix, (call.args[0] as object).constructor.name)))];
+        actions[roleId] = [...actions[roleId]!, ...services.flatMap(({ mock, prefix }, i) => mock.calls().slice(sdkBefore[i]).map((call) => {
+          const command = call.args[0] as unknown as { constructor: { name: string }; input: Record<string, unknown> };
+          return { action: iamAction(prefix, command.constructor.name), input: command.input };
+        }))];
       };
       const load = async <T>(path: string): Promise<T> => {
         vi.resetModules();
@@ -665,7 +674,11 @@ describe('the packaged roles grant every call the functions make', () => {
 
       // the processor: a cold start's scan, its own save, then catching up on another environment's save; its alerts go
       // to the topic, its remediation requests to the remediator's queue
-      Object.assign(process.env, { ALERT_TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:alerts', AWS_ENDPOINT_URL_SNS: `http://127.0.0.1:${(sns.address() as AddressInfo).port}`, REMEDIATION_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/111122223333/remediation' });
+      // the topic and queue the deployment names (in Lambda, found from the function's own ARN)
+      Object.assign(process.env, {
+        ALERT_TOPIC_ARN: `arn:aws:sns:us-east-1:111122223333:${resources['AlertTopic']!.Properties['TopicName']}`, AWS_ENDPOINT_URL_SNS: `http://127.0.0.1:${(sns.address() as AddressInfo).port}`,
+        REMEDIATION_QUEUE_URL: `https://sqs.us-east-1.amazonaws.com/111122223333/${resources['RemediationQueue']!.Properties['QueueName']}`,
+      });
       const processor = await load<{ handler: Handler }>('../../handlers/processor.js');
       const other = new DynamoDbStateStore({ tableName: env['STATE_TABLE_NAME']!, markersTableName: env['MARKERS_TABLE_NAME']!, client: dynamo.client });
       const [created, disabled] = [await sample('s3tables/CreateTableBucket.foreign-key.json'), await sample('kms/DisableKey.json')];
@@ -683,7 +696,9 @@ describe('the packaged roles grant every call the functions make', () => {
       const logObject = await readFile(join(EVENTS, 'scenarios/decrypt-spike/111122223333_CloudTrail_us-east-1_20250110T1200Z_decryptSpike0001.json.gz'));
       s3.on(GetObjectCommand).callsFake(() => ({ Body: Readable.from([logObject]) }));
       const logfile = await load<{ handler: Handler }>('../../handlers/logfile.js');
+      // a log object of the trail bucket the deployment is configured with (the only one S3 announces to it)
       const objectCreated = await sample('invoke/logfile.object-created.json');
+      objectCreated.detail.bucket.name = 'sse-sentinel-test-trail-bucket-not-configured';
       await during('LogfileRole', () => logfile.handler(objectCreated));
 
       // the doctor: the heartbeat it sends, the trail, the rules, the Slack secret, the heartbeat it reads back
@@ -711,14 +726,20 @@ describe('the packaged roles grant every call the functions make', () => {
       for (const [roleId, made] of Object.entries(calls)) {
         expect(made.length, roleId).toBeGreaterThan(0);
         expect(made.filter((call) => { const [operation, table] = call.split(' '); return !granted(roleId, operation!, table!); }), roleId).toEqual([]);
-        expect((actions[roleId] ?? []).filter((action) => !grantsAction(roleId, action)), roleId).toEqual([]);
+        const refused: string[] = [];
+        for (const { action, input } of actions[roleId] ?? []) {
+          const arn = await arnOfCall(action, input);
+          if (!allows(statementsOf(roleId), action, arn, arns)) refused.push(`${action} on ${arn}`);
+        }
+        expect(refused, roleId).toEqual([]);
       }
       // the sweep's reads, the log object and its spike's alerts, the kill switch, the key the dry run looked at and its outcome alert
-      expect(new Set(actions['InventoryRole'])).toEqual(new Set(['s3:ListAllMyBuckets', 's3:GetEncryptionConfiguration', 's3:GetBucketPolicy', 'kms:ListKeys', 'kms:ListAliases', 's3tables:ListTableBuckets']));
-      expect(new Set(actions['LogfileRole'])).toEqual(new Set(['s3:GetObject', 'sns:Publish']));
-      expect(new Set(actions['RemediatorRole'])).toEqual(new Set(['ssm:GetParameter', 'kms:DescribeKey', 'sns:Publish']));
-      expect(actions['ProcessorRole']).toContain('sns:Publish');
-      expect(new Set(actions['DoctorRole'])).toEqual(new Set(['ssm:PutParameter', 'ssm:GetParameter', 'cloudtrail:DescribeTrails', 'cloudtrail:GetTrailStatus', 'cloudtrail:GetEventSelectors', 'events:ListRules']));
+      const actionsOf = (roleId: string) => (actions[roleId] ?? []).map((call) => call.action);
+      expect(new Set(actionsOf('InventoryRole'))).toEqual(new Set(['s3:ListAllMyBuckets', 's3:GetEncryptionConfiguration', 's3:GetBucketPolicy', 'kms:ListKeys', 'kms:ListAliases', 's3tables:ListTableBuckets']));
+      expect(new Set(actionsOf('LogfileRole'))).toEqual(new Set(['s3:GetObject', 'sns:Publish']));
+      expect(new Set(actionsOf('RemediatorRole'))).toEqual(new Set(['ssm:GetParameter', 'kms:DescribeKey', 'sns:Publish']));
+      expect(actionsOf('ProcessorRole')).toContain('sns:Publish');
+      expect(new Set(actionsOf('DoctorRole'))).toEqual(new Set(['ssm:PutParameter', 'ssm:GetParameter', 'cloudtrail:DescribeTrails', 'cloudtrail:GetTrailStatus', 'cloudtrail:GetEventSelectors', 'events:ListRules']));
       // what this pins down: the sweep's revision record, the processor's catch-up reads
       expect(calls['InventoryRole']).toContain(`PutItem ${env['MARKERS_TABLE_NAME']}`);
       expect(calls['ProcessorRole']).toContain(`BatchGetItem ${env['STATE_TABLE_NAME']}`);
