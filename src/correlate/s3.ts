@@ -1,6 +1,6 @@
 import { parsePolicyDocument, type PolicyParse } from '../events/policy-document.js';
 import type { CloudTrailEvent, JsonObject } from '../events/types.js';
-import { normalizeKeyRef, parseS3Arn, s3BucketArn, type KeyRef } from './arn.js';
+import { normalizeKeyRef, parseS3Arn, partitionOf, s3BucketArn, type KeyRef } from './arn.js';
 import type { BucketEncryption } from './ledger-entries.js';
 
 export const S3_SOURCE = 's3.amazonaws.com';
@@ -25,7 +25,8 @@ function asBoolean(value: unknown): boolean | undefined {
 /** The bucket an S3 event names: `bucketName`, else an `AWS::S3::Bucket` resource. */
 export function bucketArnOf(event: CloudTrailEvent): string | undefined {
   const name = str(event.requestParameters['bucketName']);
-  if (name) return s3BucketArn(name);
+  // in the event's partition: aws-cn in China, aws-us-gov in GovCloud, as KMS encryption contexts name the bucket there
+  if (name) return s3BucketArn(name, partitionOf(event.awsRegion));
   const resource = event.resources.find((r) => r.type === 'AWS::S3::Bucket') ?? event.resources.find((r) => parseS3Arn(r.arn) && !parseS3Arn(r.arn)?.key);
   return resource ? parseS3Arn(resource.arn)?.bucketArn : undefined;
 }
@@ -37,7 +38,7 @@ export function bucketArnOf(event: CloudTrailEvent): string | undefined {
 export function objectArnOf(event: CloudTrailEvent): string | undefined {
   const bucket = str(event.requestParameters['bucketName']);
   const key = str(event.requestParameters['key']);
-  if (bucket && key) return `${s3BucketArn(bucket)}/${key}`;
+  if (bucket && key) return `${s3BucketArn(bucket, partitionOf(event.awsRegion))}/${key}`;
   return event.resources.find((r) => r.type === 'AWS::S3::Object')?.arn;
 }
 

@@ -8,7 +8,7 @@ import {
   paginateListTables,
   type S3TablesClient,
 } from '@aws-sdk/client-s3tables';
-import { normalizeKeyRef, parseArn, s3BucketArn, tableNameKey } from '../correlate/arn.js';
+import { normalizeKeyRef, parseArn, partitionOf, s3BucketArn, tableNameKey } from '../correlate/arn.js';
 import type { KeyState } from '../correlate/kms.js';
 import type {
   AliasEntry, BucketEntry, KeyEntry, LedgerWriter, PolicyEnforcementEntry, TableBucketEntry, TableEntry, TableNameEntry, Version,
@@ -130,12 +130,15 @@ export class InventorySweep {
   }
 
   private async sweepS3(client: S3Client): Promise<void> {
+    // bucket ARNs in the client's partition (aws-cn, aws-us-gov), as events there name them; no region: no real call either
+    const region = await client.config.region().catch(() => undefined);
+    const partition = region ? partitionOf(region) : 'aws';
     for await (const page of paginateListBuckets({ client }, {})) {
       for (const bucket of page.Buckets ?? []) {
         if (!bucket.Name) continue;
         this.report.buckets++;
         const name = bucket.Name;
-        const arn = s3BucketArn(name);
+        const arn = s3BucketArn(name, partition);
         await this.guarded(arn, 'GetBucketEncryption', async () => {
           const result = await this.call(() => client.send(new GetBucketEncryptionCommand({ Bucket: name }))).catch((error: unknown) => {
             if ((error as { name?: string }).name === 'ServerSideEncryptionConfigurationNotFoundError') return undefined;

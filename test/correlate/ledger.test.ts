@@ -89,6 +89,22 @@ describe('Ledger', () => {
     expect(later.takeDirty()).toEqual([]);
   });
 
+  it('ties a bucket in China to the key its data-key calls use: the bucket\'s ARN and the encryption context share the partition', () => {
+    const key = 'arn:aws-cn:kms:cn-north-1:111122223333:key/cccccccc-0000-4000-8000-000000000003';
+    const ledger = new Ledger();
+    ledger.apply(event({
+      eventID: 'cn-1', eventTime: '2025-01-10T10:00:00Z', awsRegion: 'cn-north-1', eventSource: 's3.amazonaws.com', eventName: 'PutBucketEncryption',
+      requestParameters: { bucketName: 'data', ServerSideEncryptionConfiguration: { Rule: { ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: key } } } },
+    }));
+    ledger.apply(event({
+      eventID: 'cn-2', eventTime: '2025-01-10T10:05:00Z', awsRegion: 'cn-north-1', eventSource: 'kms.amazonaws.com', eventName: 'Decrypt',
+      userIdentity: { type: 'AWSService', invokedBy: 's3.amazonaws.com' }, resources: [{ ARN: key }],
+      requestParameters: { keyId: key, encryptionContext: { 'aws:s3:arn': 'arn:aws-cn:s3:::data/part-1.parquet' }, encryptionAlgorithm: 'SYMMETRIC_DEFAULT' },
+    }));
+    expect(ledger.protectedBy(key).buckets).toEqual(['arn:aws-cn:s3:::data']);
+    expect([...ledger.lastUsed(key).keys()]).toEqual(['arn:aws-cn:s3:::data']);
+  });
+
   it('knows which table buckets and tables a key protects, with inheritance', () => {
     const ledger = new Ledger();
     for (const e of [createBucket('1', '2025-01-01T00:00:00Z', KEY_A), createTable('2', '2025-01-01T00:01:00Z', 'orders', KEY_B), createTable('3', '2025-01-01T00:02:00Z', 'customers')]) ledger.apply(e);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bucketArnOf, bucketEncryptionOf, bucketPolicyOf } from '../../src/correlate/s3.js';
+import { bucketArnOf, bucketEncryptionOf, bucketPolicyOf, objectArnOf } from '../../src/correlate/s3.js';
 import { normalizeValue } from '../../src/events/normalize.js';
 import type { CloudTrailEvent } from '../../src/events/types.js';
 import { record } from '../helpers.js';
@@ -41,6 +41,12 @@ describe('bucketArnOf and bucketPolicyOf', () => {
   it('finds the bucket from bucketName or resources', () => {
     expect(bucketArnOf(s3Event({ bucketName: 'data' }))).toBe('arn:aws:s3:::data');
     expect(bucketArnOf(s3Event({}, { resources: [{ type: 'AWS::S3::Object', ARN: 'arn:aws:s3:::data/k' }, { type: 'AWS::S3::Bucket', ARN: 'arn:aws:s3:::data' }] }))).toBe('arn:aws:s3:::data');
+  });
+
+  it('names the bucket and object in the event\'s partition (China, GovCloud), as KMS encryption contexts there do', () => {
+    expect(bucketArnOf(s3Event({ bucketName: 'data' }, { awsRegion: 'cn-north-1' }))).toBe('arn:aws-cn:s3:::data');
+    expect(bucketArnOf(s3Event({ bucketName: 'data' }, { awsRegion: 'us-gov-west-1' }))).toBe('arn:aws-us-gov:s3:::data');
+    expect(objectArnOf(s3Event({ bucketName: 'data', key: 'a/b.parquet' }, { awsRegion: 'cn-northwest-1', eventName: 'PutObject' }))).toBe('arn:aws-cn:s3:::data/a/b.parquet');
   });
 
   it('reads the policy from bucketPolicy (object) or a JSON string, ignoring the empty sub-resource marker', () => {

@@ -54,6 +54,13 @@ function sweep(ledger: Ledger) {
 }
 
 describe('inventory sweep', () => {
+  it('names buckets in its client\'s partition: China and GovCloud buckets as their events and encryption contexts do', async () => {
+    const ledger = new Ledger();
+    await new InventorySweep({ s3: new S3Client({ region: 'cn-north-1' }) }, ledger, { nowMs: NOW, ...noSleep }).run();
+    expect(ledger.bucket('arn:aws-cn:s3:::reports')?.encryption).toMatchObject({ sseAlgorithm: 'aws:kms', kmsKeyArn: KEY_A });
+    expect(ledger.bucket('arn:aws:s3:::reports')).toBeUndefined();
+  });
+
   it('seeds the ledger across pages, retrying throttling and recording per-resource errors without stopping', async () => {
     const ledger = new Ledger();
     const report = await sweep(ledger);

@@ -1,3 +1,4 @@
+import { partitionOf, s3BucketArn } from '../../correlate/arn.js';
 import type { JsonObject } from '../../events/types.js';
 import type { Rule } from '../rule.js';
 
@@ -33,7 +34,7 @@ export const queryResultsUnencrypted: Rule = {
     const bucket = /^s3:\/\/([^/]+)/.exec(location)?.[1];
     return [{
       summary: `query ${String(event.responseElements['queryExecutionId'] ?? '')} writes results to ${location} with no encryption configuration (workgroup ${workGroup})`,
-      resources: [`arn:aws:athena:${event.awsRegion}:${event.account}:workgroup/${workGroup}`, ...(bucket ? [`arn:aws:s3:::${bucket}`] : [])],
+      resources: [`arn:${partitionOf(event.awsRegion)}:athena:${event.awsRegion}:${event.account}:workgroup/${workGroup}`, ...(bucket ? [s3BucketArn(bucket, partitionOf(event.awsRegion))] : [])],
       dedupResource: `${workGroup}|${event.principal.id}`,
     }];
   },

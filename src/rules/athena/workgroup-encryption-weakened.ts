@@ -1,3 +1,4 @@
+import { partitionOf } from '../../correlate/arn.js';
 import type { JsonObject } from '../../events/types.js';
 import type { Rule } from '../rule.js';
 import { ATHENA_ENCRYPTION_DOCS, ATHENA_SOURCE } from './query-results-unencrypted.js';
@@ -35,6 +36,6 @@ export const workgroupEncryptionWeakened: Rule = {
     const found = updates ? weakenings(updates) : [];
     if (found.length === 0) return [];
     const workGroup = String(event.requestParameters['workGroup'] ?? 'unknown');
-    return [{ summary: `workgroup ${workGroup}: ${found.join('; ')}`, resources: [`arn:aws:athena:${event.awsRegion}:${event.account}:workgroup/${workGroup}`], current: updates }];
+    return [{ summary: `workgroup ${workGroup}: ${found.join('; ')}`, resources: [`arn:${partitionOf(event.awsRegion)}:athena:${event.awsRegion}:${event.account}:workgroup/${workGroup}`], current: updates }];
   },
 };

@@ -1,4 +1,4 @@
-import { normalizeKeyRef, s3BucketArn } from '../../correlate/arn.js';
+import { normalizeKeyRef, partitionOf, s3BucketArn } from '../../correlate/arn.js';
 import { bucketArnOf, objectArnOf } from '../../correlate/s3.js';
 import type { CloudTrailEvent, JsonObject } from '../../events/types.js';
 import type { FindingDraft, Rule } from '../rule.js';
@@ -52,7 +52,7 @@ export const s3ObjectUnexpectedEncryption: Rule = {
   match(event, { ledger, policy }): FindingDraft[] {
     if (event.errorCode) return [];
     const applied = appliedEncryption(event);
-    const bucketArn = bucketArnOf(event) ?? (typeof event.requestParameters['bucketName'] === 'string' ? s3BucketArn(event.requestParameters['bucketName']) : undefined);
+    const bucketArn = bucketArnOf(event) ?? (typeof event.requestParameters['bucketName'] === 'string' ? s3BucketArn(event.requestParameters['bucketName'], partitionOf(event.awsRegion)) : undefined);
     if (!applied || !bucketArn) return [];
     const objectArn = objectArnOf(event) ?? bucketArn;
     const requirements = policy.forBucket(bucketArn);
