@@ -79,6 +79,17 @@ describe('serverless package', () => {
     expect(Object.keys(resources).length).toBeLessThanOrEqual(500);
   });
 
+  it('stays within EventBridge\'s quotas: event patterns of at most 2,048 characters, at most 5 targets a rule', async () => {
+    const member = JSON.parse(await readFile(join(ROOT, 'deploy', 'member-account.json'), 'utf8')) as { Resources: Record<string, CfnResource> };
+    const all = [...ofType('AWS::Events::Rule'), ...Object.entries(member.Resources).filter(([, r]) => r.Type === 'AWS::Events::Rule')];
+    const overs = all.flatMap(([id, r]) => [
+      ...(r.Properties.EventPattern && JSON.stringify(r.Properties.EventPattern).length > 2048 ? [`${id}: pattern of ${JSON.stringify(r.Properties.EventPattern).length} characters`] : []),
+      ...((r.Properties.Targets ?? []).length > 5 ? [`${id}: ${r.Properties.Targets.length} targets`] : []),
+    ]);
+    expect(overs).toEqual([]);
+    expect(all.length).toBeLessThanOrEqual(300);
+  });
+
   it('keeps each cold start small: one file loaded at start within budget, every dynamic import a lazy module in the zip', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'sse-sentinel-unzip-'));
     /** The entry module and every module it imports statically: what Lambda loads before the first event. */
