@@ -2,6 +2,7 @@ import { CloudTrailClient, DescribeTrailsCommand, GetEventSelectorsCommand, GetT
 import { EventBridgeClient, ListRulesCommand } from '@aws-sdk/client-eventbridge';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { Policy } from '../policy/policy.js';
+import { partitionOf } from '../util/partition.js';
 import type { StateStore } from '../state/store.js';
 import { checkDataEvents, checkHeartbeat, checkRules, checkSecret, checkTrail, type CheckResult, type RuleFacts, type TrailFacts } from './checks.js';
 import { lastHeartbeat } from './heartbeat.js';
@@ -79,6 +80,12 @@ async function readSecret(client: SSMClient, name: string): Promise<{ found: boo
   }
 }
 
+/** The partition of the client's Region (aws when it has none: then no call is real either). */
+async function partitionOfClient(client: CloudTrailClient): Promise<string> {
+  const region = await client.config.region().catch(() => undefined);
+  return region ? partitionOf(region) : 'aws';
+}
+
 /** Runs every self-check; each failure says what to do. */
 export async function runDoctor(clients: DoctorClients, options: DoctorOptions): Promise<CheckResult[]> {
   const prefix = `sse-sentinel-${options.stage}-`;
@@ -90,7 +97,8 @@ export async function runDoctor(clients: DoctorClients, options: DoctorOptions):
     await guarded('data-events', async () => checkDataEvents(await trails, {
       buckets: options.policy.document.buckets.filter((b) => b.requireKms !== false).map((b) => b.match),
       tableBuckets: options.policy.document.tableBuckets.filter((b) => b.requireKms !== false).map((b) => b.match),
-    })),
+      // selectors name buckets in the trail's partition (arn:aws-cn:s3:::… in China)
+    }, await partitionOfClient(clients.cloudtrail))),
     await guarded('rules', async () => checkRules(await ruleFacts(clients.events, prefix), prefix, options.expectedRules, [`${prefix}read-only`, `${prefix}kms-usage`])),
     await guarded('slack-secret', async () => checkSecret(options.slackParameter, options.slackParameter ? await readSecret(clients.ssm, options.slackParameter) : { found: false })),
   ];

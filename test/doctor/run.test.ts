@@ -40,6 +40,14 @@ describe('runDoctor', () => {
     expect(events.commandCalls(ListRulesCommand)).toHaveLength(2);
   });
 
+  it('reads bucket selectors in the trail\'s partition: a China trail recording prod buckets\' objects covers prod-*', async () => {
+    cloudtrail.on(GetEventSelectorsCommand).resolves({ EventSelectors: [{ ReadWriteType: 'All', DataResources: [{ Type: 'AWS::S3::Object', Values: ['arn:aws-cn:s3:::prod-'] }] }] });
+    const run = (region: string) => runDoctor(doctorClients({ region }), { stage: 'test', policy: policyFromInput({ buckets: [{ match: 'prod-*', requireKms: true }] }), expectedRules: 3, heartbeatMaxAgeMs: 1, nowMs: NOW });
+    expect((await run('cn-north-1')).find((r) => r.id === 'data-events')?.ok).toBe(true);
+    // the same selector in a trail of the aws partition names other buckets
+    expect((await run('us-east-1')).find((r) => r.id === 'data-events')).toMatchObject({ ok: false, detail: expect.stringContaining('S3 object data events for prod-*') });
+  });
+
   it('turns an AWS error into a failed check instead of a crash', async () => {
     cloudtrail.on(DescribeTrailsCommand).rejects(Object.assign(new Error('User is not authorized'), { name: 'AccessDeniedException' }));
     const results = await runDoctor(doctorClients({ region: 'us-east-1' }), { stage: 'test', policy: policyFromInput(), expectedRules: 3, heartbeatMaxAgeMs: 1, nowMs: NOW });
