@@ -646,7 +646,7 @@ describe('the packaged roles grant every call the functions make', () => {
     try {
       await dynamo.createTable(env['STATE_TABLE_NAME']!);
       await dynamo.createTable(env['MARKERS_TABLE_NAME']!);
-      Object.assign(process.env, { STATE_TABLE_NAME: env['STATE_TABLE_NAME'], MARKERS_TABLE_NAME: env['MARKERS_TABLE_NAME'], AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' });
+      Object.assign(process.env, dynamo.deployedEnvironment(env['STATE_TABLE_NAME']!, env['MARKERS_TABLE_NAME']!));
       delete process.env['ALERT_TOPIC_ARN'];
       const calls: Record<string, string[]> = {};
       /** The requests `act` made, as "Operation table". */

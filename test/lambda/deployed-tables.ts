@@ -15,7 +15,7 @@ export function deployedAgainstTables<H>(name: string, load: () => Promise<{ han
     dynamo = await startLocalDynamo(options);
     await dynamo.createTable(`${name}-state`);
     await dynamo.createTable(`${name}-markers`);
-    Object.assign(process.env, { STATE_TABLE_NAME: `${name}-state`, MARKERS_TABLE_NAME: `${name}-markers`, AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' });
+    Object.assign(process.env, dynamo.deployedEnvironment(`${name}-state`, `${name}-markers`));
     delete process.env['ALERT_TOPIC_ARN'];
     vi.spyOn(console, 'log').mockImplementation(() => undefined);
     vi.resetModules();

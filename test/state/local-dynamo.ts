@@ -11,6 +11,11 @@ export interface LocalDynamo {
   createTable(name: string): Promise<void>;
   /** A state table and a markers table of their own (named apart from every other test's), as a store is given them. */
   createStateTables(): Promise<{ tableName: string; markersTableName: string }>;
+  /**
+   * What a deployed function's environment names for these tables on this server: the tables, the endpoint, and
+   * credentials and a Region (the signed JSON calls environment credentials select).
+   */
+  deployedEnvironment(stateTable: string, markersTable: string): Record<string, string>;
   /** Every operation the server was asked for (from `X-Amz-Target`), in order: for counting Scans and reads. */
   operations: string[];
   /** For each of `operations`, how many requests the server held when it arrived (itself included). */
@@ -109,6 +114,9 @@ export async function startLocalDynamo(options: { latencyMs?: number } = {}): Pr
       await local.createTable(tables.tableName);
       await local.createTable(tables.markersTableName);
       return tables;
+    },
+    deployedEnvironment(stateTable, markersTable) {
+      return { STATE_TABLE_NAME: stateTable, MARKERS_TABLE_NAME: markersTable, AWS_ENDPOINT_URL_DYNAMODB: local.endpoint, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' };
     },
     async close() {
       client.destroy();
