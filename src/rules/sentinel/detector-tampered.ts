@@ -25,10 +25,11 @@ export const LAMBDA_EVENT_OPERATIONS: Readonly<Record<string, string>> = {
   UpdateFunctionCode20150331v2: 'UpdateFunctionCode',
   RemovePermission20150331v2: 'RemovePermission',
   DeleteEventSourceMapping20150331: 'DeleteEventSourceMapping',
+  UpdateEventSourceMapping20150331: 'UpdateEventSourceMapping',
 };
 
-/** Changes that switch the detector off outright. */
-const BLINDING = new Set(['DisableRule', 'DeleteRule', 'RemoveTargets', 'DeleteFunction20150331', 'DeleteTopic', 'DeleteQueue', 'DeleteTable', 'DeleteEventSourceMapping20150331', 'DeleteRole']);
+/** Changes that switch the detector off outright (an unsubscribed alert topic reaches no one). */
+const BLINDING = new Set(['DisableRule', 'DeleteRule', 'RemoveTargets', 'DeleteFunction20150331', 'DeleteTopic', 'DeleteQueue', 'DeleteTable', 'DeleteEventSourceMapping20150331', 'DeleteRole', 'Unsubscribe']);
 
 function lastSegment(text: string): string {
   return text.split(/[:/]/).pop() ?? text;
@@ -43,9 +44,17 @@ function targetNames(event: CloudTrailEvent, prefixes: readonly string[]): strin
     const names = [request['name'], ...(Array.isArray(request['names']) ? request['names'] : [])].filter((v): v is string => typeof v === 'string');
     return names.filter((name) => paths.some((path) => name.startsWith(path)) && WATCHED_PARAMETERS.test(name));
   }
-  const fields = ['name', 'rule', 'functionName', 'topicArn', 'queueUrl', 'tableName', 'uUID', 'roleName'];
+  const fields = ['name', 'rule', 'functionName', 'topicArn', 'queueUrl', 'tableName', 'roleName'];
   const names = fields.map((f) => request[f]).filter((v): v is string => typeof v === 'string' && v.length > 0).map(lastSegment);
-  return names.filter((name) => prefixes.some((prefix) => name.startsWith(prefix)));
+  // an event source mapping is named by its UUID: the function and queue it joins are in the response
+  for (const field of ['functionArn', 'eventSourceArn']) {
+    const arn = event.responseElements[field];
+    if (typeof arn === 'string') names.push(lastSegment(arn));
+  }
+  // a subscription's ARN is its topic's ARN and its own id: arn:aws:sns:<region>:<account>:<topic>:<id>
+  const subscription = request['subscriptionArn'];
+  if (typeof subscription === 'string') names.push(subscription.split(':').at(-2) ?? '');
+  return [...new Set(names)].filter((name) => prefixes.some((prefix) => name.startsWith(prefix)));
 }
 
 export const detectorTampered: Rule = {
@@ -55,7 +64,8 @@ export const detectorTampered: Rule = {
   description:
     'A change to this deployment\'s own EventBridge rules, Lambda functions, alert topic, queues, state table, IAM roles or ' +
     'SSM parameters (remediation kill switch, Slack webhook) (matched by the name prefixes in the policy file, "sse-sentinel-" by ' +
-    'default): disabling or deleting them, removing targets, setting reserved concurrency to 0, changing code, configuration or ' +
+    'default): disabling or deleting them, removing targets, setting reserved concurrency to 0, disabling or deleting the queues\' ' +
+    'event source mappings, unsubscribing from the alert topic, changing code, configuration or ' +
     'role policies, turning remediation off. Someone about to tamper with encryption blinds the detector first (IAM events reach ' +
     'EventBridge in us-east-1 only: deploy there to see them). ' +
     'CRITICAL for changes that switch it off; LOW when CloudFormation makes the change (a deployment).',
@@ -68,7 +78,7 @@ export const detectorTampered: Rule = {
   triggers: [
     { eventSource: EVENTS_SOURCE, eventNames: ['DisableRule', 'DeleteRule', 'RemoveTargets', 'PutRule', 'PutTargets'] },
     { eventSource: LAMBDA_SOURCE, eventNames: Object.keys(LAMBDA_EVENT_OPERATIONS) },
-    { eventSource: SNS_SOURCE, eventNames: ['DeleteTopic', 'SetTopicAttributes'] },
+    { eventSource: SNS_SOURCE, eventNames: ['DeleteTopic', 'SetTopicAttributes', 'Unsubscribe'] },
     { eventSource: SQS_SOURCE, eventNames: ['DeleteQueue', 'SetQueueAttributes', 'PurgeQueue'] },
     { eventSource: DYNAMODB_SOURCE, eventNames: ['DeleteTable', 'UpdateTimeToLive'] },
     { eventSource: SSM_SOURCE, eventNames: ['PutParameter', 'DeleteParameter'], detailFilter: { requestParameters: { name: PARAMETER_PATTERN } } },
@@ -76,8 +86,11 @@ export const detectorTampered: Rule = {
     { eventSource: IAM_SOURCE, eventNames: ROLE_EVENTS, detailFilter: { requestParameters: { roleName: [{ prefix: 'sse-sentinel-' }] } } },
   ],
   fixtures: {
-    positive: ['sentinel/DisableRule.json', 'sentinel/PutFunctionConcurrency.zero.json', 'sentinel/PutParameter.kill-switch.json', 'sentinel/PutRolePolicy.remediator.json'],
-    negative: ['sentinel/DisableRule.other-rule.json', 'sentinel/UpdateFunctionConfiguration.by-cloudformation-other.json', 'sentinel/PutParameter.heartbeat.json'],
+    positive: [
+      'sentinel/DisableRule.json', 'sentinel/PutFunctionConcurrency.zero.json', 'sentinel/PutParameter.kill-switch.json', 'sentinel/PutRolePolicy.remediator.json',
+      'sentinel/UpdateEventSourceMapping.disabled.json', 'sentinel/DeleteEventSourceMapping.json', 'sentinel/Unsubscribe.alert-topic.json',
+    ],
+    negative: ['sentinel/DisableRule.other-rule.json', 'sentinel/UpdateFunctionConfiguration.by-cloudformation-other.json', 'sentinel/PutParameter.heartbeat.json', 'sentinel/Unsubscribe.other-topic.json'],
   },
   match(event, { policy }) {
     if (event.errorCode) return [];
@@ -85,11 +98,14 @@ export const detectorTampered: Rule = {
     if (names.length === 0) return [];
     const concurrency = event.requestParameters['reservedConcurrentExecutions'];
     const killSwitch = event.eventSource === SSM_SOURCE && names.some((name) => name.endsWith('/remediation-kill-switch'));
-    const switchedOff = BLINDING.has(event.eventName) || concurrency === 0;
+    const mappingDisabled = event.eventName === 'UpdateEventSourceMapping20150331' && event.requestParameters['enabled'] === false;
+    const switchedOff = BLINDING.has(event.eventName) || concurrency === 0 || mappingDisabled;
     const viaCloudFormation = event.principal.invokedBy === 'cloudformation.amazonaws.com' || event.sourceIp === 'cloudformation.amazonaws.com';
     const severity: Severity = viaCloudFormation ? 'LOW' : switchedOff ? 'CRITICAL' : 'HIGH';
     const what = concurrency === 0
       ? 'reserved concurrency set to 0 (the function can no longer run)'
+      : mappingDisabled ? 'event source mapping disabled (the function no longer reads its queue)'
+      : event.eventName === 'Unsubscribe' ? 'Unsubscribe from the alert topic (its alerts no longer reach that endpoint)'
       : killSwitch ? `${event.eventName}: the remediation kill switch was changed (every action becomes a dry run unless it reads "off")` : event.eventName;
     return [{
       summary: `${what} on ${names.join(', ')}${viaCloudFormation ? ' (through CloudFormation: a deployment?)' : ''}`,
