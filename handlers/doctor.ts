@@ -1,6 +1,6 @@
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { emfLine } from '../src/doctor/metrics.js';
-import { EXPECTED_RULE_COUNT, HEARTBEAT_MAX_AGE_MS } from '../src/doctor/expected.js';
+import { configuredTrailBucket, EXPECTED_RULE_COUNT, HEARTBEAT_MAX_AGE_MS } from '../src/doctor/expected.js';
 import type { CheckResult } from '../src/doctor/checks.js';
 import { loadDeployedPolicy } from '../src/lambda/config.js';
 import { deployedStore } from '../src/lambda/store.js';
@@ -10,7 +10,7 @@ const storeReady = deployedStore();
 
 /**
  * Scheduled self-check: sends the heartbeat (a harmless PutParameter whose CloudTrail event must come back through
- * EventBridge to the processor), then checks the trail, data events, rules, Slack secret and the last heartbeat. Failed
+ * EventBridge to the processor), then checks the trail, data events, the log-file path, rules, Slack secret and the last heartbeat. Failed
  * checks are counted in the SelfCheckFailures metric, which an alarm watches.
  */
 export async function handler(_event: ScheduledEvent, context?: Context): Promise<CheckResult[]> {
@@ -32,6 +32,7 @@ export async function handler(_event: ScheduledEvent, context?: Context): Promis
     policy: await policyReady,
     store: await storeReady,
     ...(process.env['SLACK_WEBHOOK_PARAMETER'] ? { slackParameter: process.env['SLACK_WEBHOOK_PARAMETER'] } : {}),
+    ...(configuredTrailBucket(process.env) ? { trailBucket: configuredTrailBucket(process.env)! } : {}),
     expectedRules: EXPECTED_RULE_COUNT,
     heartbeatMaxAgeMs: HEARTBEAT_MAX_AGE_MS,
     nowMs: Date.now(),

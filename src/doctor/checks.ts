@@ -13,6 +13,8 @@ export interface TrailFacts {
   logging: boolean;
   basic: EventSelector[];
   advanced: AdvancedEventSelector[];
+  /** The S3 bucket the trail delivers its log files to. */
+  bucket?: string;
 }
 
 const READ_ONLY_STATE = 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS';
@@ -90,6 +92,24 @@ export function checkDataEvents(trails: readonly TrailFacts[], protectedPatterns
   return gaps.length === 0
     ? { id: 'data-events', ok: true, detail: 'data events are recorded for every bucket and table bucket the policy protects' }
     : { id: 'data-events', ok: false, detail: `no logging trail records ${gaps.join(', ')}; add advanced event selectors (eventCategory Data, resources.type AWS::S3::Object / AWS::S3Tables::Table)` };
+}
+
+/**
+ * The logfile function's input: a logging trail delivers its log files to the configured trail bucket, and the bucket
+ * sends its Object Created events to EventBridge (else the function never runs and nobody notices). `sendsToEventBridge`
+ * is undefined when the bucket's notification configuration was not read.
+ */
+export function checkLogFiles(trails: readonly TrailFacts[], trailBucket: string | undefined, sendsToEventBridge: boolean | undefined): CheckResult {
+  if (!trailBucket) return { id: 'log-files', ok: true, detail: 'no trail bucket configured (--param="trailBucket=…"): log files are not replayed' };
+  const delivering = trails.filter((t) => t.logging && t.bucket === trailBucket);
+  if (delivering.length === 0) {
+    const elsewhere = [...new Set(trails.filter((t) => t.logging && t.bucket).map((t) => t.bucket))];
+    return { id: 'log-files', ok: false, detail: `no logging trail delivers to ${trailBucket}${elsewhere.length ? ` (they deliver to ${elsewhere.join(', ')})` : ''}: the logfile function receives nothing; deploy with --param="trailBucket=<the trail's bucket>"` };
+  }
+  if (sendsToEventBridge === false) {
+    return { id: 'log-files', ok: false, detail: `${trailBucket} does not send its events to EventBridge: the logfile function receives nothing; add "EventBridgeConfiguration": {} to the bucket's notification configuration (aws s3api get-bucket-notification-configuration, then put-bucket-notification-configuration with it added: the put replaces the whole configuration)` };
+  }
+  return { id: 'log-files', ok: true, detail: `${delivering.map((t) => t.arn).join(', ')} deliver${delivering.length === 1 ? 's' : ''} to ${trailBucket}, which sends its events to EventBridge` };
 }
 
 export interface RuleFacts {

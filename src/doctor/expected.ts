@@ -1,4 +1,13 @@
 /** EventBridge rules the deployment creates with the `sse-sentinel-<stage>-` prefix (the package test keeps this true). */
 export const EXPECTED_RULE_COUNT = 14;
+/** The trailBucket parameter's default, which names no bucket: the deployment has no log-file path. */
+const UNCONFIGURED_TRAIL_BUCKET = /-trail-bucket-not-configured$/;
+
+/** The trail bucket the deployment reads log files from (TRAIL_BUCKET), or undefined when none was configured. */
+export function configuredTrailBucket(env: NodeJS.ProcessEnv): string | undefined {
+  const bucket = env['TRAIL_BUCKET'];
+  return bucket && !UNCONFIGURED_TRAIL_BUCKET.test(bucket) ? bucket : undefined;
+}
+
 /** The doctor runs every 15 minutes; a heartbeat older than this means events are not getting through. */
 export const HEARTBEAT_MAX_AGE_MS = 45 * 60_000;

@@ -1,16 +1,18 @@
 import { CloudTrailClient, DescribeTrailsCommand, GetEventSelectorsCommand, GetTrailStatusCommand } from '@aws-sdk/client-cloudtrail';
 import { EventBridgeClient, ListRulesCommand } from '@aws-sdk/client-eventbridge';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { GetBucketNotificationConfigurationCommand, S3Client } from '@aws-sdk/client-s3';
 import type { Policy } from '../policy/policy.js';
 import { partitionOf } from '../util/partition.js';
 import type { StateStore } from '../state/store.js';
-import { checkDataEvents, checkHeartbeat, checkRules, checkSecret, checkTrail, type CheckResult, type RuleFacts, type TrailFacts } from './checks.js';
+import { checkDataEvents, checkHeartbeat, checkLogFiles, checkRules, checkSecret, checkTrail, type CheckResult, type RuleFacts, type TrailFacts } from './checks.js';
 import { lastHeartbeat } from './heartbeat.js';
 
 export interface DoctorClients {
   cloudtrail: CloudTrailClient;
   events: EventBridgeClient;
   ssm: SSMClient;
+  s3: S3Client;
 }
 
 export interface DoctorOptions {
@@ -19,6 +21,8 @@ export interface DoctorOptions {
   /** The state table, for the heartbeat; without it the heartbeat is not checked. */
   store?: StateStore;
   slackParameter?: string;
+  /** The bucket the logfile function reads (the deployment's trailBucket); without it there is no log-file path. */
+  trailBucket?: string;
   expectedRules: number;
   heartbeatMaxAgeMs: number;
   nowMs: number;
@@ -26,7 +30,7 @@ export interface DoctorOptions {
 
 export function doctorClients(config: { region?: string } = {}): DoctorClients {
   const common = { ...(config.region ? { region: config.region } : {}), maxAttempts: 5 };
-  return { cloudtrail: new CloudTrailClient(common), events: new EventBridgeClient(common), ssm: new SSMClient(common) };
+  return { cloudtrail: new CloudTrailClient(common), events: new EventBridgeClient(common), ssm: new SSMClient(common), s3: new S3Client(common) };
 }
 
 /** An AWS error as a failed check, rather than a crash: the doctor reports everything it could not see. */
@@ -53,6 +57,7 @@ async function trailFacts(client: CloudTrailClient): Promise<TrailFacts[]> {
       logging: status.IsLogging === true,
       basic: selectors.EventSelectors ?? [],
       advanced: selectors.AdvancedEventSelectors ?? [],
+      ...(trail.S3BucketName ? { bucket: trail.S3BucketName } : {}),
     });
   }
   return facts;
@@ -80,6 +85,11 @@ async function readSecret(client: SSMClient, name: string): Promise<{ found: boo
   }
 }
 
+async function sendsToEventBridge(client: S3Client, bucket: string): Promise<boolean> {
+  const configuration = await client.send(new GetBucketNotificationConfigurationCommand({ Bucket: bucket }));
+  return configuration.EventBridgeConfiguration !== undefined;
+}
+
 /** The partition of the client's Region (aws when it has none: then no call is real either). */
 async function partitionOfClient(client: CloudTrailClient): Promise<string> {
   const region = await client.config.region().catch(() => undefined);
@@ -99,6 +109,7 @@ export async function runDoctor(clients: DoctorClients, options: DoctorOptions):
       tableBuckets: options.policy.document.tableBuckets.filter((b) => b.requireKms !== false).map((b) => b.match),
       // selectors name buckets in the trail's partition (arn:aws-cn:s3:::… in China)
     }, await partitionOfClient(clients.cloudtrail))),
+    await guarded('log-files', async () => checkLogFiles(await trails, options.trailBucket, options.trailBucket ? await sendsToEventBridge(clients.s3, options.trailBucket) : undefined)),
     await guarded('rules', async () => checkRules(await ruleFacts(clients.events, prefix), prefix, options.expectedRules, [`${prefix}read-only`, `${prefix}kms-usage`])),
     await guarded('slack-secret', async () => checkSecret(options.slackParameter, options.slackParameter ? await readSecret(clients.ssm, options.slackParameter) : { found: false })),
   ];

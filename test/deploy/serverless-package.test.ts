@@ -6,7 +6,7 @@ import { gzipSync } from 'node:zlib';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetBucketEncryptionCommand, GetBucketPolicyCommand, GetObjectCommand, ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetBucketEncryptionCommand, GetBucketNotificationConfigurationCommand, GetBucketPolicyCommand, GetObjectCommand, ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
 import { DescribeKeyCommand, KMSClient, ListAliasesCommand, ListKeysCommand } from '@aws-sdk/client-kms';
 import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { CloudTrailClient, DescribeTrailsCommand, GetEventSelectorsCommand, GetTrailStatusCommand } from '@aws-sdk/client-cloudtrail';
@@ -37,7 +37,7 @@ let outputDir: string;
 
 beforeAll(async () => {
   outputDir = await mkdtemp(join(tmpdir(), 'sse-sentinel-package-'));
-  const result = spawnSync(join(ROOT, 'node_modules/.bin/serverless'), ['package', '--package', outputDir, '--stage', 'test'], {
+  const result = spawnSync(join(ROOT, 'node_modules/.bin/serverless'), ['package', '--package', outputDir, '--stage', 'test', '--param=trailBucket=test-trail-logs'], {
     cwd: ROOT, encoding: 'utf8', env: { ...process.env, CI: 'true', SLS_TELEMETRY_DISABLED: '1', AWS_SDK_LOAD_CONFIG: '0' }, timeout: 180_000,
   });
   if (result.status !== 0) throw new Error(`serverless package failed:\n${result.stdout}\n${result.stderr}`);
@@ -311,7 +311,7 @@ process.stderr.write('RESULT ' + JSON.stringify(result.findings.map((f) => f.rul
   });
 
   it('replays log objects of the configured trail bucket as S3 announces them', () => {
-    const created = { source: 'aws.s3', 'detail-type': 'Object Created', detail: { bucket: { name: 'sse-sentinel-test-trail-bucket-not-configured' }, object: { key: 'AWSLogs/111122223333/CloudTrail/us-east-1/2025/01/10/x.json.gz' } } };
+    const created = { source: 'aws.s3', 'detail-type': 'Object Created', detail: { bucket: { name: 'test-trail-logs' }, object: { key: 'AWSLogs/111122223333/CloudTrail/us-east-1/2025/01/10/x.json.gz' } } };
     const matched = rules().filter((rule) => matchesPattern(rule.pattern, created));
     expect(matched.flatMap((rule) => rule.targets.map((t) => t.Arn))).toEqual([{ 'Fn::GetAtt': ['LogfileLambdaFunction', 'Arn'] }]);
     expect(rules().some((rule) => matchesPattern(rule.pattern, { ...created, detail: { ...created.detail, bucket: { name: 'other' } } }))).toBe(false);
@@ -384,12 +384,12 @@ process.stderr.write('RESULT ' + JSON.stringify(result.findings.map((f) => f.rul
     expect(ofType('AWS::IAM::Role').map(([id]) => id).sort()).toEqual(['DoctorRole', 'InventoryRole', 'LogfileRole', 'ProcessorRole', 'RemediatorRole', 'UsageRole']);
     expect(grants('DoctorRole').actions).toEqual([
       'cloudtrail:DescribeTrails', 'cloudtrail:GetEventSelectors', 'cloudtrail:GetTrailStatus', 'dynamodb:GetItem', 'events:ListRules', 'kms:Decrypt',
-      'logs:CreateLogStream', 'logs:PutLogEvents', 'sqs:SendMessage', 'ssm:GetParameter', 'ssm:PutParameter',
+      'logs:CreateLogStream', 'logs:PutLogEvents', 's3:GetBucketNotification', 'sqs:SendMessage', 'ssm:GetParameter', 'ssm:PutParameter',
     ]);
     expect(JSON.stringify(grants('DoctorRole').statements.find((st: any) => [st.Action].flat().includes('ssm:PutParameter')).Resource)).toContain(':parameter/sse-sentinel/test/heartbeat');
     expect(grants('LogfileRole').actions).toEqual([...common, 'kms:Decrypt', 's3:GetObject', 'sqs:SendMessage', 'sqs:SendMessage'].sort());
     const objectRead = grants('LogfileRole').statements.find((st: any) => [st.Action].flat().includes('s3:GetObject'));
-    expect(objectRead.Resource).toEqual({ 'Fn::Sub': 'arn:${AWS::Partition}:s3:::sse-sentinel-test-trail-bucket-not-configured/*' });
+    expect(objectRead.Resource).toEqual({ 'Fn::Sub': 'arn:${AWS::Partition}:s3:::test-trail-logs/*' });
     // scoped resources: the table, the topic, the one secret parameter, KMS decrypt only through SSM
     const { statements } = grants('ProcessorRole');
     expect(statements.find((st: any) => [st.Action].flat().includes('dynamodb:Scan')).Resource).toEqual({ 'Fn::GetAtt': ['StateTable', 'Arn'] });
@@ -608,7 +608,9 @@ describe('the packaged roles grant every call the functions make', () => {
   /** IAM's name for an SDK command: most are the operation's; S3 names some after what they read or write. */
   const iamAction = (prefix: string, command: string): string => {
     const operation = command.replace(/Command$/, '');
-    const s3Names: Record<string, string> = { ListBuckets: 'ListAllMyBuckets', GetBucketEncryption: 'GetEncryptionConfiguration', PutBucketEncryption: 'PutEncryptionConfiguration' };
+    const s3Names: Record<string, string> = {
+      ListBuckets: 'ListAllMyBuckets', GetBucketEncryption: 'GetEncryptionConfiguration', PutBucketEncryption: 'PutEncryptionConfiguration', GetBucketNotificationConfiguration: 'GetBucketNotification',
+    };
     return `${prefix}:${prefix === 's3' ? (s3Names[operation] ?? operation) : operation}`;
   };
   const statementsOf = (roleId: string): any[] => (resources[roleId]!.Properties.Policies as any[]).flatMap((p) => p.PolicyDocument.Statement);
@@ -709,20 +711,22 @@ describe('the packaged roles grant every call the functions make', () => {
       const logfile = await load<{ handler: Handler }>('../../handlers/logfile.js');
       // a log object of the trail bucket the deployment is configured with (the only one S3 announces to it)
       const objectCreated = await sample('invoke/logfile.object-created.json');
-      objectCreated.detail.bucket.name = 'sse-sentinel-test-trail-bucket-not-configured';
+      objectCreated.detail.bucket.name = 'test-trail-logs';
       await during('LogfileRole', () => logfile.handler(objectCreated));
 
-      // the doctor: the heartbeat it sends, the trail, the rules, the Slack secret, the heartbeat it reads back
+      // the doctor: the heartbeat it sends, the trail, the trail bucket's notifications, the rules, the Slack secret,
+      // the heartbeat it reads back
       const doctorEnv = resources['DoctorLambdaFunction']!.Properties.Environment.Variables as Record<string, string>;
-      for (const name of ['HEARTBEAT_PARAMETER', 'SLACK_WEBHOOK_PARAMETER', 'SSE_SENTINEL_STAGE']) if (typeof doctorEnv[name] === 'string') process.env[name] = doctorEnv[name];
-      cloudtrail.on(DescribeTrailsCommand).resolves({ trailList: [{ Name: 'trail', TrailARN: 'arn:aws:cloudtrail:us-east-1:111122223333:trail/trail', IsMultiRegionTrail: true, HomeRegion: 'us-east-1' }] });
+      for (const name of ['HEARTBEAT_PARAMETER', 'SLACK_WEBHOOK_PARAMETER', 'SSE_SENTINEL_STAGE', 'TRAIL_BUCKET']) if (typeof doctorEnv[name] === 'string') process.env[name] = doctorEnv[name];
+      cloudtrail.on(DescribeTrailsCommand).resolves({ trailList: [{ Name: 'trail', TrailARN: 'arn:aws:cloudtrail:us-east-1:111122223333:trail/trail', IsMultiRegionTrail: true, HomeRegion: 'us-east-1', S3BucketName: 'test-trail-logs' }] });
+      s3.on(GetBucketNotificationConfigurationCommand).resolves({ EventBridgeConfiguration: {} });
       cloudtrail.on(GetTrailStatusCommand).resolves({ IsLogging: true });
       cloudtrail.on(GetEventSelectorsCommand).resolves({ AdvancedEventSelectors: [] });
       eventbridge.on(ListRulesCommand).resolves({ Rules: [] });
       ssm.on(PutParameterCommand).resolves({ Version: 1 });
       const doctor = await load<{ handler: Handler }>('../../handlers/doctor.js');
       await during('DoctorRole', () => doctor.handler(schedule));
-      for (const name of ['HEARTBEAT_PARAMETER', 'SLACK_WEBHOOK_PARAMETER']) delete process.env[name];
+      for (const name of ['HEARTBEAT_PARAMETER', 'SLACK_WEBHOOK_PARAMETER', 'TRAIL_BUCKET']) delete process.env[name];
 
       // the remediator on a remediation request (a dry run, as the packaged policy has it outside prod): its claim,
       // budget and counters
@@ -750,7 +754,7 @@ describe('the packaged roles grant every call the functions make', () => {
       expect(new Set(actionsOf('LogfileRole'))).toEqual(new Set(['s3:GetObject', 'sns:Publish']));
       expect(new Set(actionsOf('RemediatorRole'))).toEqual(new Set(['ssm:GetParameter', 'kms:DescribeKey', 'sns:Publish']));
       expect(actionsOf('ProcessorRole')).toContain('sns:Publish');
-      expect(new Set(actionsOf('DoctorRole'))).toEqual(new Set(['ssm:PutParameter', 'ssm:GetParameter', 'cloudtrail:DescribeTrails', 'cloudtrail:GetTrailStatus', 'cloudtrail:GetEventSelectors', 'events:ListRules']));
+      expect(new Set(actionsOf('DoctorRole'))).toEqual(new Set(['ssm:PutParameter', 'ssm:GetParameter', 'cloudtrail:DescribeTrails', 'cloudtrail:GetTrailStatus', 'cloudtrail:GetEventSelectors', 'events:ListRules', 's3:GetBucketNotification']));
       // what this pins down: the sweep's revision record, the processor's catch-up reads
       expect(calls['InventoryRole']).toContain(`PutItem ${env['MARKERS_TABLE_NAME']}`);
       expect(calls['ProcessorRole']).toContain(`BatchGetItem ${env['STATE_TABLE_NAME']}`);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkDataEvents, checkHeartbeat, checkRules, checkSecret, checkTrail, type TrailFacts } from '../../src/doctor/checks.js';
+import { checkDataEvents, checkHeartbeat, checkLogFiles, checkRules, checkSecret, checkTrail, type TrailFacts } from '../../src/doctor/checks.js';
+import { configuredTrailBucket } from '../../src/doctor/expected.js';
 
 const trail = (overrides: Partial<TrailFacts> = {}): TrailFacts => ({
   arn: 'arn:aws:cloudtrail:us-east-1:111122223333:trail/org', multiRegion: true, logging: true, basic: [], advanced: [], ...overrides,
@@ -34,6 +35,23 @@ describe('doctor checks', () => {
     // reads only do not record the writes the object rules judge
     const readsOnly = { ...s3Data(), FieldSelectors: [...s3Data().FieldSelectors, { Field: 'readOnly', Equals: ['true'] }] };
     expect(checkDataEvents([trail({ advanced: [readsOnly] })], { buckets: ['prod-*'], tableBuckets: [] }).ok).toBe(false);
+  });
+
+  it('wants a logging trail to deliver to the trail bucket, and the bucket to send its events to EventBridge', () => {
+    const logs = trail({ bucket: 'org-trail-logs' });
+    expect(checkLogFiles([logs], undefined, undefined)).toMatchObject({ ok: true, detail: expect.stringContaining('no trail bucket configured') });
+    expect(checkLogFiles([logs], 'org-trail-logs', true)).toEqual({ id: 'log-files', ok: true, detail: `${logs.arn} delivers to org-trail-logs, which sends its events to EventBridge` });
+    expect(checkLogFiles([logs], 'org-trail-logs', false)).toMatchObject({ ok: false, detail: expect.stringMatching(/^org-trail-logs does not send its events to EventBridge: .*EventBridgeConfiguration/) });
+    // the deployment names a bucket no trail delivers to (a typo, or the trail moved): say where they deliver
+    expect(checkLogFiles([logs], 'org-trail-log', true)).toMatchObject({ ok: false, detail: expect.stringMatching(/^no logging trail delivers to org-trail-log \(they deliver to org-trail-logs\)/) });
+    // a stopped trail delivers nothing
+    expect(checkLogFiles([trail({ bucket: 'org-trail-logs', logging: false })], 'org-trail-logs', true).ok).toBe(false);
+  });
+
+  it('reads no trail bucket from the parameter\'s default', () => {
+    expect(configuredTrailBucket({ TRAIL_BUCKET: 'sse-sentinel-prod-trail-bucket-not-configured' })).toBeUndefined();
+    expect(configuredTrailBucket({})).toBeUndefined();
+    expect(configuredTrailBucket({ TRAIL_BUCKET: 'org-trail-logs' })).toBe('org-trail-logs');
   });
 
   it('wants every rule present, none disabled, the read-only ones in the state that receives read-only events', () => {

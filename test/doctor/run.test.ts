@@ -1,6 +1,7 @@
 import { CloudTrailClient, DescribeTrailsCommand, GetEventSelectorsCommand, GetTrailStatusCommand } from '@aws-sdk/client-cloudtrail';
 import { EventBridgeClient, ListRulesCommand } from '@aws-sdk/client-eventbridge';
 import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { GetBucketNotificationConfigurationCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { lastHeartbeat } from '../../src/doctor/heartbeat.js';
@@ -13,12 +14,13 @@ import { startLocalDynamo, type LocalDynamo } from '../state/dynalite-server.js'
 const cloudtrail = mockClient(CloudTrailClient);
 const events = mockClient(EventBridgeClient);
 const ssm = mockClient(SSMClient);
+const s3 = mockClient(S3Client);
 const TRAIL = 'arn:aws:cloudtrail:us-east-1:111122223333:trail/org';
 const NOW = Date.parse('2025-01-10T10:00:00Z');
 const prefix = 'sse-sentinel-test-';
 
 beforeEach(() => {
-  for (const mock of [cloudtrail, events, ssm]) mock.reset();
+  for (const mock of [cloudtrail, events, ssm, s3]) mock.reset();
   cloudtrail.on(DescribeTrailsCommand).resolves({ trailList: [{ TrailARN: TRAIL, IsMultiRegionTrail: true }] });
   cloudtrail.on(GetTrailStatusCommand).resolves({ IsLogging: true });
   cloudtrail.on(GetEventSelectorsCommand).resolves({ AdvancedEventSelectors: [{ Name: 'data', FieldSelectors: [{ Field: 'eventCategory', Equals: ['Data'] }, { Field: 'resources.type', Equals: ['AWS::S3::Object'] }] }] });
@@ -35,7 +37,7 @@ describe('runDoctor', () => {
       stage: 'test', policy: policyFromInput({ buckets: [{ match: 'prod-*', requireKms: true }] }), store, slackParameter: '/sse-sentinel/test/slack-webhook',
       expectedRules: 3, heartbeatMaxAgeMs: 45 * 60_000, nowMs: NOW,
     });
-    expect(results.map((r) => [r.id, r.ok])).toEqual([['trail', true], ['data-events', true], ['rules', true], ['slack-secret', true], ['heartbeat', true]]);
+    expect(results.map((r) => [r.id, r.ok])).toEqual([['trail', true], ['data-events', true], ['log-files', true], ['rules', true], ['slack-secret', true], ['heartbeat', true]]);
     expect(JSON.stringify(results)).not.toContain('hooks.slack.com');
     expect(events.commandCalls(ListRulesCommand)).toHaveLength(2);
   });
@@ -48,6 +50,18 @@ describe('runDoctor', () => {
     expect((await run('us-east-1')).find((r) => r.id === 'data-events')).toMatchObject({ ok: false, detail: expect.stringContaining('S3 object data events for prod-*') });
   });
 
+  it('reads where the trails deliver and whether the trail bucket sends its events to EventBridge', async () => {
+    cloudtrail.on(DescribeTrailsCommand).resolves({ trailList: [{ TrailARN: TRAIL, IsMultiRegionTrail: true, S3BucketName: 'org-trail-logs' }] });
+    const run = () => runDoctor(doctorClients({ region: 'us-east-1' }), { stage: 'test', policy: policyFromInput(), trailBucket: 'org-trail-logs', expectedRules: 3, heartbeatMaxAgeMs: 1, nowMs: NOW });
+    s3.on(GetBucketNotificationConfigurationCommand, { Bucket: 'org-trail-logs' }).resolves({ EventBridgeConfiguration: {}, QueueConfigurations: [] });
+    expect((await run()).find((r) => r.id === 'log-files')?.ok).toBe(true);
+    s3.on(GetBucketNotificationConfigurationCommand, { Bucket: 'org-trail-logs' }).resolves({ LambdaFunctionConfigurations: [] });
+    expect((await run()).find((r) => r.id === 'log-files')).toMatchObject({ ok: false, detail: expect.stringContaining('does not send its events to EventBridge') });
+    // a bucket of another account (an organization's log archive): the doctor says it could not look
+    s3.on(GetBucketNotificationConfigurationCommand).rejects(Object.assign(new Error('Access Denied'), { name: 'AccessDenied' }));
+    expect((await run()).find((r) => r.id === 'log-files')).toEqual({ id: 'log-files', ok: false, detail: 'could not check: AccessDenied: Access Denied' });
+  });
+
   it('turns an AWS error into a failed check instead of a crash', async () => {
     cloudtrail.on(DescribeTrailsCommand).rejects(Object.assign(new Error('User is not authorized'), { name: 'AccessDeniedException' }));
     const results = await runDoctor(doctorClients({ region: 'us-east-1' }), { stage: 'test', policy: policyFromInput(), expectedRules: 3, heartbeatMaxAgeMs: 1, nowMs: NOW });
@@ -57,9 +71,11 @@ describe('runDoctor', () => {
 
   it('sse-sentinel doctor prints each check and exits 1 on a failure', async () => {
     cloudtrail.on(GetTrailStatusCommand).resolves({ IsLogging: false });
-    const { code, stdout, stderr } = await runCli(['doctor', '--stage', 'test', '--region', 'us-east-1', '--no-heartbeat', '--policy', 'policy.example.yaml']);
+    s3.on(GetBucketNotificationConfigurationCommand).resolves({});
+    const { code, stdout, stderr } = await runCli(['doctor', '--stage', 'test', '--region', 'us-east-1', '--no-heartbeat', '--policy', 'policy.example.yaml', '--trail-bucket', 'org-trail-logs']);
     expect(code).toBe(1);
     expect(stdout).toMatch(/^FAIL trail +no multi-Region trail is logging/m);
+    expect(stdout).toMatch(/^FAIL log-files +no logging trail delivers to org-trail-logs/m);
     expect(stdout).toMatch(/^ok {3}slack-secret +\/sse-sentinel\/test\/slack-webhook is readable$/m);
     expect(stderr).toMatch(/checks passed/);
   });
