@@ -21,7 +21,7 @@ import { closeSignedPostAgents } from '../../src/util/signed-post.js';
 import { matchesPattern, type Pattern } from '../../src/deploy/event-pattern.js';
 import { isKmsNativeEvent, isReadOnlyManagementEvent, isServiceEvent } from '../../src/events/catalog.js';
 import { RULES } from '../../src/rules/index.js';
-import { REMEDIATION_PERMISSIONS } from '../../src/remediate/catalog.js';
+import { REMEDIABLE_RULE_IDS, REMEDIATION_PERMISSIONS } from '../../src/remediate/catalog.js';
 import { memberTemplate } from '../../src/deploy/member-template.js';
 import { EXPECTED_RULE_COUNT } from '../../src/doctor/expected.js';
 import { collect, EVENTS, ROOT } from '../helpers.js';
@@ -249,11 +249,25 @@ process.stderr.write('RESULT ' + JSON.stringify(result.findings.map((f) => f.rul
     expect(checked).toBeGreaterThan(50);
   });
 
-  it('sends successful data-key calls only to the usage queue, and keeps writes that take the bucket default out', async () => {
-    const [ok, plainWrite] = await Promise.all(['kms/GenerateDataKey.s3tables-maintenance-ok.json', 's3/PutObject.bucket-default.json'].map(async (f) => JSON.parse(await readFile(join(EVENTS, f), 'utf8'))));
-    const forDataKey = rules().filter((rule) => matchesPattern(rule.pattern, ok) && deliverable(rule, ok));
-    expect(forDataKey.flatMap((rule) => rule.targets.map((t) => t.Arn))).toEqual([{ 'Fn::GetAtt': ['UsageQueue', 'Arn'] }]);
-    expect(rules().some((rule) => matchesPattern(rule.pattern, plainWrite) && deliverable(rule, plainWrite))).toBe(false);
+  it('sends successful data-key calls and object writes that name their encryption only to the usage queue, and keeps writes that take the bucket default out', async () => {
+    const [ok, plainWrite, copy] = await Promise.all(['kms/GenerateDataKey.s3tables-maintenance-ok.json', 's3/PutObject.bucket-default.json', 's3/CopyObject.foreign-kms-key.json']
+      .map(async (f) => JSON.parse(await readFile(join(EVENTS, f), 'utf8'))));
+    const targetsOf = (envelope: unknown) => rules().filter((rule) => matchesPattern(rule.pattern, envelope) && deliverable(rule, envelope as never)).flatMap((rule) => rule.targets.map((t) => t.Arn));
+    // high-volume data events are judged in batches by a function of bounded concurrency, never one processor invocation each
+    expect(targetsOf(ok)).toEqual([{ 'Fn::GetAtt': ['UsageQueue', 'Arn'] }]);
+    expect(targetsOf(copy)).toEqual([{ 'Fn::GetAtt': ['UsageQueue', 'Arn'] }]);
+    expect(targetsOf(plainWrite)).toEqual([]);
+    // and the queue takes messages from those two rules only
+    expect(resources['UsageQueuePolicy']!.Properties.PolicyDocument.Statement[0].Condition).toEqual({ ArnEquals: { 'aws:SourceArn': [{ 'Fn::GetAtt': ['UsageEventsRule', 'Arn'] }, { 'Fn::GetAtt': ['ObjectWritesRule', 'Arn'] }] } });
+  });
+
+  it('routes no remediable rule\'s events to the usage queue (the usage function hands no finding to the remediator)', () => {
+    const toUsage = rules().filter((rule) => rule.targets.some((t) => JSON.stringify(t.Arn).includes('UsageQueue')));
+    const remediable = RULES.filter((rule) => REMEDIABLE_RULE_IDS.has(rule.id));
+    const reaching = remediable.filter((rule) => rule.triggers.some((trigger) => trigger.eventNames.some((eventName) =>
+      toUsage.some((queueRule) => matchesPattern(queueRule.pattern, { source: `aws.${trigger.eventSource.split('.')[0]}`, 'detail-type': 'AWS API Call via CloudTrail', detail: { eventSource: trigger.eventSource, eventName, requestParameters: { 'x-amz-server-side-encryption': 'aws:kms' } } })))));
+    expect(reaching.map((rule) => rule.id)).toEqual([]);
+    expect(remediable.length).toBeGreaterThan(5);
   });
 
   it('covers every (eventSource, eventName) the rules and the ledger read, with the right detail-type and rule state', () => {

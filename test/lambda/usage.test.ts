@@ -49,6 +49,15 @@ describe('usage handler', () => {
     }
   });
 
+  it('judges S3 object writes in the batch too (the object-writes rule feeds the same queue)', async () => {
+    const copy = await readFile(join(EVENTS, 's3/CopyObject.foreign-kms-key.json'), 'utf8');
+    const dataKey = await readFile(join(EVENTS, 'kms/GenerateDataKey.s3tables-maintenance-ok.json'), 'utf8');
+    const result = await handler(sqsEvent([copy, dataKey]));
+    expect(result.batchItemFailures).toEqual([]);
+    const published = sns.commandCalls(PublishCommand).map((c) => JSON.parse(c.args[0].input.Message!));
+    expect(published.map((alert) => [alert.ruleId, alert.severity])).toEqual([['s3.object-unexpected-encryption', 'CRITICAL']]);
+  });
+
   it('processes a batch and reports only the unreadable message as failed', async () => {
     const crossAccount = await readFile(join(EVENTS, 'kms/Decrypt.cross-account.json'), 'utf8');
     const ok = await readFile(join(EVENTS, 'kms/GenerateDataKey.s3tables-maintenance-ok.json'), 'utf8');
