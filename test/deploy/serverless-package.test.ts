@@ -249,13 +249,15 @@ process.stderr.write('RESULT ' + JSON.stringify(result.findings.map((f) => f.rul
     expect(checked).toBeGreaterThan(50);
   });
 
-  it('sends successful data-key calls and object writes that name their encryption only to the usage queue, and keeps writes that take the bucket default out', async () => {
-    const [ok, plainWrite, copy] = await Promise.all(['kms/GenerateDataKey.s3tables-maintenance-ok.json', 's3/PutObject.bucket-default.json', 's3/CopyObject.foreign-kms-key.json']
+  it('sends data-key calls (successful or denied) and object writes that name their encryption only to the usage queue, and keeps writes that take the bucket default out', async () => {
+    const [ok, plainWrite, copy, denied] = await Promise.all(['kms/GenerateDataKey.s3tables-maintenance-ok.json', 's3/PutObject.bucket-default.json', 's3/CopyObject.foreign-kms-key.json', 'kms/GenerateDataKey.s3tables-maintenance-denied.json']
       .map(async (f) => JSON.parse(await readFile(join(EVENTS, f), 'utf8'))));
     const targetsOf = (envelope: unknown) => rules().filter((rule) => matchesPattern(rule.pattern, envelope) && deliverable(rule, envelope as never)).flatMap((rule) => rule.targets.map((t) => t.Arn));
     // high-volume data events are judged in batches by a function of bounded concurrency, never one processor invocation each
     expect(targetsOf(ok)).toEqual([{ 'Fn::GetAtt': ['UsageQueue', 'Arn'] }]);
     expect(targetsOf(copy)).toEqual([{ 'Fn::GetAtt': ['UsageQueue', 'Arn'] }]);
+    // a denied application retrying makes failed calls by the thousand
+    expect(targetsOf(denied)).toEqual([{ 'Fn::GetAtt': ['UsageQueue', 'Arn'] }]);
     expect(targetsOf(plainWrite)).toEqual([]);
     // and the queue takes messages from those two rules only
     expect(resources['UsageQueuePolicy']!.Properties.PolicyDocument.Statement[0].Condition).toEqual({ ArnEquals: { 'aws:SourceArn': [{ 'Fn::GetAtt': ['UsageEventsRule', 'Arn'] }, { 'Fn::GetAtt': ['ObjectWritesRule', 'Arn'] }] } });

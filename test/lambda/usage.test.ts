@@ -49,13 +49,13 @@ describe('usage handler', () => {
     }
   });
 
-  it('judges S3 object writes in the batch too (the object-writes rule feeds the same queue)', async () => {
-    const copy = await readFile(join(EVENTS, 's3/CopyObject.foreign-kms-key.json'), 'utf8');
-    const dataKey = await readFile(join(EVENTS, 'kms/GenerateDataKey.s3tables-maintenance-ok.json'), 'utf8');
-    const result = await handler(sqsEvent([copy, dataKey]));
+  it('judges S3 object writes and denied data-key calls in the batch too (their rules feed the same queue)', async () => {
+    const [copy, dataKey, denied] = await Promise.all(['s3/CopyObject.foreign-kms-key.json', 'kms/GenerateDataKey.s3tables-maintenance-ok.json', 'kms/GenerateDataKey.s3tables-maintenance-denied.json']
+      .map((file) => readFile(join(EVENTS, file), 'utf8')));
+    const result = await handler(sqsEvent([copy!, dataKey!, denied!]));
     expect(result.batchItemFailures).toEqual([]);
     const published = sns.commandCalls(PublishCommand).map((c) => JSON.parse(c.args[0].input.Message!));
-    expect(published.map((alert) => [alert.ruleId, alert.severity])).toEqual([['s3.object-unexpected-encryption', 'CRITICAL']]);
+    expect(published.map((alert) => [alert.ruleId, alert.severity])).toEqual([['s3.object-unexpected-encryption', 'CRITICAL'], ['s3tables.kms-access-denied', 'HIGH']]);
   });
 
   it('processes a batch and reports only the unreadable message as failed', async () => {
