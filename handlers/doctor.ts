@@ -19,6 +19,7 @@ export async function handler(_event: ScheduledEvent, context?: Context): Promis
   const stage = process.env['SSE_SENTINEL_STAGE'] ?? 'dev';
   const clients = doctorClients();
   const heartbeat = process.env['HEARTBEAT_PARAMETER'];
+  const trailBucket = configuredTrailBucket(process.env);
   const results: CheckResult[] = [];
   if (heartbeat) {
     try {
@@ -32,7 +33,7 @@ export async function handler(_event: ScheduledEvent, context?: Context): Promis
     policy: await policyReady,
     store: await storeReady,
     ...(process.env['SLACK_WEBHOOK_PARAMETER'] ? { slackParameter: process.env['SLACK_WEBHOOK_PARAMETER'] } : {}),
-    ...(configuredTrailBucket(process.env) ? { trailBucket: configuredTrailBucket(process.env)! } : {}),
+    ...(trailBucket ? { trailBucket } : {}),
     expectedRules: EXPECTED_RULE_COUNT,
     heartbeatMaxAgeMs: HEARTBEAT_MAX_AGE_MS,
     nowMs: Date.now(),

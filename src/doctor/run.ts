@@ -104,10 +104,10 @@ export async function runDoctor(clients: DoctorClients, options: DoctorOptions):
   trails.catch(() => undefined);
   const results = [
     await guarded('trail', async () => checkTrail(await trails)),
+    // selectors name buckets in the trail's partition (arn:aws-cn:s3:::… in China)
     await guarded('data-events', async () => checkDataEvents(await trails, {
       buckets: options.policy.document.buckets.filter((b) => b.requireKms !== false).map((b) => b.match),
       tableBuckets: options.policy.document.tableBuckets.filter((b) => b.requireKms !== false).map((b) => b.match),
-      // selectors name buckets in the trail's partition (arn:aws-cn:s3:::… in China)
     }, await partitionOfClient(clients.cloudtrail))),
     await guarded('log-files', async () => checkLogFiles(await trails, options.trailBucket, options.trailBucket ? await sendsToEventBridge(clients.s3, options.trailBucket) : undefined)),
     await guarded('rules', async () => checkRules(await ruleFacts(clients.events, prefix), prefix, options.expectedRules, [`${prefix}read-only`, `${prefix}kms-usage`])),
