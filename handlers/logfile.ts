@@ -8,7 +8,7 @@ import { deployedRemediationQueue } from '../src/lambda/remediation-config.js';
 import { handOffRemediations } from '../src/lambda/remediation-handoff.js';
 import { Pipeline } from '../src/pipeline.js';
 import { PostureCache } from '../src/lambda/posture-cache.js';
-import { logPostureReads } from '../src/doctor/metrics.js';
+import { logFindings, logPostureReads } from '../src/doctor/metrics.js';
 
 const policyReady = loadDeployedPolicy();
 const storeReady = deployedStore();
@@ -30,6 +30,7 @@ export async function handler(event: EventBridgeEvent<'Object Created', { bucket
     // processLogObject saves before it answers
     const result = await posture.withLease(store, 'current', async (ledger) => ({ value: await processLogObject(client, object, await Pipeline.create({ policy, store, ledger })), saved: true }));
     logPostureReads(posture, context?.awsRequestId);
+    logFindings(result.findings, context?.awsRequestId);
     result.findings = await handOffRemediations(result.findings, policy, store, await deployedRemediationQueue(context));
     await publishFindings(result.findings, await deployedSinks(alertTopicArn(process.env, context)), store, policy);
     results.push(result);

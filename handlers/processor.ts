@@ -8,7 +8,7 @@ import { deployedStore } from '../src/lambda/store.js';
 import { deployedRemediationQueue } from '../src/lambda/remediation-config.js';
 import { handOffRemediations } from '../src/lambda/remediation-handoff.js';
 import { isHeartbeat, recordHeartbeat } from '../src/doctor/heartbeat.js';
-import { emfLine, logPostureReads } from '../src/doctor/metrics.js';
+import { emfLine, logFindings, logPostureReads } from '../src/doctor/metrics.js';
 
 // Cold start: the policy is validated once. The store is the DynamoDB state table (memory under invoke local):
 // management events see the posture as every execution environment left it (the copy kept here while the state
@@ -35,6 +35,7 @@ export async function handler(event: EventBridgeEvent<string, unknown>, context?
     return { value: await processItems(items, pipeline), saved: true };
   });
   logPostureReads(posture, context?.awsRequestId);
+  logFindings(result.findings, context?.awsRequestId);
   if (result.findings.length) {
     result.findings = await handOffRemediations(result.findings, policy, store, await deployedRemediationQueue(context));
     await publishFindings(result.findings, await deployedSinks(alertTopicArn(process.env, context)), store, policy);

@@ -5,7 +5,7 @@ import { eventsIn, processItems, readEnvelope } from '../src/lambda/process-enve
 import { deployedSinks, publishFindings } from '../src/lambda/publish.js';
 import { Pipeline } from '../src/pipeline.js';
 import { PostureCache } from '../src/lambda/posture-cache.js';
-import { logPostureReads } from '../src/doctor/metrics.js';
+import { logFindings, logPostureReads } from '../src/doctor/metrics.js';
 import { deployedStore } from '../src/lambda/store.js';
 import type { Policy } from '../src/policy/policy.js';
 import type { StateStore } from '../src/state/store.js';
@@ -66,6 +66,7 @@ async function judgeBatch(event: SQSEvent, context: Context | undefined, policy:
     return { value: { batchItemFailures: failures }, saved: false };
   }
   const findings = processed.flatMap((p) => p.findings);
+  logFindings(findings, context?.awsRequestId);
   const sinks = findings.length ? await deployedSinks(alertTopicArn(process.env, context)) : [];
   for (const { messageId, findings: some } of processed) {
     if (some.length === 0) continue;

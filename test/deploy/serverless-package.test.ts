@@ -24,6 +24,7 @@ import { RULES } from '../../src/rules/index.js';
 import { REMEDIABLE_RULE_IDS, REMEDIATION_PERMISSIONS } from '../../src/remediate/catalog.js';
 import { memberTemplate } from '../../src/deploy/member-template.js';
 import { EXPECTED_RULE_COUNT } from '../../src/doctor/expected.js';
+import { METRIC_NAMES } from '../../src/doctor/metrics.js';
 import { collect, EVENTS, ROOT } from '../helpers.js';
 import { checkTemplate } from './cloudformation-spec.js';
 import { checkIamStatements } from './iam-reference.js';
@@ -77,6 +78,23 @@ describe('serverless package', () => {
     // the template is uploaded to S3 by serverless deploy: CloudFormation's limits are 1 MB and 500 resources
     expect((await stat(join(outputDir, 'cloudformation-template-update-stack.json'))).size).toBeLessThan(1024 * 1024);
     expect(Object.keys(resources).length).toBeLessThanOrEqual(500);
+  });
+
+  it('gives the deployment a dashboard of what it emits: every metric of its own, each function and queue, the rules', () => {
+    const body = JSON.parse((resources['Dashboard']!.Properties.DashboardBody['Fn::Sub'] as string).replaceAll('${AWS::Region}', 'us-east-1'));
+    const metrics = (body.widgets as { properties: { metrics: unknown[][]; region: string } }[]).flatMap((w) => w.properties.metrics);
+    const series = metrics.filter((m): m is string[] => typeof m[0] === 'string');
+    const named = (namespace: string, dimension: string) => new Set(series.filter((m) => m[0] === namespace && m[2] === dimension).map((m) => m[3]));
+    const own = series.filter((m) => m[0] === 'SseSentinel');
+    // what the functions emit (METRIC_NAMES) and nothing else, for this stage
+    expect(new Set(own.map((m) => m[1]))).toEqual(new Set(METRIC_NAMES));
+    expect(new Set(own.map((m) => m[3]))).toEqual(new Set(['test']));
+    expect(named('AWS/Lambda', 'FunctionName')).toEqual(new Set(ofType('AWS::Lambda::Function').map(([, r]) => r.Properties.FunctionName)));
+    const queues = new Set(ofType('AWS::SQS::Queue').map(([, r]) => r.Properties.QueueName));
+    expect([...named('AWS/SQS', 'QueueName')].filter((q) => !queues.has(q))).toEqual([]);
+    expect(JSON.stringify(metrics.filter((m) => typeof m[0] !== 'string'))).toContain('RuleName=sse-sentinel-test');
+    // alarms watch only metrics the functions emit
+    for (const [id, alarm] of ofType('AWS::CloudWatch::Alarm').filter(([, r]) => r.Properties.Namespace === 'SseSentinel')) expect(METRIC_NAMES, id).toContain(alarm.Properties.MetricName);
   });
 
   it('stays within EventBridge\'s quotas: event patterns of at most 2,048 characters, at most 5 targets a rule', async () => {

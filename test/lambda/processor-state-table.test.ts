@@ -16,7 +16,7 @@ const deployed = deployedAgainstTables('processor', async () => (await import('.
  * The DynamoDB operations one invocation made, how many requests were in flight as each arrived, and the posture-read
  * metrics it logged (Embedded Metric Format lines).
  */
-async function invoke(event: unknown): Promise<{ findings: string[]; operations: string[]; inFlight: number[]; postureMetrics: { PostureScans: number; PostureCatchUps: number }[] }> {
+async function invoke(event: unknown): Promise<{ findings: string[]; operations: string[]; inFlight: number[]; postureMetrics: { PostureScans: number; PostureCatchUps: number }[]; findingMetrics: Record<string, number>[] }> {
   const { operations, inFlightAtArrival } = deployed.dynamo();
   const before = operations.length;
   const logged = vi.mocked(console.log).mock.calls.length;
@@ -24,7 +24,11 @@ async function invoke(event: unknown): Promise<{ findings: string[]; operations:
   const postureMetrics = vi.mocked(console.log).mock.calls.slice(logged).map(([line]) => JSON.parse(String(line)))
     .filter((line) => line._aws?.CloudWatchMetrics?.[0]?.Metrics.some((metric: { Name: string }) => metric.Name === 'PostureScans'))
     .map(({ PostureScans, PostureCatchUps }) => ({ PostureScans, PostureCatchUps }));
-  return { findings: result.findings.map((f) => f.ruleId), operations: operations.slice(before), inFlight: inFlightAtArrival.slice(before), postureMetrics };
+  // the findings by severity, as the dashboard charts them
+  const findingMetrics = vi.mocked(console.log).mock.calls.slice(logged).map(([line]) => JSON.parse(String(line)))
+    .filter((line) => line.message === 'findings' && line._aws)
+    .map((line) => Object.fromEntries(line._aws.CloudWatchMetrics[0].Metrics.map(({ Name }: { Name: string }) => [Name, line[Name]])));
+  return { findings: result.findings.map((f) => f.ruleId), operations: operations.slice(before), inFlight: inFlightAtArrival.slice(before), postureMetrics, findingMetrics };
 }
 
 /** An event as a retry or another delivery of the sample would not be: an id of its own. */
@@ -39,6 +43,7 @@ describe('processor against the state table', () => {
     expect(first.findings).toEqual(['s3tables.bucket-key-unapproved']);
     expect(first.operations.filter((o) => o === 'Scan')).toHaveLength(1);
     expect(first.postureMetrics).toEqual([{ PostureScans: 1, PostureCatchUps: 0 }]);
+    expect(first.findingMetrics).toEqual([{ CriticalFindings: 1 }]);
     // its own change moved the revision by one: the copy it kept is current
     const second = await invoke(await load('s3tables/PutTableBucketEncryption.foreign-key.json'));
     expect(second.operations.filter((o) => o === 'Scan')).toEqual([]);
