@@ -95,6 +95,17 @@ describe('serverless package', () => {
     expect(JSON.stringify(metrics.filter((m) => typeof m[0] !== 'string'))).toContain('RuleName=sse-sentinel-test');
     // alarms watch only metrics the functions emit
     for (const [id, alarm] of ofType('AWS::CloudWatch::Alarm').filter(([, r]) => r.Properties.Namespace === 'SseSentinel')) expect(METRIC_NAMES, id).toContain(alarm.Properties.MetricName);
+    // what PutDashboard accepts (CloudWatch API reference, dashboard body structure): a 24-column grid, 1-100 metrics a
+    // graph, periods in whole minutes, expression ids starting with a lower-case letter
+    for (const { x, width, height, properties } of body.widgets as { x: number; width: number; height: number; properties: { metrics: unknown[][]; period: number; region: string } }[]) {
+      expect(x + width).toBeLessThanOrEqual(24);
+      expect(height).toBeGreaterThanOrEqual(1);
+      expect(properties.metrics.length).toBeGreaterThanOrEqual(1);
+      expect(properties.metrics.length).toBeLessThanOrEqual(100);
+      expect(properties.period % 60).toBe(0);
+      expect(properties.region).toBe('us-east-1');
+      for (const [first] of properties.metrics.filter((m) => typeof m[0] !== 'string')) expect((first as { id: string }).id).toMatch(/^[a-z][A-Za-z0-9_]*$/);
+    }
   });
 
   it('stays within EventBridge\'s quotas: event patterns of at most 2,048 characters, at most 5 targets a rule', async () => {
