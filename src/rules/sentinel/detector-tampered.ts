@@ -28,6 +28,10 @@ export const LAMBDA_EVENT_OPERATIONS: Readonly<Record<string, string>> = {
   UpdateEventSourceMapping20150331: 'UpdateEventSourceMapping',
 };
 
+/** Rules that must stay in this state: read-only management events (KMS data-key calls, Get*) reach no other. */
+const READ_ONLY_RULES = /-(read-only|kms-usage)$/;
+const READ_ONLY_STATE = 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS';
+
 /** Changes that switch the detector off outright (an unsubscribed alert topic reaches no one). */
 const BLINDING = new Set(['DisableRule', 'DeleteRule', 'RemoveTargets', 'DeleteFunction20150331', 'DeleteTopic', 'DeleteQueue', 'DeleteTable', 'DeleteEventSourceMapping20150331', 'DeleteRole', 'Unsubscribe']);
 
@@ -89,6 +93,7 @@ export const detectorTampered: Rule = {
     positive: [
       'sentinel/DisableRule.json', 'sentinel/PutFunctionConcurrency.zero.json', 'sentinel/PutParameter.kill-switch.json', 'sentinel/PutRolePolicy.remediator.json',
       'sentinel/UpdateEventSourceMapping.disabled.json', 'sentinel/DeleteEventSourceMapping.json', 'sentinel/Unsubscribe.alert-topic.json',
+      'sentinel/PutRule.disabled.json', 'sentinel/PutRule.read-only-downgraded.json',
     ],
     negative: ['sentinel/DisableRule.other-rule.json', 'sentinel/UpdateFunctionConfiguration.by-cloudformation-other.json', 'sentinel/PutParameter.heartbeat.json', 'sentinel/Unsubscribe.other-topic.json'],
   },
@@ -99,12 +104,16 @@ export const detectorTampered: Rule = {
     const concurrency = event.requestParameters['reservedConcurrentExecutions'];
     const killSwitch = event.eventSource === SSM_SOURCE && names.some((name) => name.endsWith('/remediation-kill-switch'));
     const mappingDisabled = event.eventName === 'UpdateEventSourceMapping20150331' && event.requestParameters['enabled'] === false;
-    const switchedOff = BLINDING.has(event.eventName) || concurrency === 0 || mappingDisabled;
+    // PutRule rewrites a rule whole: DISABLED is DisableRule, and a read-only rule put back to plain ENABLED goes deaf
+    const ruleState = event.eventName === 'PutRule' ? event.requestParameters['state'] : undefined;
+    const ruleOff = ruleState === 'DISABLED' || (typeof ruleState === 'string' && ruleState !== READ_ONLY_STATE && names.some((name) => READ_ONLY_RULES.test(name)));
+    const switchedOff = BLINDING.has(event.eventName) || concurrency === 0 || mappingDisabled || ruleOff;
     const viaCloudFormation = event.principal.invokedBy === 'cloudformation.amazonaws.com' || event.sourceIp === 'cloudformation.amazonaws.com';
     const severity: Severity = viaCloudFormation ? 'LOW' : switchedOff ? 'CRITICAL' : 'HIGH';
     const what = concurrency === 0
       ? 'reserved concurrency set to 0 (the function can no longer run)'
       : mappingDisabled ? 'event source mapping disabled (the function no longer reads its queue)'
+      : ruleOff ? (ruleState === 'DISABLED' ? 'PutRule disabled the rule' : `PutRule set a read-only rule to ${String(ruleState)} (it receives no read-only events: KMS data-key calls, Get*)`)
       : event.eventName === 'Unsubscribe' ? 'Unsubscribe from the alert topic (its alerts no longer reach that endpoint)'
       : killSwitch ? `${event.eventName}: the remediation kill switch was changed (every action becomes a dry run unless it reads "off")` : event.eventName;
     return [{

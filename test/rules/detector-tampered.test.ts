@@ -1,0 +1,36 @@
+import { readFile, writeFile, mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { EVENTS, examplePolicy, replayFiles } from '../helpers.js';
+
+/** The detector rule's severity for a sentinel fixture, or for a variant of it (its CloudTrail detail changed). */
+async function severity(fixture: string, change?: (detail: Record<string, any>) => void): Promise<string | undefined> {
+  let path = join(EVENTS, 'sentinel', fixture);
+  if (change) {
+    const envelope = JSON.parse(await readFile(path, 'utf8'));
+    change(envelope.detail);
+    path = join(await mkdtemp(join(tmpdir(), 'sentinel-')), fixture);
+    await writeFile(path, JSON.stringify(envelope));
+  }
+  const { findings } = await replayFiles([path], await examplePolicy());
+  return findings.find((f) => f.ruleId === 'sentinel.detector-tampered')?.severity;
+}
+
+describe('sentinel.detector-tampered severities', () => {
+  it('is CRITICAL for what switches the detector off: a disabled rule, a deaf read-only rule, a stopped poller, an unsubscribed topic', async () => {
+    for (const fixture of ['DisableRule.json', 'PutRule.disabled.json', 'PutRule.read-only-downgraded.json', 'UpdateEventSourceMapping.disabled.json', 'DeleteEventSourceMapping.json', 'Unsubscribe.alert-topic.json', 'PutFunctionConcurrency.zero.json']) {
+      expect(await severity(fixture), fixture).toBe('CRITICAL');
+    }
+  });
+
+  it('is HIGH for changes that leave it running, and LOW when CloudFormation makes them', async () => {
+    // a read-only rule put again in the state it needs, a mapping's batch size changed
+    expect(await severity('PutRule.read-only-downgraded.json', (d) => (d.requestParameters.state = 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS'))).toBe('HIGH');
+    expect(await severity('PutRule.disabled.json', (d) => (d.requestParameters.state = 'ENABLED'))).toBe('HIGH');
+    expect(await severity('UpdateEventSourceMapping.disabled.json', (d) => { delete d.requestParameters.enabled; d.requestParameters.batchSize = 10; })).toBe('HIGH');
+    expect(await severity('PutRule.disabled.json', (d) => { d.sourceIPAddress = 'cloudformation.amazonaws.com'; d.userAgent = 'cloudformation.amazonaws.com'; })).toBe('LOW');
+    // another application's mapping: no finding
+    expect(await severity('UpdateEventSourceMapping.disabled.json', (d) => { d.responseElements.functionArn = 'arn:aws:lambda:us-east-1:111122223333:function:billing'; d.responseElements.eventSourceArn = 'arn:aws:sqs:us-east-1:111122223333:billing'; })).toBeUndefined();
+  });
+});
