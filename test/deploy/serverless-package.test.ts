@@ -369,7 +369,10 @@ process.stderr.write('RESULT ' + JSON.stringify(result.findings.map((f) => f.rul
         expect(alarms.some((a) => a.MetricName === metric && JSON.stringify(a.Dimensions).includes(fn)), `${fn} ${metric}`).toBe(true);
       }
     }
-    for (const rule of ['ReadOnlyEventsRule', 'UsageEventsRule']) expect(alarms.some((a) => a.MetricName === 'FailedInvocations' && JSON.stringify(a.Dimensions).includes(rule))).toBe(true);
+    // every rule written in resources (serverless.yml's own rules target the processor, whose failures the DLQ alarm counts)
+    const raw = Object.keys(resources).filter((id) => resources[id]!.Type === 'AWS::Events::Rule' && !id.endsWith('EventBridgeRule') && resources[id]!.Properties.EventPattern);
+    expect(raw.sort()).toEqual(['ObjectWritesRule', 'ReadOnlyEventsRule', 'UsageEventsRule']);
+    for (const rule of raw) expect(alarms.some((a) => a.MetricName === 'FailedInvocations' && JSON.stringify(a.Dimensions) === JSON.stringify([{ Name: 'RuleName', Value: { Ref: rule } }])), rule).toBe(true);
     expect(alarms.some((a) => a.MetricName === 'ApproximateNumberOfMessagesVisible')).toBe(true);
     // an intake that falls behind: data-key events waiting in the usage queue
     expect(alarms.find((a) => a.MetricName === 'ApproximateAgeOfOldestMessage')).toMatchObject({ Namespace: 'AWS/SQS', Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': ['UsageQueue', 'QueueName'] } }], Threshold: 300 });

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as athena from '@aws-sdk/client-athena';
 import * as cloudtrail from '@aws-sdk/client-cloudtrail';
+import * as cloudwatch from '@aws-sdk/client-cloudwatch';
 import * as dynamodb from '@aws-sdk/client-dynamodb';
 import * as eventbridge from '@aws-sdk/client-eventbridge';
 import * as lambda from '@aws-sdk/client-lambda';
@@ -35,6 +36,7 @@ const CLIENTS: Record<string, Record<string, unknown>> = {
   'dynamodb.amazonaws.com': dynamodb,
   'ssm.amazonaws.com': ssm,
   'iam.amazonaws.com': iam,
+  'monitoring.amazonaws.com': cloudwatch,
 };
 
 describe('event names', () => {

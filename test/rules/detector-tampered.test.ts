@@ -19,7 +19,7 @@ async function severity(fixture: string, change?: (detail: Record<string, any>) 
 
 describe('sentinel.detector-tampered severities', () => {
   it('is CRITICAL for what switches the detector off: a disabled rule, a deaf read-only rule, a stopped poller, an unsubscribed topic', async () => {
-    for (const fixture of ['DisableRule.json', 'PutRule.disabled.json', 'PutRule.read-only-downgraded.json', 'UpdateEventSourceMapping.disabled.json', 'DeleteEventSourceMapping.json', 'Unsubscribe.alert-topic.json', 'PutFunctionConcurrency.zero.json']) {
+    for (const fixture of ['DisableRule.json', 'PutRule.disabled.json', 'PutRule.read-only-downgraded.json', 'UpdateEventSourceMapping.disabled.json', 'DeleteEventSourceMapping.json', 'Unsubscribe.alert-topic.json', 'PutFunctionConcurrency.zero.json', 'DisableAlarmActions.heartbeat.json']) {
       expect(await severity(fixture), fixture).toBe('CRITICAL');
     }
   });
@@ -30,6 +30,8 @@ describe('sentinel.detector-tampered severities', () => {
     expect(await severity('PutRule.disabled.json', (d) => (d.requestParameters.state = 'ENABLED'))).toBe('HIGH');
     expect(await severity('UpdateEventSourceMapping.disabled.json', (d) => { delete d.requestParameters.enabled; d.requestParameters.batchSize = 10; })).toBe('HIGH');
     expect(await severity('PutRule.disabled.json', (d) => { d.sourceIPAddress = 'cloudformation.amazonaws.com'; d.userAgent = 'cloudformation.amazonaws.com'; })).toBe('LOW');
+    // an alarm of this deployment changed (its threshold, its actions), not switched off
+    expect(await severity('DisableAlarmActions.heartbeat.json', (d) => { d.eventName = 'PutMetricAlarm'; d.requestParameters = { alarmName: 'sse-sentinel-prod-HeartbeatMissingAlarm-1XQ2KD8ZB3Y4F', threshold: 0 }; })).toBe('HIGH');
     // another application's mapping: no finding
     expect(await severity('UpdateEventSourceMapping.disabled.json', (d) => { d.responseElements.functionArn = 'arn:aws:lambda:us-east-1:111122223333:function:billing'; d.responseElements.eventSourceArn = 'arn:aws:sqs:us-east-1:111122223333:billing'; })).toBeUndefined();
   });

@@ -9,6 +9,7 @@ const SQS_SOURCE = 'sqs.amazonaws.com';
 const DYNAMODB_SOURCE = 'dynamodb.amazonaws.com';
 const SSM_SOURCE = 'ssm.amazonaws.com';
 const IAM_SOURCE = 'iam.amazonaws.com';
+const MONITORING_SOURCE = 'monitoring.amazonaws.com';
 
 /** The deployment's parameters a person may change; the heartbeat is written by the doctor every 15 minutes. */
 const WATCHED_PARAMETERS = /\/(remediation-kill-switch|slack-webhook)$/;
@@ -33,7 +34,12 @@ const READ_ONLY_RULES = /-(read-only|kms-usage)$/;
 const READ_ONLY_STATE = 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS';
 
 /** Changes that switch the detector off outright (an unsubscribed alert topic reaches no one). */
-const BLINDING = new Set(['DisableRule', 'DeleteRule', 'RemoveTargets', 'DeleteFunction20150331', 'DeleteTopic', 'DeleteQueue', 'DeleteTable', 'DeleteEventSourceMapping20150331', 'DeleteRole', 'Unsubscribe']);
+const BLINDING = new Set([
+  'DisableRule', 'DeleteRule', 'RemoveTargets', 'DeleteFunction20150331', 'DeleteTopic', 'DeleteQueue', 'DeleteTable', 'DeleteEventSourceMapping20150331', 'DeleteRole',
+  'Unsubscribe',
+  // the alarms (the heartbeat's above all) are what says the detector went quiet
+  'DeleteAlarms', 'DisableAlarmActions',
+]);
 
 function lastSegment(text: string): string {
   return text.split(/[:/]/).pop() ?? text;
@@ -48,8 +54,10 @@ function targetNames(event: CloudTrailEvent, prefixes: readonly string[]): strin
     const names = [request['name'], ...(Array.isArray(request['names']) ? request['names'] : [])].filter((v): v is string => typeof v === 'string');
     return names.filter((name) => paths.some((path) => name.startsWith(path)) && WATCHED_PARAMETERS.test(name));
   }
-  const fields = ['name', 'rule', 'functionName', 'topicArn', 'queueUrl', 'tableName', 'roleName'];
+  const fields = ['name', 'rule', 'functionName', 'topicArn', 'queueUrl', 'tableName', 'roleName', 'alarmName'];
   const names = fields.map((f) => request[f]).filter((v): v is string => typeof v === 'string' && v.length > 0).map(lastSegment);
+  // CloudWatch names the alarms a call acts on in a list; CloudFormation named this deployment's <stack>-<id>-<suffix>
+  if (Array.isArray(request['alarmNames'])) names.push(...request['alarmNames'].filter((v): v is string => typeof v === 'string'));
   // an event source mapping is named by its UUID: the function and queue it joins are in the response
   for (const field of ['functionArn', 'eventSourceArn']) {
     const arn = event.responseElements[field];
@@ -69,7 +77,7 @@ export const detectorTampered: Rule = {
     'A change to this deployment\'s own EventBridge rules, Lambda functions, alert topic, queues, state table, IAM roles or ' +
     'SSM parameters (remediation kill switch, Slack webhook) (matched by the name prefixes in the policy file, "sse-sentinel-" by ' +
     'default): disabling or deleting them, removing targets, setting reserved concurrency to 0, disabling or deleting the queues\' ' +
-    'event source mappings, unsubscribing from the alert topic, changing code, configuration or ' +
+    'event source mappings, unsubscribing from the alert topic, deleting its alarms or disabling their actions, changing code, configuration or ' +
     'role policies, turning remediation off. Someone about to tamper with encryption blinds the detector first (IAM events reach ' +
     'EventBridge in us-east-1 only: deploy there to see them). ' +
     'CRITICAL for changes that switch it off; LOW when CloudFormation makes the change (a deployment).',
@@ -88,14 +96,18 @@ export const detectorTampered: Rule = {
     { eventSource: SSM_SOURCE, eventNames: ['PutParameter', 'DeleteParameter'], detailFilter: { requestParameters: { name: PARAMETER_PATTERN } } },
     { eventSource: SSM_SOURCE, eventNames: ['DeleteParameters'], detailFilter: { requestParameters: { names: PARAMETER_PATTERN } } },
     { eventSource: IAM_SOURCE, eventNames: ROLE_EVENTS, detailFilter: { requestParameters: { roleName: [{ prefix: 'sse-sentinel-' }] } } },
+    { eventSource: MONITORING_SOURCE, eventNames: ['DeleteAlarms', 'DisableAlarmActions', 'PutMetricAlarm'] },
   ],
   fixtures: {
     positive: [
       'sentinel/DisableRule.json', 'sentinel/PutFunctionConcurrency.zero.json', 'sentinel/PutParameter.kill-switch.json', 'sentinel/PutRolePolicy.remediator.json',
       'sentinel/UpdateEventSourceMapping.disabled.json', 'sentinel/DeleteEventSourceMapping.json', 'sentinel/Unsubscribe.alert-topic.json',
-      'sentinel/PutRule.disabled.json', 'sentinel/PutRule.read-only-downgraded.json',
+      'sentinel/PutRule.disabled.json', 'sentinel/PutRule.read-only-downgraded.json', 'sentinel/DisableAlarmActions.heartbeat.json',
     ],
-    negative: ['sentinel/DisableRule.other-rule.json', 'sentinel/UpdateFunctionConfiguration.by-cloudformation-other.json', 'sentinel/PutParameter.heartbeat.json', 'sentinel/Unsubscribe.other-topic.json'],
+    negative: [
+      'sentinel/DisableRule.other-rule.json', 'sentinel/UpdateFunctionConfiguration.by-cloudformation-other.json', 'sentinel/PutParameter.heartbeat.json', 'sentinel/Unsubscribe.other-topic.json',
+      'sentinel/DeleteAlarms.other-alarms.json',
+    ],
   },
   match(event, { policy }) {
     if (event.errorCode) return [];
