@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import * as athena from '@aws-sdk/client-athena';
 import * as cloudtrail from '@aws-sdk/client-cloudtrail';
 import * as cloudwatch from '@aws-sdk/client-cloudwatch';
+import * as logs from '@aws-sdk/client-cloudwatch-logs';
 import * as dynamodb from '@aws-sdk/client-dynamodb';
 import * as eventbridge from '@aws-sdk/client-eventbridge';
 import * as lambda from '@aws-sdk/client-lambda';
@@ -37,6 +38,7 @@ const CLIENTS: Record<string, Record<string, unknown>> = {
   'ssm.amazonaws.com': ssm,
   'iam.amazonaws.com': iam,
   'monitoring.amazonaws.com': cloudwatch,
+  'logs.amazonaws.com': logs,
 };
 
 describe('event names', () => {

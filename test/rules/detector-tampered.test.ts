@@ -19,7 +19,7 @@ async function severity(fixture: string, change?: (detail: Record<string, any>) 
 
 describe('sentinel.detector-tampered severities', () => {
   it('is CRITICAL for what switches the detector off: a disabled rule, a deaf read-only rule, a stopped poller, an unsubscribed topic', async () => {
-    for (const fixture of ['DisableRule.json', 'PutRule.disabled.json', 'PutRule.read-only-downgraded.json', 'UpdateEventSourceMapping.disabled.json', 'DeleteEventSourceMapping.json', 'Unsubscribe.alert-topic.json', 'PutFunctionConcurrency.zero.json', 'DisableAlarmActions.heartbeat.json']) {
+    for (const fixture of ['DisableRule.json', 'PutRule.disabled.json', 'PutRule.read-only-downgraded.json', 'UpdateEventSourceMapping.disabled.json', 'DeleteEventSourceMapping.json', 'Unsubscribe.alert-topic.json', 'PutFunctionConcurrency.zero.json', 'DisableAlarmActions.heartbeat.json', 'DeleteLogGroup.processor.json']) {
       expect(await severity(fixture), fixture).toBe('CRITICAL');
     }
   });
@@ -32,6 +32,12 @@ describe('sentinel.detector-tampered severities', () => {
     expect(await severity('PutRule.disabled.json', (d) => { d.sourceIPAddress = 'cloudformation.amazonaws.com'; d.userAgent = 'cloudformation.amazonaws.com'; })).toBe('LOW');
     // an alarm of this deployment changed (its threshold, its actions), not switched off
     expect(await severity('DisableAlarmActions.heartbeat.json', (d) => { d.eventName = 'PutMetricAlarm'; d.requestParameters = { alarmName: 'sse-sentinel-prod-HeartbeatMissingAlarm-1XQ2KD8ZB3Y4F', threshold: 0 }; })).toBe('HIGH');
+    // a new subscriber reads every finding; a boundary caps a role; a table's capacity changed
+    expect(await severity('Subscribe.alert-topic.json')).toBe('HIGH');
+    expect(await severity('PutRolePolicy.remediator.json', (d) => { d.eventName = 'PutRolePermissionsBoundary'; d.requestParameters = { roleName: d.requestParameters.roleName, permissionsBoundary: 'arn:aws:iam::111122223333:policy/deny-all' }; })).toBe('HIGH');
+    expect(await severity('DeleteLogGroup.processor.json', (d) => { d.eventSource = 'dynamodb.amazonaws.com'; d.eventName = 'UpdateTable'; d.requestParameters = { tableName: 'sse-sentinel-prod-state', billingMode: 'PROVISIONED' }; })).toBe('HIGH');
+    // another application's log group: no finding
+    expect(await severity('DeleteLogGroup.processor.json', (d) => (d.requestParameters.logGroupName = '/aws/lambda/billing-api'))).toBeUndefined();
     // another application's mapping: no finding
     expect(await severity('UpdateEventSourceMapping.disabled.json', (d) => { d.responseElements.functionArn = 'arn:aws:lambda:us-east-1:111122223333:function:billing'; d.responseElements.eventSourceArn = 'arn:aws:sqs:us-east-1:111122223333:billing'; })).toBeUndefined();
   });

@@ -10,13 +10,18 @@ const DYNAMODB_SOURCE = 'dynamodb.amazonaws.com';
 const SSM_SOURCE = 'ssm.amazonaws.com';
 const IAM_SOURCE = 'iam.amazonaws.com';
 const MONITORING_SOURCE = 'monitoring.amazonaws.com';
+const LOGS_SOURCE = 'logs.amazonaws.com';
 
 /** The deployment's parameters a person may change; the heartbeat is written by the doctor every 15 minutes. */
 const WATCHED_PARAMETERS = /\/(remediation-kill-switch|slack-webhook)$/;
 /** The same parameters as an EventBridge pattern (the deployment filters with it). */
 const PARAMETER_PATTERN = [{ wildcard: '/sse-sentinel/*/remediation-kill-switch' }, { wildcard: '/sse-sentinel/*/slack-webhook' }];
 /** The functions' roles: a policy added to one (the remediator's above all) widens what the detector may do. */
-const ROLE_EVENTS = ['PutRolePolicy', 'AttachRolePolicy', 'DetachRolePolicy', 'DeleteRolePolicy', 'UpdateAssumeRolePolicy', 'DeleteRole'];
+const ROLE_EVENTS = [
+  'PutRolePolicy', 'AttachRolePolicy', 'DetachRolePolicy', 'DeleteRolePolicy', 'UpdateAssumeRolePolicy', 'DeleteRole',
+  // a permissions boundary caps what the role's policies grant: one that allows nothing blinds the function
+  'PutRolePermissionsBoundary', 'DeleteRolePermissionsBoundary',
+];
 
 /** Lambda logs versioned event names (Lambda developer guide, "Logging Lambda API calls with CloudTrail"). */
 export const LAMBDA_EVENT_OPERATIONS: Readonly<Record<string, string>> = {
@@ -39,6 +44,8 @@ const BLINDING = new Set([
   'Unsubscribe',
   // the alarms (the heartbeat's above all) are what says the detector went quiet
   'DeleteAlarms', 'DisableAlarmActions',
+  // the functions may only write to their own log group: deleted, their logs and metrics (heartbeats, findings) stop
+  'DeleteLogGroup',
 ]);
 
 function lastSegment(text: string): string {
@@ -54,7 +61,7 @@ function targetNames(event: CloudTrailEvent, prefixes: readonly string[]): strin
     const names = [request['name'], ...(Array.isArray(request['names']) ? request['names'] : [])].filter((v): v is string => typeof v === 'string');
     return names.filter((name) => paths.some((path) => name.startsWith(path)) && WATCHED_PARAMETERS.test(name));
   }
-  const fields = ['name', 'rule', 'functionName', 'topicArn', 'queueUrl', 'tableName', 'roleName', 'alarmName'];
+  const fields = ['name', 'rule', 'functionName', 'topicArn', 'queueUrl', 'tableName', 'resourceArn', 'roleName', 'alarmName', 'logGroupName'];
   const names = fields.map((f) => request[f]).filter((v): v is string => typeof v === 'string' && v.length > 0).map(lastSegment);
   // CloudWatch names the alarms a call acts on in a list; CloudFormation named this deployment's <stack>-<id>-<suffix>
   if (Array.isArray(request['alarmNames'])) names.push(...request['alarmNames'].filter((v): v is string => typeof v === 'string'));
@@ -77,7 +84,8 @@ export const detectorTampered: Rule = {
     'A change to this deployment\'s own EventBridge rules, Lambda functions, alert topic, queues, state table, IAM roles or ' +
     'SSM parameters (remediation kill switch, Slack webhook) (matched by the name prefixes in the policy file, "sse-sentinel-" by ' +
     'default): disabling or deleting them, removing targets, setting reserved concurrency to 0, disabling or deleting the queues\' ' +
-    'event source mappings, unsubscribing from the alert topic, deleting its alarms or disabling their actions, changing code, configuration or ' +
+    'event source mappings, unsubscribing from the alert topic (or subscribing to it: every finding is read there), deleting its ' +
+    'alarms or disabling their actions, deleting its log groups, a permissions boundary on its roles, changing code, configuration or ' +
     'role policies, turning remediation off. Someone about to tamper with encryption blinds the detector first (IAM events reach ' +
     'EventBridge in us-east-1 only: deploy there to see them). ' +
     'CRITICAL for changes that switch it off; LOW when CloudFormation makes the change (a deployment).',
@@ -90,19 +98,23 @@ export const detectorTampered: Rule = {
   triggers: [
     { eventSource: EVENTS_SOURCE, eventNames: ['DisableRule', 'DeleteRule', 'RemoveTargets', 'PutRule', 'PutTargets'] },
     { eventSource: LAMBDA_SOURCE, eventNames: Object.keys(LAMBDA_EVENT_OPERATIONS) },
-    { eventSource: SNS_SOURCE, eventNames: ['DeleteTopic', 'SetTopicAttributes', 'Unsubscribe'] },
+    // a new subscriber to the alert topic reads every finding
+    { eventSource: SNS_SOURCE, eventNames: ['DeleteTopic', 'SetTopicAttributes', 'Unsubscribe', 'Subscribe'] },
     { eventSource: SQS_SOURCE, eventNames: ['DeleteQueue', 'SetQueueAttributes', 'PurgeQueue'] },
-    { eventSource: DYNAMODB_SOURCE, eventNames: ['DeleteTable', 'UpdateTimeToLive'] },
+    // a table whose capacity or resource policy changes can throttle or refuse every function
+    { eventSource: DYNAMODB_SOURCE, eventNames: ['DeleteTable', 'UpdateTimeToLive', 'UpdateTable', 'PutResourcePolicy', 'DeleteResourcePolicy'] },
     { eventSource: SSM_SOURCE, eventNames: ['PutParameter', 'DeleteParameter'], detailFilter: { requestParameters: { name: PARAMETER_PATTERN } } },
     { eventSource: SSM_SOURCE, eventNames: ['DeleteParameters'], detailFilter: { requestParameters: { names: PARAMETER_PATTERN } } },
     { eventSource: IAM_SOURCE, eventNames: ROLE_EVENTS, detailFilter: { requestParameters: { roleName: [{ prefix: 'sse-sentinel-' }] } } },
     { eventSource: MONITORING_SOURCE, eventNames: ['DeleteAlarms', 'DisableAlarmActions', 'PutMetricAlarm'] },
+    { eventSource: LOGS_SOURCE, eventNames: ['DeleteLogGroup'], detailFilter: { requestParameters: { logGroupName: [{ prefix: '/aws/lambda/sse-sentinel-' }] } } },
   ],
   fixtures: {
     positive: [
       'sentinel/DisableRule.json', 'sentinel/PutFunctionConcurrency.zero.json', 'sentinel/PutParameter.kill-switch.json', 'sentinel/PutRolePolicy.remediator.json',
       'sentinel/UpdateEventSourceMapping.disabled.json', 'sentinel/DeleteEventSourceMapping.json', 'sentinel/Unsubscribe.alert-topic.json',
       'sentinel/PutRule.disabled.json', 'sentinel/PutRule.read-only-downgraded.json', 'sentinel/DisableAlarmActions.heartbeat.json',
+      'sentinel/DeleteLogGroup.processor.json', 'sentinel/Subscribe.alert-topic.json',
     ],
     negative: [
       'sentinel/DisableRule.other-rule.json', 'sentinel/UpdateFunctionConfiguration.by-cloudformation-other.json', 'sentinel/PutParameter.heartbeat.json', 'sentinel/Unsubscribe.other-topic.json',
