@@ -40,18 +40,25 @@ export interface Rule {
   id: string;
   title: string;
   severity: Severity;
-  description: string;
-  /** What a person does when this fires, step by step. */
+  /** What a person does when this fires, step by step (sent with every alert). */
   runbook: string;
-  /** CIS, MITRE ATT&CK and AWS documentation. */
-  references: readonly string[];
   triggers: readonly RuleTrigger[];
   /**
    * True for the rules that deliberately read failed calls (access-denied rules, the read audit). Every other rule
    * ignores events with an errorCode: a failed call changed nothing.
    */
   readsFailedCalls?: boolean;
+  match(event: CloudTrailEvent, context: RuleContext): FindingDraft[];
+}
+
+/**
+ * What a rule is for and how it is tested: written beside the rule in its file (`<rule>Docs`), collected in
+ * RULE_DOCS (rules/docs.ts) for the tests and the catalogue, and kept out of the functions' bundles (no alert reads it).
+ */
+export interface RuleDocs {
+  description: string;
+  /** CIS, MITRE ATT&CK and AWS documentation. */
+  references: readonly string[];
   /** Fixture files under `events/` (paths relative to it) that must, and must not, produce this finding. */
   fixtures: { positive: readonly string[]; negative: readonly string[] };
-  match(event: CloudTrailEvent, context: RuleContext): FindingDraft[];
 }

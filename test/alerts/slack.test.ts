@@ -4,6 +4,7 @@ import { buildAlert, type Alert } from '../../src/alerts/alert.js';
 import { renderSlack, SLACK_LIMITS } from '../../src/alerts/render-slack.js';
 import { SlackDeliveryError, SlackSink } from '../../src/alerts/slack-sink.js';
 import { RULES } from '../../src/rules/index.js';
+import { RULE_DOCS } from '../../src/rules/docs.js';
 import { EVENTS, examplePolicy, replayFiles } from '../helpers.js';
 import { startSlackReceiver } from './slack-receiver.js';
 
@@ -43,7 +44,7 @@ afterEach(async () => {
 describe('Slack rendering', () => {
   it('stays within Block Kit limits for every rule\'s positive fixture', async () => {
     for (const rule of RULES) {
-      const fixture = rule.fixtures.positive.find((f) => f.endsWith('.json'));
+      const fixture = RULE_DOCS[rule.id]!.fixtures.positive.find((f) => f.endsWith('.json'));
       if (!fixture) continue;
       const message = renderSlack(hostile(await alertFor(fixture)));
       const blocks = message.attachments[0]!.blocks!;

@@ -20,6 +20,7 @@ import { isKmsNativeEvent, isServiceEvent, LEGACY_EVENT_NAMES, operationOfEventN
 import { normalizeValue } from '../../src/events/normalize.js';
 import type { CloudTrailEvent } from '../../src/events/types.js';
 import { RULES } from '../../src/rules/index.js';
+import { RULE_DOCS } from '../../src/rules/docs.js';
 import { classify, RuleIndex } from '../../src/rules/engine.js';
 import { Ledger } from '../../src/correlate/ledger.js';
 import { EVENTS, examplePolicy } from '../helpers.js';
@@ -64,7 +65,7 @@ describe('failed calls', () => {
     expect([...readsFailures].sort()).toEqual(['kms.access-denied', 's3tables.encryption-config-read', 's3tables.kms-access-denied']);
     const policy = await examplePolicy();
     const index = new RuleIndex(RULES);
-    const fixtures = [...new Set(RULES.flatMap((r) => [...r.fixtures.positive, ...r.fixtures.negative]).filter((f) => f.endsWith('.json')))];
+    const fixtures = [...new Set(RULES.flatMap((r) => [...RULE_DOCS[r.id]!.fixtures.positive, ...RULE_DOCS[r.id]!.fixtures.negative]).filter((f) => f.endsWith('.json')))];
     let checked = 0;
     for (const fixture of fixtures) {
       const value = JSON.parse(await readFile(join(EVENTS, fixture), 'utf8'));

@@ -3,24 +3,27 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { listEventFiles } from '../../src/events/reader.js';
 import { RULES } from '../../src/rules/index.js';
+import { RULE_DOCS } from '../../src/rules/docs.js';
 import { collect, EVENTS, examplePolicy, replayFiles } from '../helpers.js';
 
 // Fixtures are judged with the shipped example policy, the one `npm run replay` uses.
 describe('rule registry', () => {
-  it('has unique, dotted, lower-case ids', () => {
+  it('has unique, dotted, lower-case ids, each with its docs', () => {
     const ids = RULES.map((rule) => rule.id);
     expect(new Set(ids).size).toBe(ids.length);
+    expect(Object.keys(RULE_DOCS).sort()).toEqual([...ids].sort());
     for (const id of ids) expect(id).toMatch(/^[a-z0-9]+\.[a-z0-9-]+$/);
   });
 
   it.each(RULES.map((rule) => [rule.id, rule] as const))('%s is documented and has positive and negative fixtures that exist', (_id, rule) => {
     expect(rule.title.length).toBeGreaterThan(10);
-    expect(rule.description.length).toBeGreaterThan(50);
+    const docs = RULE_DOCS[rule.id]!;
+    expect(docs.description.length).toBeGreaterThan(50);
     expect(rule.runbook).toMatch(/^1\. /);
-    expect(rule.references.length).toBeGreaterThan(0);
-    expect(rule.fixtures.positive.length).toBeGreaterThan(0);
-    expect(rule.fixtures.negative.length).toBeGreaterThan(0);
-    for (const fixture of [...rule.fixtures.positive, ...rule.fixtures.negative]) expect(existsSync(join(EVENTS, fixture)), fixture).toBe(true);
+    expect(docs.references.length).toBeGreaterThan(0);
+    expect(docs.fixtures.positive.length).toBeGreaterThan(0);
+    expect(docs.fixtures.negative.length).toBeGreaterThan(0);
+    for (const fixture of [...docs.fixtures.positive, ...docs.fixtures.negative]) expect(existsSync(join(EVENTS, fixture)), fixture).toBe(true);
   });
 
   it('every event id in events/ is unique (replay of the whole folder dedups by event id)', async () => {
@@ -35,7 +38,7 @@ describe('rule registry', () => {
   });
 
   it('every file in events/ is some rule\'s fixture, a scenario, a log file or a documented sample', async () => {
-    const referenced = new Set(RULES.flatMap((rule) => [...rule.fixtures.positive, ...rule.fixtures.negative]));
+    const referenced = new Set(RULES.flatMap((rule) => [...RULE_DOCS[rule.id]!.fixtures.positive, ...RULE_DOCS[rule.id]!.fixtures.negative]));
     const samples = new Set(['s3tables/TablesMaintenanceEvent.json', 's3tables/CreateNamespace.array-namespace.json']);
     for (const file of await listEventFiles(EVENTS)) {
       const relative = file.slice(EVENTS.length + 1);
@@ -46,7 +49,7 @@ describe('rule registry', () => {
 });
 
 describe.each(RULES.map((rule) => [rule.id, rule] as const))('%s', (id, rule) => {
-  it.each(rule.fixtures.positive.map((f) => [f]))('fires on %s', async (fixture) => {
+  it.each(RULE_DOCS[id]!.fixtures.positive.map((f) => [f]))('fires on %s', async (fixture) => {
     const { findings, items } = await replayFiles([join(EVENTS, fixture)], await examplePolicy());
     expect(items.every((item) => item.kind === 'event')).toBe(true);
     const mine = findings.filter((f) => f.ruleId === id);
@@ -58,7 +61,7 @@ describe.each(RULES.map((rule) => [rule.id, rule] as const))('%s', (id, rule) =>
     }
   });
 
-  it.each(rule.fixtures.negative.map((f) => [f]))('stays quiet on %s', async (fixture) => {
+  it.each(RULE_DOCS[id]!.fixtures.negative.map((f) => [f]))('stays quiet on %s', async (fixture) => {
     const { findings } = await replayFiles([join(EVENTS, fixture)], await examplePolicy());
     expect(findings.filter((f) => f.ruleId === id)).toEqual([]);
   });

@@ -1,6 +1,6 @@
 import { partitionOf, s3BucketArn } from '../../correlate/arn.js';
 import type { JsonObject } from '../../events/types.js';
-import type { Rule } from '../rule.js';
+import type { Rule, RuleDocs } from '../rule.js';
 
 export const ATHENA_SOURCE = 'athena.amazonaws.com';
 export const ATHENA_ENCRYPTION_DOCS = 'https://docs.aws.amazon.com/athena/latest/ug/encrypting-query-results-stored-in-s3.html';
@@ -9,22 +9,16 @@ export const queryResultsUnencrypted: Rule = {
   id: 'athena.query-results-unencrypted',
   title: 'Athena query results written without encryption settings',
   severity: 'MEDIUM',
-  description:
-    'StartQueryExecution set a result location without an encryption configuration. Unless the workgroup enforces its own settings, ' +
-    'results (often copies of sensitive table data) are written with only the result bucket\'s default encryption. The ledger does not ' +
-    'track workgroups yet, so this fires whenever the request itself leaves encryption out.',
   runbook: [
     '1. Make the workgroup enforce encryption: aws athena update-work-group --work-group <name> --configuration-updates ' +
       '\'EnforceWorkGroupConfiguration=true,ResultConfigurationUpdates={EncryptionConfiguration={EncryptionOption=SSE_KMS,KmsKey=<key ARN>}}\'.',
     '2. Or pass --result-configuration EncryptionConfiguration={EncryptionOption=SSE_KMS,KmsKey=<key ARN>} on each query.',
   ].join('\n'),
-  references: [ATHENA_ENCRYPTION_DOCS],
   triggers: [{
     eventSource: ATHENA_SOURCE,
     eventNames: ['StartQueryExecution'],
     detailFilter: { requestParameters: { resultConfiguration: { outputLocation: [{ exists: true }], encryptionConfiguration: [{ exists: false }] } } },
   }],
-  fixtures: { positive: ['athena/StartQueryExecution.no-encryption.json'], negative: ['athena/StartQueryExecution.sse-kms.json'] },
   match(event) {
     if (event.errorCode) return [];
     const result = event.requestParameters['resultConfiguration'] as JsonObject | undefined;
@@ -38,4 +32,13 @@ export const queryResultsUnencrypted: Rule = {
       dedupResource: `${workGroup}|${event.principal.id}`,
     }];
   },
+};
+
+export const queryResultsUnencryptedDocs: RuleDocs = {
+  description:
+    'StartQueryExecution set a result location without an encryption configuration. Unless the workgroup enforces its own settings, ' +
+    'results (often copies of sensitive table data) are written with only the result bucket\'s default encryption. The ledger does not ' +
+    'track workgroups yet, so this fires whenever the request itself leaves encryption out.',
+  references: [ATHENA_ENCRYPTION_DOCS],
+  fixtures: { positive: ['athena/StartQueryExecution.no-encryption.json'], negative: ['athena/StartQueryExecution.sse-kms.json'] },
 };

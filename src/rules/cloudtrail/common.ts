@@ -1,5 +1,3 @@
 export { CLOUDTRAIL_SOURCE } from '../../correlate/cloudtrail.js';
 export const MITRE_DISABLE_CLOUD_LOGS = 'MITRE ATT&CK T1562.008 Impair Defenses: Disable or Modify Cloud Logs';
 export const CIS_CLOUDTRAIL_CHANGES = 'CIS AWS Foundations Benchmark 4.5 (3.x: 4.5) Ensure a log metric filter and alarm exist for CloudTrail configuration changes';
-export const BLINDS_DETECTOR =
-  'sse-sentinel receives CloudTrail events through EventBridge only while a trail is logging: this change can blind it too.';

@@ -1,7 +1,7 @@
 import { trailArnOf } from '../../correlate/cloudtrail.js';
 import type { JsonObject } from '../../events/types.js';
-import type { Rule } from '../rule.js';
-import { BLINDS_DETECTOR, CLOUDTRAIL_SOURCE, MITRE_DISABLE_CLOUD_LOGS } from './common.js';
+import type { Rule, RuleDocs } from '../rule.js';
+import { CLOUDTRAIL_SOURCE, MITRE_DISABLE_CLOUD_LOGS } from './common.js';
 
 const WATCHED_SOURCES = ['kms.amazonaws.com'];
 
@@ -33,15 +33,11 @@ export const dataEventsReduced: Rule = {
   id: 'cloudtrail.data-events-reduced',
   title: 'CloudTrail event selectors stop recording what sse-sentinel watches',
   severity: 'HIGH',
-  description:
-    `PutEventSelectors left the trail without management events (or without write management events, or without KMS events). ${BLINDS_DETECTOR}`,
   runbook: [
     '1. Restore the selectors from your infrastructure code: management events All, no excluded sources, plus data events for the S3 buckets and S3 Tables your policy protects.',
     '2. Review the principal ("by") and replay the gap from an organization trail or CloudTrail Lake.',
   ].join('\n'),
-  references: [MITRE_DISABLE_CLOUD_LOGS, 'https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_PutEventSelectors.html'],
   triggers: [{ eventSource: CLOUDTRAIL_SOURCE, eventNames: ['PutEventSelectors'] }],
-  fixtures: { positive: ['cloudtrail/PutEventSelectors.management-off.json'], negative: ['cloudtrail/PutEventSelectors.all.json'] },
   match(event) {
     if (event.errorCode) return [];
     const request = event.requestParameters;
@@ -53,4 +49,11 @@ export const dataEventsReduced: Rule = {
     const trail = trailArnOf(event) ?? 'unknown trail';
     return [{ summary: `trail ${trail} no longer records ${gaps.join(', ')}`, resources: [trail], current: advanced.length > 0 ? { advancedEventSelectors: advanced } : { eventSelectors: basic } }];
   },
+};
+
+export const dataEventsReducedDocs: RuleDocs = {
+  description:
+    'PutEventSelectors left the trail without management events (or without write management events, or without KMS events). sse-sentinel receives CloudTrail events through EventBridge only while a trail is logging: this change can blind it too.',
+  references: [MITRE_DISABLE_CLOUD_LOGS, 'https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_PutEventSelectors.html'],
+  fixtures: { positive: ['cloudtrail/PutEventSelectors.management-off.json'], negative: ['cloudtrail/PutEventSelectors.all.json'] },
 };

@@ -1,5 +1,5 @@
 import { parseArn } from '../../correlate/arn.js';
-import type { Rule } from '../rule.js';
+import type { Rule, RuleDocs } from '../rule.js';
 import { KMS_SOURCE, keyOf } from './common.js';
 import { DATA_KEY_OPERATIONS, servedResource, SUCCESSFUL } from './usage.js';
 
@@ -7,18 +7,12 @@ export const crossAccountUse: Rule = {
   id: 'kms.cross-account-use',
   title: 'KMS key used by an untrusted account',
   severity: 'MEDIUM',
-  description:
-    'A successful GenerateDataKey / Decrypt / Encrypt / ReEncrypt by a principal of an account that is neither the key\'s nor ' +
-    'trusted. The key policy or a grant lets that account use the key; it can read whatever it encrypts or decrypts with it. ' +
-    'HIGH when the ledger knows resources the key protects. One alert per key and calling account (dedup key).',
   runbook: [
     '1. Identify the account and principal ("by"); check the key policy (kms.key-policy-cross-account) and grants (aws kms list-grants).',
     '2. If the access is not intended, remove it from the key policy or revoke the grant.',
     '3. If intended, add the account to trustedAccounts.',
   ].join('\n'),
-  references: ['https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-modifying-external-accounts.html', 'MITRE ATT&CK T1530 Data from Cloud Storage'],
   triggers: [{ eventSource: KMS_SOURCE, eventNames: DATA_KEY_OPERATIONS, detailFilter: SUCCESSFUL }],
-  fixtures: { positive: ['kms/Decrypt.cross-account.json'], negative: ['kms/GenerateDataKey.s3tables-maintenance-ok.json', 'kms/Decrypt.trusted-account.json'] },
   match(event, { ledger, policy }) {
     if (event.errorCode) return [];
     const keyArn = keyOf(event);
@@ -35,4 +29,13 @@ export const crossAccountUse: Rule = {
       dedupResource: `${keyArn}|${caller}`,
     }];
   },
+};
+
+export const crossAccountUseDocs: RuleDocs = {
+  description:
+    'A successful GenerateDataKey / Decrypt / Encrypt / ReEncrypt by a principal of an account that is neither the key\'s nor ' +
+    'trusted. The key policy or a grant lets that account use the key; it can read whatever it encrypts or decrypts with it. ' +
+    'HIGH when the ledger knows resources the key protects. One alert per key and calling account (dedup key).',
+  references: ['https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-modifying-external-accounts.html', 'MITRE ATT&CK T1530 Data from Cloud Storage'],
+  fixtures: { positive: ['kms/Decrypt.cross-account.json'], negative: ['kms/GenerateDataKey.s3tables-maintenance-ok.json', 'kms/Decrypt.trusted-account.json'] },
 };

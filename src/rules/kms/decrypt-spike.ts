@@ -1,4 +1,4 @@
-import type { Rule } from '../rule.js';
+import type { Rule, RuleDocs } from '../rule.js';
 import { KMS_SOURCE, keyOf } from './common.js';
 import { servedResource, SUCCESSFUL, usagePrincipal, windowOf } from './usage.js';
 import { USAGE_WINDOW_MS } from '../../correlate/ledger.js';
@@ -7,18 +7,12 @@ export const decryptSpike: Rule = {
   id: 'kms.decrypt-spike',
   title: 'Unusual burst of KMS decrypts by one principal',
   severity: 'HIGH',
-  description:
-    'A principal\'s successful Decrypt calls for one resource (bucket, table bucket or table) in the current hour crossed ' +
-    'spikeFactor × its average of the previous baselineHours hours (at least spikeMinimum), or the decryptCeilingPerHour set ' +
-    'in the policy. Bulk decryption is what exfiltration of encrypted data looks like. Fires once per principal, resource and hour.',
   runbook: [
     '1. Who is it ("by") and what does it read? Check S3 data events (GetObject) for the same principal and bucket.',
     '2. If unexpected: revoke the session (aws iam put-role-policy with an aws:TokenIssueTime deny, or disable the user\'s keys).',
     '3. If it is a new legitimate job, raise spikeMinimum / decryptCeilingPerHour or suppress the principal.',
   ].join('\n'),
-  references: ['MITRE ATT&CK T1530 Data from Cloud Storage', 'https://docs.aws.amazon.com/kms/latest/developerguide/monitoring-overview.html'],
   triggers: [{ eventSource: KMS_SOURCE, eventNames: ['Decrypt'], detailFilter: SUCCESSFUL }],
-  fixtures: { positive: ['scenarios/decrypt-spike/'], negative: ['scenarios/decrypt-steady/'] },
   match(event, { ledger, policy }) {
     if (event.errorCode) return [];
     const keyArn = keyOf(event);
@@ -45,4 +39,13 @@ export const decryptSpike: Rule = {
       current: { decryptsThisHour: count, baselinePerHour: Number(baseline.toFixed(2)), threshold },
     }];
   },
+};
+
+export const decryptSpikeDocs: RuleDocs = {
+  description:
+    'A principal\'s successful Decrypt calls for one resource (bucket, table bucket or table) in the current hour crossed ' +
+    'spikeFactor × its average of the previous baselineHours hours (at least spikeMinimum), or the decryptCeilingPerHour set ' +
+    'in the policy. Bulk decryption is what exfiltration of encrypted data looks like. Fires once per principal, resource and hour.',
+  references: ['MITRE ATT&CK T1530 Data from Cloud Storage', 'https://docs.aws.amazon.com/kms/latest/developerguide/monitoring-overview.html'],
+  fixtures: { positive: ['scenarios/decrypt-spike/'], negative: ['scenarios/decrypt-steady/'] },
 };

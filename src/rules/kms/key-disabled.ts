@@ -1,21 +1,16 @@
-import type { Rule } from '../rule.js';
+import type { Rule, RuleDocs } from '../rule.js';
 import { describeProtected, KMS_SOURCE, keyFindingBase, keySeverity, MITRE_IMPACT_ENCRYPTED } from './common.js';
 
 export const keyDisabled: Rule = {
   id: 'kms.key-disabled',
   title: 'KMS key disabled',
   severity: 'HIGH',
-  description:
-    'DisableKey made a key unusable: reads of data encrypted under it fail (S3 returns KMS.DisabledException), S3 Tables ' +
-    'maintenance stops, and writes that need a data key fail. CRITICAL when the ledger knows resources the key protects.',
   runbook: [
     '1. If unplanned, enable it: aws kms enable-key --key-id <key ARN>.',
     '2. Check the blast radius in the finding and the applications reading those resources.',
     '3. Investigate the principal ("by"): disabling a key is a fast denial-of-service and a ransomware step.',
   ].join('\n'),
-  references: [MITRE_IMPACT_ENCRYPTED, 'CIS AWS Foundations Benchmark 4.7', 'https://docs.aws.amazon.com/kms/latest/developerguide/enabling-keys.html'],
   triggers: [{ eventSource: KMS_SOURCE, eventNames: ['DisableKey'] }],
-  fixtures: { positive: ['kms/DisableKey.json'], negative: ['kms/DisableKey.not-found.json'] },
   match(event, context) {
     if (event.errorCode) return [];
     const base = keyFindingBase(event);
@@ -28,4 +23,12 @@ export const keyDisabled: Rule = {
       current: { keyState: 'Disabled' },
     }];
   },
+};
+
+export const keyDisabledDocs: RuleDocs = {
+  description:
+    'DisableKey made a key unusable: reads of data encrypted under it fail (S3 returns KMS.DisabledException), S3 Tables ' +
+    'maintenance stops, and writes that need a data key fail. CRITICAL when the ledger knows resources the key protects.',
+  references: [MITRE_IMPACT_ENCRYPTED, 'CIS AWS Foundations Benchmark 4.7', 'https://docs.aws.amazon.com/kms/latest/developerguide/enabling-keys.html'],
+  fixtures: { positive: ['kms/DisableKey.json'], negative: ['kms/DisableKey.not-found.json'] },
 };

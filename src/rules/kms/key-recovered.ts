@@ -1,19 +1,15 @@
-import type { Rule } from '../rule.js';
+import type { Rule, RuleDocs } from '../rule.js';
 import { KMS_DELETING_KEYS, KMS_SOURCE, keyFindingBase } from './common.js';
 
 export const keyRecovered: Rule = {
   id: 'kms.key-recovered',
   title: 'KMS key deletion cancelled or key re-enabled',
   severity: 'INFO',
-  description:
-    'CancelKeyDeletion or EnableKey. A cancelled deletion leaves the key Disabled: data stays unreadable until EnableKey, which this finding reminds of.',
   runbook: [
     '1. After CancelKeyDeletion: if the key was enabled before, run aws kms enable-key --key-id <key ARN>, then check with aws kms describe-key that KeyState is Enabled.',
     '2. Confirm with whoever scheduled the deletion or disabled the key that the recovery is intended.',
   ].join('\n'),
-  references: [KMS_DELETING_KEYS, 'https://docs.aws.amazon.com/kms/latest/APIReference/API_CancelKeyDeletion.html'],
   triggers: [{ eventSource: KMS_SOURCE, eventNames: ['CancelKeyDeletion', 'EnableKey'] }],
-  fixtures: { positive: ['kms/CancelKeyDeletion.json', 'kms/EnableKey.json'], negative: ['kms/EnableKey.access-denied.json'] },
   match(event) {
     if (event.errorCode) return [];
     const base = keyFindingBase(event);
@@ -27,4 +23,11 @@ export const keyRecovered: Rule = {
       current: { keyState: cancelled ? 'Disabled' : 'Enabled' },
     }];
   },
+};
+
+export const keyRecoveredDocs: RuleDocs = {
+  description:
+    'CancelKeyDeletion or EnableKey. A cancelled deletion leaves the key Disabled: data stays unreadable until EnableKey, which this finding reminds of.',
+  references: [KMS_DELETING_KEYS, 'https://docs.aws.amazon.com/kms/latest/APIReference/API_CancelKeyDeletion.html'],
+  fixtures: { positive: ['kms/CancelKeyDeletion.json', 'kms/EnableKey.json'], negative: ['kms/EnableKey.access-denied.json'] },
 };

@@ -1,5 +1,5 @@
 import { S3_BUCKET_KEY_DOCS } from '../s3/common.js';
-import type { Rule } from '../rule.js';
+import type { Rule, RuleDocs } from '../rule.js';
 import { KMS_SOURCE, keyOf } from './common.js';
 import { servedResource, SUCCESSFUL, windowOf } from './usage.js';
 
@@ -7,14 +7,8 @@ export const perObjectDataKeys: Rule = {
   id: 'kms.per-object-data-keys',
   title: 'S3 bucket makes one KMS request per object (Bucket Keys off)',
   severity: 'LOW',
-  description:
-    'Data-key calls carry an object ARN as encryption context: S3 Bucket Keys are off for this bucket, so every object write and ' +
-    'read is a KMS request (cost, and a share of the KMS request quota). Sent once per bucket and hour when the count reaches ' +
-    'perObjectThreshold, with the observed rate.',
   runbook: ['1. Turn on Bucket Keys: put-bucket-encryption with "BucketKeyEnabled": true; objects written afterwards use bucket-level keys (up to 99% fewer KMS requests).'].join('\n'),
-  references: [S3_BUCKET_KEY_DOCS],
   triggers: [{ eventSource: KMS_SOURCE, eventNames: ['GenerateDataKey', 'Decrypt'], detailFilter: SUCCESSFUL }],
-  fixtures: { positive: ['scenarios/decrypt-spike/'], negative: ['scenarios/decrypt-steady/'] },
   match(event, { ledger, policy }) {
     if (event.errorCode) return [];
     const keyArn = keyOf(event);
@@ -30,4 +24,13 @@ export const perObjectDataKeys: Rule = {
       current: { objectLevelRequestsThisHour: count },
     }];
   },
+};
+
+export const perObjectDataKeysDocs: RuleDocs = {
+  description:
+    'Data-key calls carry an object ARN as encryption context: S3 Bucket Keys are off for this bucket, so every object write and ' +
+    'read is a KMS request (cost, and a share of the KMS request quota). Sent once per bucket and hour when the count reaches ' +
+    'perObjectThreshold, with the observed rate.',
+  references: [S3_BUCKET_KEY_DOCS],
+  fixtures: { positive: ['scenarios/decrypt-spike/'], negative: ['scenarios/decrypt-steady/'] },
 };

@@ -1,7 +1,7 @@
 import { normalizeKeyRef, partitionOf, s3BucketArn } from '../../correlate/arn.js';
 import { bucketArnOf, objectArnOf } from '../../correlate/s3.js';
 import type { CloudTrailEvent, JsonObject } from '../../events/types.js';
-import type { FindingDraft, Rule } from '../rule.js';
+import type { FindingDraft, Rule, RuleDocs } from '../rule.js';
 import { isKmsAlgorithm, MITRE_IMPACT_ENCRYPTED, S3_SOURCE } from './common.js';
 
 const SSE = 'x-amz-server-side-encryption';
@@ -32,23 +32,17 @@ export const s3ObjectUnexpectedEncryption: Rule = {
   id: 's3.object-unexpected-encryption',
   title: 'S3 object written with encryption other than the bucket requires',
   severity: 'HIGH',
-  description:
-    'An object write (PutObject, CopyObject, multipart upload, UpdateObjectEncryption) asked for SSE-S3 where the bucket requires ' +
-    'SSE-KMS (policy file, bucket policy, or its SSE-KMS default as the ledger knows it), or for a KMS key other than the one required ' +
-    'or approved. CRITICAL when the key belongs to an untrusted account: copying objects in place under a foreign key is ransomware.',
   runbook: [
     '1. Identify the writer ("by"); if unexpected, revoke its credentials.',
     '2. Re-encrypt the object under the right key: aws s3 cp s3://<bucket>/<key> s3://<bucket>/<key> --sse aws:kms --sse-kms-key-id <key ARN> (while the foreign key still works).',
     '3. Enforce the key with a bucket policy Deny on s3:PutObject with StringNotEquals s3:x-amz-server-side-encryption-aws-kms-key-id.',
   ].join('\n'),
-  references: [MITRE_IMPACT_ENCRYPTED, 'https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html'],
   triggers: [{
     eventSource: S3_SOURCE,
     eventNames: ['PutObject', 'CopyObject', 'CreateMultipartUpload', 'InitiateMultipartUpload', 'UpdateObjectEncryption'],
     // writes that name no SSE get the bucket default: by definition what the bucket expects
     detailFilter: { $or: [{ requestParameters: { [SSE]: [{ exists: true }] } }, { eventName: ['UpdateObjectEncryption'] }] },
   }],
-  fixtures: { positive: ['s3/CopyObject.foreign-kms-key.json', 's3/PutObject.sse-s3-override.json'], negative: ['s3/PutObject.sse-kms.json', 's3/PutObject.bucket-default.json'] },
   match(event, { ledger, policy }): FindingDraft[] {
     if (event.errorCode) return [];
     const applied = appliedEncryption(event);
@@ -74,4 +68,13 @@ export const s3ObjectUnexpectedEncryption: Rule = {
     const why = !verdict.approved ? verdict.reason : `the bucket expects ${expected.join(' or ')}`;
     return [{ ...base, keyArn: key, severity: verdict.untrustedAccount ? 'CRITICAL' : 'HIGH', summary: `${event.eventName} wrote ${objectArn} under KMS key ${key}: ${why}` }];
   },
+};
+
+export const s3ObjectUnexpectedEncryptionDocs: RuleDocs = {
+  description:
+    'An object write (PutObject, CopyObject, multipart upload, UpdateObjectEncryption) asked for SSE-S3 where the bucket requires ' +
+    'SSE-KMS (policy file, bucket policy, or its SSE-KMS default as the ledger knows it), or for a KMS key other than the one required ' +
+    'or approved. CRITICAL when the key belongs to an untrusted account: copying objects in place under a foreign key is ransomware.',
+  references: [MITRE_IMPACT_ENCRYPTED, 'https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html'],
+  fixtures: { positive: ['s3/CopyObject.foreign-kms-key.json', 's3/PutObject.sse-s3-override.json'], negative: ['s3/PutObject.sse-kms.json', 's3/PutObject.bucket-default.json'] },
 };

@@ -1,15 +1,11 @@
 import { describeEncryption, encryptionConfigOf, isKms, s3TablesTargetOf } from '../../correlate/s3tables.js';
-import type { Rule } from '../rule.js';
+import type { Rule, RuleDocs } from '../rule.js';
 import { MITRE_IMPAIR_DEFENSES, S3TABLES_KMS_DOCS, S3TABLES_SOURCE, succeeded } from './common.js';
 
 export const bucketEncryptionWeakened: Rule = {
   id: 's3tables.bucket-encryption-weakened',
   title: 'S3 table bucket default encryption weakened to SSE-S3',
   severity: 'HIGH',
-  description:
-    'A table bucket\'s default encryption was set to SSE-S3 (AES256) where it was SSE-KMS, or where the policy requires ' +
-    'SSE-KMS (including a table bucket created without SSE-KMS). New tables inherit SSE-S3, and S3 Tables never changes a ' +
-    'table\'s encryption after creation.',
   runbook: [
     '1. Check who made the change ("by") and whether a change ticket covers it.',
     '2. Restore SSE-KMS: aws s3tables put-table-bucket-encryption --table-bucket-arn <bucket ARN> ' +
@@ -17,12 +13,7 @@ export const bucketEncryptionWeakened: Rule = {
     '3. Make sure the key policy lets maintenance.s3tables.amazonaws.com call kms:GenerateDataKey and kms:Decrypt, or table maintenance fails.',
     '4. Tables created while the default was SSE-S3 keep SSE-S3: recreate them under SSE-KMS.',
   ].join('\n'),
-  references: [S3TABLES_KMS_DOCS, MITRE_IMPAIR_DEFENSES, 'https://docs.aws.amazon.com/AmazonS3/latest/API/API_s3TableBuckets_PutTableBucketEncryption.html'],
   triggers: [{ eventSource: S3TABLES_SOURCE, eventNames: ['PutTableBucketEncryption', 'CreateTableBucket'] }],
-  fixtures: {
-    positive: ['s3tables/PutTableBucketEncryption.weakened-after-kms.json', 's3tables/CreateTableBucket.sse-s3-where-required.json'],
-    negative: ['s3tables/PutTableBucketEncryption.kms.json', 's3tables/PutTableBucketEncryption.sse-s3-first-seen.json'],
-  },
   match(event, { ledger, policy }) {
     if (!succeeded(event)) return [];
     const bucketArn = s3TablesTargetOf(event).bucket?.bucketArn;
@@ -43,5 +34,17 @@ export const bucketEncryptionWeakened: Rule = {
       current,
       ...(previous?.kmsKeyArn ? { keyArn: previous.kmsKeyArn } : {}),
     }];
+  },
+};
+
+export const bucketEncryptionWeakenedDocs: RuleDocs = {
+  description:
+    'A table bucket\'s default encryption was set to SSE-S3 (AES256) where it was SSE-KMS, or where the policy requires ' +
+    'SSE-KMS (including a table bucket created without SSE-KMS). New tables inherit SSE-S3, and S3 Tables never changes a ' +
+    'table\'s encryption after creation.',
+  references: [S3TABLES_KMS_DOCS, MITRE_IMPAIR_DEFENSES, 'https://docs.aws.amazon.com/AmazonS3/latest/API/API_s3TableBuckets_PutTableBucketEncryption.html'],
+  fixtures: {
+    positive: ['s3tables/PutTableBucketEncryption.weakened-after-kms.json', 's3tables/CreateTableBucket.sse-s3-where-required.json'],
+    negative: ['s3tables/PutTableBucketEncryption.kms.json', 's3tables/PutTableBucketEncryption.sse-s3-first-seen.json'],
   },
 };

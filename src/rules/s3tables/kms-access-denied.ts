@@ -3,7 +3,7 @@ import { keyOf } from '../../correlate/kms.js';
 import { encryptionConfigOf, S3TABLES_MAINTENANCE_PRINCIPAL, s3TablesTargetOf } from '../../correlate/s3tables.js';
 import { isServicePrincipal } from '../../events/principal.js';
 import type { CloudTrailEvent } from '../../events/types.js';
-import type { FindingDraft, Rule } from '../rule.js';
+import type { FindingDraft, Rule, RuleDocs } from '../rule.js';
 import { S3TABLES_KMS_PERMISSIONS_DOCS, S3TABLES_SOURCE } from './common.js';
 
 const KMS_SOURCE = 'kms.amazonaws.com';
@@ -47,10 +47,6 @@ export const kmsAccessDenied: Rule = {
   id: 's3tables.kms-access-denied',
   title: 'S3 Tables denied access to its KMS key',
   severity: 'HIGH',
-  description:
-    'CreateTable failed on KMS permissions, or a kms:GenerateDataKey / kms:Decrypt call for table data failed (made by the ' +
-    'maintenance principal maintenance.s3tables.amazonaws.com, or carrying an S3 Tables ARN as encryption context). ' +
-    'Without these permissions table creation fails and compaction, snapshot management and unreferenced-file removal stop.',
   runbook: [
     '1. Open the key policy of the key named in the finding: aws kms get-key-policy --key-id <key ARN> --policy-name default.',
     '2. The key policy must allow, on this key:',
@@ -61,18 +57,25 @@ export const kmsAccessDenied: Rule = {
     '3. If the key is disabled or pending deletion, the error code says so (DisabledException, KMSInvalidStateException): re-enable it or cancel the deletion.',
     '4. Retry CreateTable, then watch for TablesMaintenanceEvent service events on the table.',
   ].join('\n'),
-  references: [S3TABLES_KMS_PERMISSIONS_DOCS],
   readsFailedCalls: true,
   triggers: [
     { eventSource: S3TABLES_SOURCE, eventNames: ['CreateTable'] },
     { eventSource: KMS_SOURCE, eventNames: ['GenerateDataKey', 'Decrypt'], detailFilter: { errorCode: [{ exists: true }] } },
   ],
-  fixtures: {
-    positive: ['s3tables/CreateTable.kms-access-denied.json', 'kms/GenerateDataKey.s3tables-maintenance-denied.json'],
-    negative: ['s3tables/CreateTable.conflict.json', 'kms/GenerateDataKey.s3tables-maintenance-ok.json', 'kms/Decrypt.other-service-denied.json'],
-  },
   match(event) {
     if (!event.errorCode) return [];
     return event.eventSource === KMS_SOURCE ? fromKmsEvent(event) : fromCreateTable(event);
+  },
+};
+
+export const kmsAccessDeniedDocs: RuleDocs = {
+  description:
+    'CreateTable failed on KMS permissions, or a kms:GenerateDataKey / kms:Decrypt call for table data failed (made by the ' +
+    'maintenance principal maintenance.s3tables.amazonaws.com, or carrying an S3 Tables ARN as encryption context). ' +
+    'Without these permissions table creation fails and compaction, snapshot management and unreferenced-file removal stop.',
+  references: [S3TABLES_KMS_PERMISSIONS_DOCS],
+  fixtures: {
+    positive: ['s3tables/CreateTable.kms-access-denied.json', 'kms/GenerateDataKey.s3tables-maintenance-denied.json'],
+    negative: ['s3tables/CreateTable.conflict.json', 'kms/GenerateDataKey.s3tables-maintenance-ok.json', 'kms/Decrypt.other-service-denied.json'],
   },
 };

@@ -1,27 +1,18 @@
 import { describeEncryption, encryptionConfigOf, isKms, s3TablesTargetOf } from '../../correlate/s3tables.js';
-import type { Rule } from '../rule.js';
+import type { Rule, RuleDocs } from '../rule.js';
 import { S3TABLES_KMS_DOCS, S3TABLES_SOURCE, succeeded } from './common.js';
 
 export const tableCreatedWithoutKms: Rule = {
   id: 's3tables.table-created-without-kms',
   title: 'S3 table created without SSE-KMS (permanent)',
   severity: 'HIGH',
-  description:
-    'A table was created that will be SSE-S3: its request asked for AES256, or it named no encryption and the table bucket\'s ' +
-    'default (as the ledger knows it) is not SSE-KMS. A table\'s encryption is fixed at creation and can never be changed. ' +
-    'When the ledger does not know the bucket default and the policy requires SSE-KMS, the finding is MEDIUM and says so.',
   runbook: [
     '1. Check the table bucket default: aws s3tables get-table-bucket-encryption --table-bucket-arn <bucket ARN>.',
     '2. If it is not SSE-KMS, restore it first (see s3tables.bucket-encryption-removed).',
     '3. The table stays SSE-S3 for good: create a replacement table (it inherits the SSE-KMS default), copy the data, delete this table.',
     '4. Prevent recurrence with a table bucket policy denying s3tables:CreateTable unless s3tables:sseAlgorithm is aws:kms.',
   ].join('\n'),
-  references: [S3TABLES_KMS_DOCS, 'https://docs.aws.amazon.com/AmazonS3/latest/API/API_s3TableBuckets_CreateTable.html'],
   triggers: [{ eventSource: S3TABLES_SOURCE, eventNames: ['CreateTable'] }],
-  fixtures: {
-    positive: ['s3tables/CreateTable.sse-s3-requested.json', 's3tables/CreateTable.after-default-removed.json'],
-    negative: ['s3tables/CreateTable.inherits-kms.json', 's3tables/CreateTable.kms-same-account.json', 's3tables/CreateTable.conflict.json'],
-  },
   match(event, { ledger, policy }) {
     if (!succeeded(event)) return [];
     const target = s3TablesTargetOf(event);
@@ -50,5 +41,17 @@ export const tableCreatedWithoutKms: Rule = {
       resources,
       severity: 'MEDIUM',
     }];
+  },
+};
+
+export const tableCreatedWithoutKmsDocs: RuleDocs = {
+  description:
+    'A table was created that will be SSE-S3: its request asked for AES256, or it named no encryption and the table bucket\'s ' +
+    'default (as the ledger knows it) is not SSE-KMS. A table\'s encryption is fixed at creation and can never be changed. ' +
+    'When the ledger does not know the bucket default and the policy requires SSE-KMS, the finding is MEDIUM and says so.',
+  references: [S3TABLES_KMS_DOCS, 'https://docs.aws.amazon.com/AmazonS3/latest/API/API_s3TableBuckets_CreateTable.html'],
+  fixtures: {
+    positive: ['s3tables/CreateTable.sse-s3-requested.json', 's3tables/CreateTable.after-default-removed.json'],
+    negative: ['s3tables/CreateTable.inherits-kms.json', 's3tables/CreateTable.kms-same-account.json', 's3tables/CreateTable.conflict.json'],
   },
 };

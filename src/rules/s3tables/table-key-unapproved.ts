@@ -1,5 +1,5 @@
 import { encryptionConfigOf, isKms, s3TablesTargetOf } from '../../correlate/s3tables.js';
-import type { Rule } from '../rule.js';
+import type { Rule, RuleDocs } from '../rule.js';
 import { MITRE_DATA_ENCRYPTED_FOR_IMPACT, S3TABLES_KMS_DOCS, S3TABLES_SOURCE, succeeded } from './common.js';
 import { judgeRequestedKey } from '../key-verdict.js';
 
@@ -7,9 +7,6 @@ export const tableKeyUnapproved: Rule = {
   id: 's3tables.table-key-unapproved',
   title: 'S3 table created with an unapproved KMS key',
   severity: 'HIGH',
-  description:
-    'CreateTable named a KMS key outside the approved set. A table\'s key is fixed at creation: the only fix is a new table. ' +
-    'A key of an untrusted account is CRITICAL.',
   runbook: [
     '1. Find who created the table ("by") and whether the key is theirs: aws kms describe-key --key-id <key ARN>.',
     '2. A table cannot be re-keyed. Create a replacement table with an approved key (or with no encryptionConfiguration so it ' +
@@ -17,12 +14,7 @@ export const tableKeyUnapproved: Rule = {
     '3. If the key is legitimate, add it to approvedKeys for this table bucket in the policy file.',
     '4. Consider a table bucket policy that denies s3tables:CreateTable unless s3tables:kmsKeyArn is an approved key.',
   ].join('\n'),
-  references: [S3TABLES_KMS_DOCS, MITRE_DATA_ENCRYPTED_FOR_IMPACT],
   triggers: [{ eventSource: S3TABLES_SOURCE, eventNames: ['CreateTable'] }],
-  fixtures: {
-    positive: ['s3tables/CreateTable.foreign-key.json'],
-    negative: ['s3tables/CreateTable.kms-same-account.json'],
-  },
   match(event, { policy }) {
     if (!succeeded(event)) return [];
     const target = s3TablesTargetOf(event);
@@ -32,5 +24,16 @@ export const tableKeyUnapproved: Rule = {
     const name = target.namespace && target.tableName ? `table ${target.namespace}.${target.tableName}` : 'table';
     const resources = target.tableArn ? [target.tableArn, bucketArn] : [bucketArn];
     return judgeRequestedKey(event, policy, policy.forTableBucket(bucketArn), resources, requested.kmsKeyArn, name, requested);
+  },
+};
+
+export const tableKeyUnapprovedDocs: RuleDocs = {
+  description:
+    'CreateTable named a KMS key outside the approved set. A table\'s key is fixed at creation: the only fix is a new table. ' +
+    'A key of an untrusted account is CRITICAL.',
+  references: [S3TABLES_KMS_DOCS, MITRE_DATA_ENCRYPTED_FOR_IMPACT],
+  fixtures: {
+    positive: ['s3tables/CreateTable.foreign-key.json'],
+    negative: ['s3tables/CreateTable.kms-same-account.json'],
   },
 };

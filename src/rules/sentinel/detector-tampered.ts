@@ -1,6 +1,6 @@
 import type { CloudTrailEvent } from '../../events/types.js';
 import type { Severity } from '../../policy/schema.js';
-import type { Rule } from '../rule.js';
+import type { Rule, RuleDocs } from '../rule.js';
 
 const EVENTS_SOURCE = 'events.amazonaws.com';
 const LAMBDA_SOURCE = 'lambda.amazonaws.com';
@@ -80,21 +80,11 @@ export const detectorTampered: Rule = {
   id: 'sentinel.detector-tampered',
   title: 'sse-sentinel itself was changed or disabled',
   severity: 'HIGH',
-  description:
-    'A change to this deployment\'s own EventBridge rules, Lambda functions, alert topic, queues, state table, IAM roles or ' +
-    'SSM parameters (remediation kill switch, Slack webhook) (matched by the name prefixes in the policy file, "sse-sentinel-" by ' +
-    'default): disabling or deleting them, removing targets, setting reserved concurrency to 0, disabling or deleting the queues\' ' +
-    'event source mappings, unsubscribing from the alert topic (or subscribing to it: every finding is read there), deleting its ' +
-    'alarms or disabling their actions, deleting its log groups, a permissions boundary on its roles, changing code, configuration or ' +
-    'role policies, turning remediation off. Someone about to tamper with encryption blinds the detector first (IAM events reach ' +
-    'EventBridge in us-east-1 only: deploy there to see them). ' +
-    'CRITICAL for changes that switch it off; LOW when CloudFormation makes the change (a deployment).',
   runbook: [
     '1. If no deployment was running: redeploy with npx serverless deploy --stage <stage> to restore rules, functions and permissions.',
     '2. Investigate the principal ("by"), and replay the CloudTrail log files of the blind period: npx sse-sentinel replay <files>.',
     '3. Protect the stack with an SCP denying events:DisableRule/DeleteRule/RemoveTargets, lambda:PutFunctionConcurrency/DeleteFunction and sns:DeleteTopic on sse-sentinel-* outside the deploy role.',
   ].join('\n'),
-  references: ['MITRE ATT&CK T1562.001 Impair Defenses: Disable or Modify Tools', 'https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-logging-monitoring.html'],
   triggers: [
     { eventSource: EVENTS_SOURCE, eventNames: ['DisableRule', 'DeleteRule', 'RemoveTargets', 'PutRule', 'PutTargets'] },
     { eventSource: LAMBDA_SOURCE, eventNames: Object.keys(LAMBDA_EVENT_OPERATIONS) },
@@ -109,18 +99,6 @@ export const detectorTampered: Rule = {
     { eventSource: MONITORING_SOURCE, eventNames: ['DeleteAlarms', 'DisableAlarmActions', 'PutMetricAlarm'] },
     { eventSource: LOGS_SOURCE, eventNames: ['DeleteLogGroup'], detailFilter: { requestParameters: { logGroupName: [{ prefix: '/aws/lambda/sse-sentinel-' }] } } },
   ],
-  fixtures: {
-    positive: [
-      'sentinel/DisableRule.json', 'sentinel/PutFunctionConcurrency.zero.json', 'sentinel/PutParameter.kill-switch.json', 'sentinel/PutRolePolicy.remediator.json',
-      'sentinel/UpdateEventSourceMapping.disabled.json', 'sentinel/DeleteEventSourceMapping.json', 'sentinel/Unsubscribe.alert-topic.json',
-      'sentinel/PutRule.disabled.json', 'sentinel/PutRule.read-only-downgraded.json', 'sentinel/DisableAlarmActions.heartbeat.json',
-      'sentinel/DeleteLogGroup.processor.json', 'sentinel/Subscribe.alert-topic.json',
-    ],
-    negative: [
-      'sentinel/DisableRule.other-rule.json', 'sentinel/UpdateFunctionConfiguration.by-cloudformation-other.json', 'sentinel/PutParameter.heartbeat.json', 'sentinel/Unsubscribe.other-topic.json',
-      'sentinel/DeleteAlarms.other-alarms.json',
-    ],
-  },
   match(event, { policy }) {
     if (event.errorCode) return [];
     const names = targetNames(event, policy.document.detector.namePrefixes);
@@ -145,5 +123,30 @@ export const detectorTampered: Rule = {
       resources: names,
       severity,
     }];
+  },
+};
+
+export const detectorTamperedDocs: RuleDocs = {
+  description:
+    'A change to this deployment\'s own EventBridge rules, Lambda functions, alert topic, queues, state table, IAM roles or ' +
+    'SSM parameters (remediation kill switch, Slack webhook) (matched by the name prefixes in the policy file, "sse-sentinel-" by ' +
+    'default): disabling or deleting them, removing targets, setting reserved concurrency to 0, disabling or deleting the queues\' ' +
+    'event source mappings, unsubscribing from the alert topic (or subscribing to it: every finding is read there), deleting its ' +
+    'alarms or disabling their actions, deleting its log groups, a permissions boundary on its roles, changing code, configuration or ' +
+    'role policies, turning remediation off. Someone about to tamper with encryption blinds the detector first (IAM events reach ' +
+    'EventBridge in us-east-1 only: deploy there to see them). ' +
+    'CRITICAL for changes that switch it off; LOW when CloudFormation makes the change (a deployment).',
+  references: ['MITRE ATT&CK T1562.001 Impair Defenses: Disable or Modify Tools', 'https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-logging-monitoring.html'],
+  fixtures: {
+    positive: [
+      'sentinel/DisableRule.json', 'sentinel/PutFunctionConcurrency.zero.json', 'sentinel/PutParameter.kill-switch.json', 'sentinel/PutRolePolicy.remediator.json',
+      'sentinel/UpdateEventSourceMapping.disabled.json', 'sentinel/DeleteEventSourceMapping.json', 'sentinel/Unsubscribe.alert-topic.json',
+      'sentinel/PutRule.disabled.json', 'sentinel/PutRule.read-only-downgraded.json', 'sentinel/DisableAlarmActions.heartbeat.json',
+      'sentinel/DeleteLogGroup.processor.json', 'sentinel/Subscribe.alert-topic.json',
+    ],
+    negative: [
+      'sentinel/DisableRule.other-rule.json', 'sentinel/UpdateFunctionConfiguration.by-cloudformation-other.json', 'sentinel/PutParameter.heartbeat.json', 'sentinel/Unsubscribe.other-topic.json',
+      'sentinel/DeleteAlarms.other-alarms.json',
+    ],
   },
 };
