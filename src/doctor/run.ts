@@ -3,7 +3,7 @@ import { EventBridgeClient, ListRulesCommand } from '@aws-sdk/client-eventbridge
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { GetBucketNotificationConfigurationCommand, S3Client } from '@aws-sdk/client-s3';
 import type { Policy } from '../policy/policy.js';
-import { partitionOf } from '../util/partition.js';
+import { partitionOfClient } from '../util/partition.js';
 import type { StateStore } from '../state/store.js';
 import { checkDataEvents, checkHeartbeat, checkLogFiles, checkRules, checkSecret, checkTrail, type CheckResult, type RuleFacts, type TrailFacts } from './checks.js';
 import { lastHeartbeat } from './heartbeat.js';
@@ -88,12 +88,6 @@ async function readSecret(client: SSMClient, name: string): Promise<{ found: boo
 async function sendsToEventBridge(client: S3Client, bucket: string): Promise<boolean> {
   const configuration = await client.send(new GetBucketNotificationConfigurationCommand({ Bucket: bucket }));
   return configuration.EventBridgeConfiguration !== undefined;
-}
-
-/** The partition of the client's Region (aws when it has none: then no call is real either). */
-async function partitionOfClient(client: CloudTrailClient): Promise<string> {
-  const region = await client.config.region().catch(() => undefined);
-  return region ? partitionOf(region) : 'aws';
 }
 
 /** Runs every self-check; each failure says what to do. */

@@ -8,7 +8,8 @@ import {
   paginateListTables,
   type S3TablesClient,
 } from '@aws-sdk/client-s3tables';
-import { normalizeKeyRef, parseArn, partitionOf, s3BucketArn, tableNameKey } from '../correlate/arn.js';
+import { normalizeKeyRef, parseArn, s3BucketArn, tableNameKey } from '../correlate/arn.js';
+import { partitionOfClient } from '../util/partition.js';
 import type { KeyState } from '../correlate/kms.js';
 import type {
   AliasEntry, BucketEntry, KeyEntry, LedgerWriter, PolicyEnforcementEntry, TableBucketEntry, TableEntry, TableNameEntry, Version,
@@ -130,9 +131,8 @@ export class InventorySweep {
   }
 
   private async sweepS3(client: S3Client): Promise<void> {
-    // bucket ARNs in the client's partition (aws-cn, aws-us-gov), as events there name them; no region: no real call either
-    const region = await client.config.region().catch(() => undefined);
-    const partition = region ? partitionOf(region) : 'aws';
+    // bucket ARNs in the client's partition (aws-cn, aws-us-gov), as events there name them
+    const partition = await partitionOfClient(client);
     for await (const page of paginateListBuckets({ client }, {})) {
       for (const bucket of page.Buckets ?? []) {
         if (!bucket.Name) continue;
