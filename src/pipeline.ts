@@ -1,6 +1,6 @@
 import type { Finding } from './alerts/finding.js';
 import { usageKeysOf } from './correlate/apply-kms.js';
-import { Ledger, ledgerLearnsFrom, USAGE_WINDOW_MS, type LedgerEntry } from './correlate/ledger.js';
+import { Ledger, ledgerLearnsFrom, USAGE_WINDOW_MS } from './correlate/ledger.js';
 import type { CloudTrailEvent } from './events/types.js';
 import type { Policy } from './policy/policy.js';
 import { RULES } from './rules/index.js';
@@ -19,9 +19,7 @@ export interface PipelineOptions {
   index?: RuleIndex;
   onRuleError?: RuleErrorHandler;
   now?: () => number;
-  /** The posture to start from (default: the store's loadEntries); the usage function passes a cached one. */
-  loadPosture?: () => Promise<readonly LedgerEntry[]>;
-  /** The ledger to start from, instead of one loaded with the posture (see PostureCache.lease); read with the claims. */
+  /** The ledger to start from (see PostureCache.lease); default: one built from the store's posture. Read beside the claims. */
   ledger?: () => Promise<Ledger>;
   /**
    * Remember the events claimed since the last save, to release their claims when the save fails (default true).
@@ -80,7 +78,7 @@ export class Pipeline {
 
   static async create(options: PipelineOptions): Promise<Pipeline> {
     const pipeline = new Pipeline(options);
-    const start = options.ledger ?? (async () => Ledger.of(await (options.loadPosture ?? (() => options.store.loadEntries()))()));
+    const start = options.ledger ?? (async () => Ledger.of(await options.store.loadEntries()));
     pipeline.current = await pipeline.alongsideClaims(start(), options.claimWhileLoading ?? []);
     return pipeline;
   }

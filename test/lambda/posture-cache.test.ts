@@ -94,7 +94,7 @@ describe('PostureCache', () => {
       const findings: string[] = [];
       let posture: readonly LedgerEntry[] = [];
       for (const event of events) {
-        const pipeline = await Pipeline.create({ policy, store, loadPosture: async () => posture, onRuleError: (ruleId, _event, error) => errors.push(`${ruleId}: ${String(error)}`) });
+        const pipeline = await Pipeline.create({ policy, store, ledger: async () => Ledger.of(posture), onRuleError: (ruleId, _event, error) => errors.push(`${ruleId}: ${String(error)}`) });
         findings.push(...(await pipeline.process(event)).findings.map((f) => `${f.ruleId} ${f.eventId} ${f.summary}`));
         posture = share(pipeline.ledger.storedPosture());
       }
