@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { checkTemplate, cloudFormationSpec } from './cloudformation-spec.js';
+import { checkTemplate, cloudFormationSpec, resourceSpec } from './cloudformation-spec.js';
 import { ROOT } from '../helpers.js';
 
 /** The member-account template (deploy/member-account.json): real, small, and every kind of reference in it. */
@@ -54,7 +54,7 @@ describe('the CloudFormation template check', () => {
     const spec = await cloudFormationSpec();
     let checked = 0;
     for (const [id, resource] of Object.entries(fresh().Resources as Record<string, { Type: string; Properties: Record<string, unknown> }>)) {
-      const type = spec.lookup('resource', 'cloudFormationType', 'equals', resource.Type)[0]!;
+      const type = resourceSpec(spec, resource.Type)!;
       for (const [name, property] of Object.entries(type.properties)) {
         if (!property.required) continue;
         expect(await problemsAfter((t) => delete t.Resources[id].Properties[name])).toEqual([`Resources.${id}.Properties.${name}: required, missing`]);

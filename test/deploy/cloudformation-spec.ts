@@ -21,6 +21,11 @@ export function cloudFormationSpec(): Promise<SpecDatabase> {
   return (spec ??= loadAwsServiceSpec());
 }
 
+/** A resource type's specification (properties, attributes, ARN form), or undefined for a type CloudFormation lacks. */
+export function resourceSpec(db: SpecDatabase, type: string): Resource | undefined {
+  return db.lookup('resource', 'cloudFormationType', 'equals', type)[0];
+}
+
 const PSEUDO_PARAMETERS = new Set([
   'AWS::AccountId', 'AWS::NotificationARNs', 'AWS::NoValue', 'AWS::Partition', 'AWS::Region', 'AWS::StackId', 'AWS::StackName', 'AWS::URLSuffix',
 ]);
@@ -68,7 +73,7 @@ class TemplateChecker {
   }
 
   private resourceType(type: string): Resource | undefined {
-    return this.db.lookup('resource', 'cloudFormationType', 'equals', type)[0];
+    return resourceSpec(this.db, type);
   }
 
   private resource(id: string, resource: Record<string, Json>): void {

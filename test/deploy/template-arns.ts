@@ -1,4 +1,4 @@
-import { cloudFormationSpec } from './cloudformation-spec.js';
+import { cloudFormationSpec, resourceSpec } from './cloudformation-spec.js';
 
 type Json = unknown;
 interface TemplateResource { Type?: string; Properties?: Record<string, Json> }
@@ -27,7 +27,7 @@ export class TemplateArns {
     const spec = await cloudFormationSpec();
     const arnTemplates = new Map<string, string | undefined>();
     for (const { Type } of Object.values(resources)) {
-      if (Type && !arnTemplates.has(Type)) arnTemplates.set(Type, spec.lookup('resource', 'cloudFormationType', 'equals', Type)[0]?.arnTemplate);
+      if (Type && !arnTemplates.has(Type)) arnTemplates.set(Type, resourceSpec(spec, Type)?.arnTemplate);
     }
     return new TemplateArns(resources, arnTemplates);
   }
