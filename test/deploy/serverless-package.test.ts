@@ -252,6 +252,15 @@ process.stderr.write('RESULT ' + JSON.stringify(result.findings.map((f) => f.rul
     }
   });
 
+  it('reserves concurrency for every function, within what an account at the default limit can reserve (README Deployment)', () => {
+    // no function competes for the unreserved pool (the detector cannot be starved), and none can take it
+    const reserved = Object.fromEntries(ofType('AWS::Lambda::Function').map(([id, r]) => [id, r.Properties.ReservedConcurrentExecutions]));
+    for (const [id, value] of Object.entries(reserved)) expect(value, id).toBeGreaterThanOrEqual(1);
+    expect(reserved['ProcessorLambdaFunction']).toBe(20);
+    // the figure the README gives: an account keeps 100 unreserved, so it needs a limit of 100 + this
+    expect(Object.values(reserved).reduce((a, b) => a + b, 0)).toBe(39);
+  });
+
   it('feeds successful data-key calls to the usage function through SQS, with partial batch failures and a redrive to the DLQ', () => {
     const mapping = ofType('AWS::Lambda::EventSourceMapping')[0]![1].Properties;
     expect(mapping.FunctionName).toEqual({ 'Fn::GetAtt': ['UsageLambdaFunction', 'Arn'] });

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { EVENTS, examplePolicy, replayFiles } from '../helpers.js';
 
 /** The detector rule's severity for a sentinel fixture, or for a variant of it (its CloudTrail detail changed). */
-async function severity(fixture: string, change?: (detail: Record<string, any>) => void): Promise<string | undefined> {
+async function finding(fixture: string, change?: (detail: Record<string, any>) => void) {
   let path = join(EVENTS, 'sentinel', fixture);
   if (change) {
     const envelope = JSON.parse(await readFile(path, 'utf8'));
@@ -14,7 +14,11 @@ async function severity(fixture: string, change?: (detail: Record<string, any>) 
     await writeFile(path, JSON.stringify(envelope));
   }
   const { findings } = await replayFiles([path], await examplePolicy());
-  return findings.find((f) => f.ruleId === 'sentinel.detector-tampered')?.severity;
+  return findings.find((f) => f.ruleId === 'sentinel.detector-tampered');
+}
+
+async function severity(fixture: string, change?: (detail: Record<string, any>) => void): Promise<string | undefined> {
+  return (await finding(fixture, change))?.severity;
 }
 
 describe('sentinel.detector-tampered severities', () => {
@@ -40,5 +44,28 @@ describe('sentinel.detector-tampered severities', () => {
     expect(await severity('DeleteLogGroup.processor.json', (d) => (d.requestParameters.logGroupName = '/aws/lambda/billing-api'))).toBeUndefined();
     // another application's mapping: no finding
     expect(await severity('UpdateEventSourceMapping.disabled.json', (d) => { d.responseElements.functionArn = 'arn:aws:lambda:us-east-1:111122223333:function:billing'; d.responseElements.eventSourceArn = 'arn:aws:sqs:us-east-1:111122223333:billing'; })).toBeUndefined();
+  });
+
+  it('watches how its functions may be invoked: reservations, permissions, function URLs, retries and failure destinations', async () => {
+    for (const fixture of ['AddPermission.processor.json', 'DeleteFunctionConcurrency.processor.json', 'PutFunctionEventInvokeConfig.processor.json', 'CreateFunctionUrlConfig.remediator.json']) {
+      expect(await severity(fixture), fixture).toBe('HIGH');
+    }
+    expect((await finding('AddPermission.processor.json'))?.summary).toContain('444455556666 may now invoke the function');
+    expect((await finding('CreateFunctionUrlConfig.remediator.json'))?.summary).toContain('AuthType NONE: anyone on the internet');
+    expect((await finding('CreateFunctionUrlConfig.remediator.json', (d) => (d.requestParameters.authType = 'AWS_IAM')))?.summary).toContain('gets an HTTPS endpoint');
+    expect((await finding('DeleteFunctionConcurrency.processor.json'))?.summary).toContain('reserved concurrency removed');
+    // CloudFormation granting EventBridge its invoke permission at deploy time
+    expect(await severity('AddPermission.processor.json', (d) => { d.sourceIPAddress = 'cloudformation.amazonaws.com'; d.userAgent = 'cloudformation.amazonaws.com'; })).toBe('LOW');
+    expect(await severity('AddPermission.other-function.json')).toBeUndefined();
+  });
+
+  it('knows a function however Lambda lets the caller name it: name, ARN, partial ARN, with a version or alias', async () => {
+    for (const name of ['sse-sentinel-prod-processor', 'sse-sentinel-prod-processor:live', 'arn:aws:lambda:us-east-1:111122223333:function:sse-sentinel-prod-processor:$LATEST', '111122223333:function:sse-sentinel-prod-processor', 'arn:aws-cn:lambda:cn-north-1:111122223333:function:sse-sentinel-prod-processor']) {
+      const found = await finding('DeleteFunctionConcurrency.processor.json', (d) => (d.requestParameters.functionName = name));
+      expect(found?.resources, name).toEqual(['sse-sentinel-prod-processor']);
+    }
+    for (const name of ['billing-api:sse-sentinel-prod', 'arn:aws:lambda:us-east-1:111122223333:function:billing:sse-sentinel-alias']) {
+      expect(await severity('DeleteFunctionConcurrency.processor.json', (d) => (d.requestParameters.functionName = name)), name).toBeUndefined();
+    }
   });
 });

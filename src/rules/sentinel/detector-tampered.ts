@@ -32,6 +32,17 @@ export const LAMBDA_EVENT_OPERATIONS: Readonly<Record<string, string>> = {
   RemovePermission20150331v2: 'RemovePermission',
   DeleteEventSourceMapping20150331: 'DeleteEventSourceMapping',
   UpdateEventSourceMapping20150331: 'UpdateEventSourceMapping',
+  // its reservation guarantees the function capacity when the account's other functions take the unreserved pool
+  DeleteFunctionConcurrency20171031: 'DeleteFunctionConcurrency',
+  // a new principal may invoke a function directly, with events of its own making
+  AddPermission20150331v2: 'AddPermission',
+  // retries and the on-failure destination: without them a failed event is dropped unseen
+  PutFunctionEventInvokeConfig: 'PutFunctionEventInvokeConfig',
+  UpdateFunctionEventInvokeConfig: 'UpdateFunctionEventInvokeConfig',
+  DeleteFunctionEventInvokeConfig: 'DeleteFunctionEventInvokeConfig',
+  // an HTTPS endpoint in front of a function (with AuthType NONE, anyone's)
+  CreateFunctionUrlConfig: 'CreateFunctionUrlConfig',
+  UpdateFunctionUrlConfig: 'UpdateFunctionUrlConfig',
 };
 
 /** Rules that must stay in this state: read-only management events (KMS data-key calls, Get*) reach no other. */
@@ -52,6 +63,16 @@ function lastSegment(text: string): string {
   return text.split(/[:/]/).pop() ?? text;
 }
 
+/**
+ * Lambda takes a function as a name, an ARN or a partial ARN (account:function:name), each with an optional version or
+ * alias after a colon: the name is the part after "function", or the first.
+ */
+function functionNameOf(text: string): string {
+  const parts = text.split(':');
+  const at = parts.indexOf('function');
+  return (at >= 0 ? parts[at + 1] : parts[0]) ?? text;
+}
+
 /** The names of the resources an event changes, from the request fields each service uses. */
 function targetNames(event: CloudTrailEvent, prefixes: readonly string[]): string[] {
   const request = event.requestParameters;
@@ -61,19 +82,42 @@ function targetNames(event: CloudTrailEvent, prefixes: readonly string[]): strin
     const names = [request['name'], ...(Array.isArray(request['names']) ? request['names'] : [])].filter((v): v is string => typeof v === 'string');
     return names.filter((name) => paths.some((path) => name.startsWith(path)) && WATCHED_PARAMETERS.test(name));
   }
-  const fields = ['name', 'rule', 'functionName', 'topicArn', 'queueUrl', 'tableName', 'resourceArn', 'roleName', 'alarmName', 'logGroupName'];
+  const fields = ['name', 'rule', 'topicArn', 'queueUrl', 'tableName', 'resourceArn', 'roleName', 'alarmName', 'logGroupName'];
   const names = fields.map((f) => request[f]).filter((v): v is string => typeof v === 'string' && v.length > 0).map(lastSegment);
+  if (typeof request['functionName'] === 'string') names.push(functionNameOf(request['functionName']));
   // CloudWatch names the alarms a call acts on in a list; CloudFormation named this deployment's <stack>-<id>-<suffix>
   if (Array.isArray(request['alarmNames'])) names.push(...request['alarmNames'].filter((v): v is string => typeof v === 'string'));
   // an event source mapping is named by its UUID: the function and queue it joins are in the response
-  for (const field of ['functionArn', 'eventSourceArn']) {
-    const arn = event.responseElements[field];
-    if (typeof arn === 'string') names.push(lastSegment(arn));
-  }
+  const functionArn = event.responseElements['functionArn'];
+  if (typeof functionArn === 'string') names.push(functionNameOf(functionArn));
+  const sourceArn = event.responseElements['eventSourceArn'];
+  if (typeof sourceArn === 'string') names.push(lastSegment(sourceArn));
   // a subscription's ARN is its topic's ARN and its own id: arn:aws:sns:<region>:<account>:<topic>:<id>
   const subscription = request['subscriptionArn'];
   if (typeof subscription === 'string') names.push(subscription.split(':').at(-2) ?? '');
   return [...new Set(names)].filter((name) => prefixes.some((prefix) => name.startsWith(prefix)));
+}
+
+/** What a change to one of its functions' invocation settings means, in the alert's words. */
+function lambdaChange(event: CloudTrailEvent): string | undefined {
+  const request = event.requestParameters;
+  switch (LAMBDA_EVENT_OPERATIONS[event.eventName]) {
+    case 'DeleteFunctionConcurrency':
+      return 'reserved concurrency removed (the function now competes for the account\'s unreserved concurrency: a busy account can starve it)';
+    case 'AddPermission':
+      return `AddPermission: ${typeof request['principal'] === 'string' ? request['principal'] : 'another principal'} may now invoke the function (events of its own making reach it directly)`;
+    case 'PutFunctionEventInvokeConfig':
+    case 'UpdateFunctionEventInvokeConfig':
+    case 'DeleteFunctionEventInvokeConfig':
+      return `${event.eventName}: retries or the on-failure destination changed (a failed event may now be dropped unseen)`;
+    case 'CreateFunctionUrlConfig':
+    case 'UpdateFunctionUrlConfig':
+      return request['authType'] === 'NONE'
+        ? `${event.eventName} with AuthType NONE: anyone on the internet may invoke the function`
+        : `${event.eventName}: the function gets an HTTPS endpoint`;
+    default:
+      return undefined;
+  }
 }
 
 export const detectorTampered: Rule = {
@@ -117,7 +161,8 @@ export const detectorTampered: Rule = {
       : mappingDisabled ? 'event source mapping disabled (the function no longer reads its queue)'
       : ruleOff ? (ruleState === 'DISABLED' ? 'PutRule disabled the rule' : `PutRule set a read-only rule to ${String(ruleState)} (it receives no read-only events: KMS data-key calls, Get*)`)
       : event.eventName === 'Unsubscribe' ? 'Unsubscribe from the alert topic (its alerts no longer reach that endpoint)'
-      : killSwitch ? `${event.eventName}: the remediation kill switch was changed (every action becomes a dry run unless it reads "off")` : event.eventName;
+      : lambdaChange(event)
+      ?? (killSwitch ? `${event.eventName}: the remediation kill switch was changed (every action becomes a dry run unless it reads "off")` : event.eventName);
     return [{
       summary: `${what} on ${names.join(', ')}${viaCloudFormation ? ' (through CloudFormation: a deployment?)' : ''}`,
       resources: names,
@@ -130,7 +175,8 @@ export const detectorTamperedDocs: RuleDocs = {
   description:
     'A change to this deployment\'s own EventBridge rules, Lambda functions, alert topic, queues, state table, IAM roles or ' +
     'SSM parameters (remediation kill switch, Slack webhook) (matched by the name prefixes in the policy file, "sse-sentinel-" by ' +
-    'default): disabling or deleting them, removing targets, setting reserved concurrency to 0, disabling or deleting the queues\' ' +
+    'default): disabling or deleting them, removing targets, setting reserved concurrency to 0 or removing it, letting another ' +
+    'principal invoke a function or giving it a function URL, changing its retries or on-failure destination, disabling or deleting the queues\' ' +
     'event source mappings, unsubscribing from the alert topic (or subscribing to it: every finding is read there), deleting its ' +
     'alarms or disabling their actions, deleting its log groups, a permissions boundary on its roles, changing code, configuration or ' +
     'role policies, turning remediation off. Someone about to tamper with encryption blinds the detector first (IAM events reach ' +
@@ -142,11 +188,12 @@ export const detectorTamperedDocs: RuleDocs = {
       'sentinel/DisableRule.json', 'sentinel/PutFunctionConcurrency.zero.json', 'sentinel/PutParameter.kill-switch.json', 'sentinel/PutRolePolicy.remediator.json',
       'sentinel/UpdateEventSourceMapping.disabled.json', 'sentinel/DeleteEventSourceMapping.json', 'sentinel/Unsubscribe.alert-topic.json',
       'sentinel/PutRule.disabled.json', 'sentinel/PutRule.read-only-downgraded.json', 'sentinel/DisableAlarmActions.heartbeat.json',
-      'sentinel/DeleteLogGroup.processor.json', 'sentinel/Subscribe.alert-topic.json',
+      'sentinel/DeleteLogGroup.processor.json', 'sentinel/Subscribe.alert-topic.json', 'sentinel/AddPermission.processor.json',
+      'sentinel/DeleteFunctionConcurrency.processor.json', 'sentinel/PutFunctionEventInvokeConfig.processor.json', 'sentinel/CreateFunctionUrlConfig.remediator.json',
     ],
     negative: [
       'sentinel/DisableRule.other-rule.json', 'sentinel/UpdateFunctionConfiguration.by-cloudformation-other.json', 'sentinel/PutParameter.heartbeat.json', 'sentinel/Unsubscribe.other-topic.json',
-      'sentinel/DeleteAlarms.other-alarms.json',
+      'sentinel/DeleteAlarms.other-alarms.json', 'sentinel/AddPermission.other-function.json',
     ],
   },
 };
