@@ -10,7 +10,7 @@ const storeReady = deployedStore();
 
 /**
  * Scheduled self-check: sends the heartbeat (a harmless PutParameter whose CloudTrail event must come back through
- * EventBridge to the processor), then checks the trail, data events, the log-file path, rules, Slack secret and the last heartbeat. Failed
+ * EventBridge to the processor), then checks the trail, data events, the log-file path, rules, functions, Slack secret and the last heartbeat. Failed
  * checks are counted in the SelfCheckFailures metric, which an alarm watches.
  */
 export async function handler(_event: ScheduledEvent, context?: Context): Promise<CheckResult[]> {

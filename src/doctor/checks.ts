@@ -136,6 +136,47 @@ export function checkRules(rules: readonly RuleFacts[], prefix: string, expected
     : { id: 'rules', ok: false, detail: `${problems.join('; ')}; redeploy (npx serverless deploy)` };
 }
 
+export interface FunctionFacts {
+  name: string;
+  /** false when the function does not exist */
+  exists: boolean;
+  /** its reserved concurrency; undefined when none is set */
+  reserved?: number;
+  invokedBy: 'async' | 'queue';
+  /** asynchronous functions: where failed events go (undefined: nowhere) */
+  onFailure?: string;
+  /** queue functions: their event source mappings */
+  mappings?: { source: string; state: string; reason?: string }[];
+}
+
+/**
+ * The deployment's functions as they run, not as they were deployed: each exists and has its reserved concurrency
+ * (0 means it cannot run; none means a busy account can starve it), the asynchronous ones keep an on-failure destination
+ * (without one a failed event is dropped unseen), and the queue ones an enabled event source mapping (Lambda disables
+ * one on its own after errors: an unreadable queue or a failing function; the queue then fills unseen).
+ */
+export function checkFunctions(functions: readonly FunctionFacts[]): CheckResult {
+  const problems: string[] = [];
+  for (const fn of functions) {
+    if (!fn.exists) {
+      problems.push(`${fn.name} does not exist`);
+      continue;
+    }
+    if (fn.reserved === undefined) problems.push(`${fn.name} has no reserved concurrency (a busy account can starve it)`);
+    else if (fn.reserved === 0) problems.push(`${fn.name} has reserved concurrency 0: it cannot run`);
+    if (fn.invokedBy === 'async' && !fn.onFailure) problems.push(`${fn.name} has no on-failure destination: events that fail are dropped`);
+    if (fn.invokedBy === 'queue') {
+      if (!fn.mappings?.length) problems.push(`${fn.name} has no event source mapping: its queue is never read`);
+      for (const mapping of fn.mappings ?? []) {
+        if (mapping.state !== 'Enabled') problems.push(`${fn.name}'s mapping from ${mapping.source} is ${mapping.state}${mapping.reason ? ` (${mapping.reason})` : ''}`);
+      }
+    }
+  }
+  return problems.length === 0
+    ? { id: 'functions', ok: true, detail: `${functions.length} functions with reserved concurrency, failure destinations and enabled queue mappings` }
+    : { id: 'functions', ok: false, detail: `${problems.join('; ')}; redeploy (npx serverless deploy)` };
+}
+
 /** The Slack webhook secret: configured and readable, or not configured (then Slack is simply off). */
 export function checkSecret(name: string | undefined, read: { found: boolean } | { error: string }): CheckResult {
   if (!name) return { id: 'slack-secret', ok: true, detail: 'no Slack webhook parameter configured (Slack alerts off)' };

@@ -11,3 +11,17 @@ export function configuredTrailBucket(env: NodeJS.ProcessEnv): string | undefine
 
 /** The doctor runs every 15 minutes; a heartbeat older than this means events are not getting through. */
 export const HEARTBEAT_MAX_AGE_MS = 45 * 60_000;
+
+/**
+ * The deployment's functions (named `sse-sentinel-<stage>-<name>`) and how they are invoked: asynchronously
+ * (EventBridge, schedules: an on-failure destination catches what fails) or by a queue's event source mapping. The
+ * package test keeps this true.
+ */
+export const DEPLOYED_FUNCTIONS: Readonly<Record<string, 'async' | 'queue'>> = {
+  processor: 'async',
+  usage: 'queue',
+  logfile: 'async',
+  remediator: 'queue',
+  doctor: 'async',
+  inventory: 'async',
+};

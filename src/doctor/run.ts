@@ -1,11 +1,13 @@
 import { CloudTrailClient, DescribeTrailsCommand, GetEventSelectorsCommand, GetTrailStatusCommand } from '@aws-sdk/client-cloudtrail';
 import { EventBridgeClient, ListRulesCommand } from '@aws-sdk/client-eventbridge';
+import { GetFunctionConcurrencyCommand, GetFunctionEventInvokeConfigCommand, LambdaClient, ListEventSourceMappingsCommand } from '@aws-sdk/client-lambda';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { GetBucketNotificationConfigurationCommand, S3Client } from '@aws-sdk/client-s3';
 import type { Policy } from '../policy/policy.js';
 import { partitionOfClient } from '../util/partition.js';
 import type { StateStore } from '../state/store.js';
-import { checkDataEvents, checkHeartbeat, checkLogFiles, checkRules, checkSecret, checkTrail, type CheckResult, type RuleFacts, type TrailFacts } from './checks.js';
+import { checkDataEvents, checkFunctions, checkHeartbeat, checkLogFiles, checkRules, checkSecret, checkTrail, type CheckResult, type FunctionFacts, type RuleFacts, type TrailFacts } from './checks.js';
+import { DEPLOYED_FUNCTIONS } from './expected.js';
 import { lastHeartbeat } from './heartbeat.js';
 
 export interface DoctorClients {
@@ -13,6 +15,7 @@ export interface DoctorClients {
   events: EventBridgeClient;
   ssm: SSMClient;
   s3: S3Client;
+  lambda: LambdaClient;
 }
 
 export interface DoctorOptions {
@@ -30,7 +33,7 @@ export interface DoctorOptions {
 
 export function doctorClients(config: { region?: string } = {}): DoctorClients {
   const common = { ...(config.region ? { region: config.region } : {}), maxAttempts: 5 };
-  return { cloudtrail: new CloudTrailClient(common), events: new EventBridgeClient(common), ssm: new SSMClient(common), s3: new S3Client(common) };
+  return { cloudtrail: new CloudTrailClient(common), events: new EventBridgeClient(common), ssm: new SSMClient(common), s3: new S3Client(common), lambda: new LambdaClient(common) };
 }
 
 /** An AWS error as a failed check, rather than a crash: the doctor reports everything it could not see. */
@@ -90,6 +93,42 @@ async function sendsToEventBridge(client: S3Client, bucket: string): Promise<boo
   return configuration.EventBridgeConfiguration !== undefined;
 }
 
+function isNotFound(error: unknown): boolean {
+  return (error as Error).name === 'ResourceNotFoundException';
+}
+
+async function functionFacts(client: LambdaClient, name: string, invokedBy: 'async' | 'queue'): Promise<FunctionFacts> {
+  let reserved: number | undefined;
+  try {
+    reserved = (await client.send(new GetFunctionConcurrencyCommand({ FunctionName: name }))).ReservedConcurrentExecutions;
+  } catch (error) {
+    if (isNotFound(error)) return { name, exists: false, invokedBy };
+    throw error;
+  }
+  const facts: FunctionFacts = { name, exists: true, invokedBy, ...(reserved !== undefined ? { reserved } : {}) };
+  if (invokedBy === 'async') {
+    try {
+      const config = await client.send(new GetFunctionEventInvokeConfigCommand({ FunctionName: name }));
+      const destination = config.DestinationConfig?.OnFailure?.Destination;
+      if (destination) facts.onFailure = destination;
+    } catch (error) {
+      // no asynchronous invocation configuration at all: no destination either
+      if (!isNotFound(error)) throw error;
+    }
+  } else {
+    facts.mappings = [];
+    let Marker: string | undefined;
+    do {
+      const page = await client.send(new ListEventSourceMappingsCommand({ FunctionName: name, ...(Marker ? { Marker } : {}) }));
+      for (const mapping of page.EventSourceMappings ?? []) {
+        facts.mappings.push({ source: mapping.EventSourceArn ?? '?', state: mapping.State ?? '?', ...(mapping.StateTransitionReason ? { reason: mapping.StateTransitionReason } : {}) });
+      }
+      Marker = page.NextMarker;
+    } while (Marker);
+  }
+  return facts;
+}
+
 /** Runs every self-check; each failure says what to do. */
 export async function runDoctor(clients: DoctorClients, options: DoctorOptions): Promise<CheckResult[]> {
   const prefix = `sse-sentinel-${options.stage}-`;
@@ -105,6 +144,7 @@ export async function runDoctor(clients: DoctorClients, options: DoctorOptions):
     }, await partitionOfClient(clients.cloudtrail))),
     await guarded('log-files', async () => checkLogFiles(await trails, options.trailBucket, options.trailBucket ? await sendsToEventBridge(clients.s3, options.trailBucket) : undefined)),
     await guarded('rules', async () => checkRules(await ruleFacts(clients.events, prefix), prefix, options.expectedRules, [`${prefix}read-only`, `${prefix}kms-usage`])),
+    await guarded('functions', async () => checkFunctions(await Promise.all(Object.entries(DEPLOYED_FUNCTIONS).map(([name, invokedBy]) => functionFacts(clients.lambda, `${prefix}${name}`, invokedBy))))),
     await guarded('slack-secret', async () => checkSecret(options.slackParameter, options.slackParameter ? await readSecret(clients.ssm, options.slackParameter) : { found: false })),
   ];
   if (options.store) {

@@ -41,6 +41,11 @@ export async function arnOfCall(action: string, input: Record<string, unknown>):
       if (trail) return trail.startsWith('arn:') ? trail : `arn:aws:cloudtrail:${REGION}:${ACCOUNT}:trail/${trail}`;
       break;
     }
+    case 'lambda': {
+      const fn = text('FunctionName');
+      if (fn) return fn.startsWith('arn:') ? fn : `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${fn}`;
+      break;
+    }
     case 's3tables': {
       const bucket = text('tableBucketARN');
       if (bucket) return text('name') && text('namespace') ? `${bucket}/table/*` : bucket;

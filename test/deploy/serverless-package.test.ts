@@ -11,6 +11,7 @@ import { DescribeKeyCommand, KMSClient, ListAliasesCommand, ListKeysCommand } fr
 import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { CloudTrailClient, DescribeTrailsCommand, GetEventSelectorsCommand, GetTrailStatusCommand } from '@aws-sdk/client-cloudtrail';
 import { EventBridgeClient, ListRulesCommand } from '@aws-sdk/client-eventbridge';
+import { GetFunctionConcurrencyCommand, GetFunctionEventInvokeConfigCommand, LambdaClient, ListEventSourceMappingsCommand } from '@aws-sdk/client-lambda';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { ListTableBucketsCommand, S3TablesClient } from '@aws-sdk/client-s3tables';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -24,7 +25,7 @@ import { RULES } from '../../src/rules/index.js';
 import { RULE_DOCS } from '../../src/rules/docs.js';
 import { REMEDIABLE_RULE_IDS, REMEDIATION_PERMISSIONS } from '../../src/remediate/catalog.js';
 import { memberTemplate } from '../../src/deploy/member-template.js';
-import { EXPECTED_RULE_COUNT } from '../../src/doctor/expected.js';
+import { DEPLOYED_FUNCTIONS, EXPECTED_RULE_COUNT } from '../../src/doctor/expected.js';
 import { METRIC_NAMES } from '../../src/doctor/metrics.js';
 import { collect, EVENTS, ROOT } from '../helpers.js';
 import { checkTemplate } from './cloudformation-spec.js';
@@ -252,6 +253,18 @@ process.stderr.write('RESULT ' + JSON.stringify(result.findings.map((f) => f.rul
     }
   });
 
+  it('deploys the functions the doctor checks, each invoked as it expects: asynchronously with an on-failure destination, or by a queue', () => {
+    const functions = ofType('AWS::Lambda::Function').map(([id, r]) => ({ id, name: r.Properties.FunctionName as string }));
+    expect(functions.map((f) => f.name).sort()).toEqual(Object.keys(DEPLOYED_FUNCTIONS).map((name) => `sse-sentinel-test-${name}`).sort());
+    const mapped = new Set(ofType('AWS::Lambda::EventSourceMapping').map(([, r]) => (r.Properties.FunctionName as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0]));
+    const onFailure = new Set(ofType('AWS::Lambda::EventInvokeConfig').filter(([, r]) => r.Properties.DestinationConfig?.OnFailure?.Destination).map(([, r]) => JSON.stringify(r.Properties.FunctionName)));
+    for (const { id, name } of functions) {
+      const kind = DEPLOYED_FUNCTIONS[name.replace('sse-sentinel-test-', '')];
+      expect(mapped.has(id), name).toBe(kind === 'queue');
+      if (kind === 'async') expect(onFailure.has(JSON.stringify({ Ref: id })), name).toBe(true);
+    }
+  });
+
   it('reserves concurrency for every function, within what an account at the default limit can reserve (README Deployment)', () => {
     // no function competes for the unreserved pool (the detector cannot be starved), and none can take it
     const reserved = Object.fromEntries(ofType('AWS::Lambda::Function').map(([id, r]) => [id, r.Properties.ReservedConcurrentExecutions]));
@@ -447,6 +460,7 @@ process.stderr.write('RESULT ' + JSON.stringify(result.findings.map((f) => f.rul
     expect(ofType('AWS::IAM::Role').map(([id]) => id).sort()).toEqual(['DoctorRole', 'InventoryRole', 'LogfileRole', 'ProcessorRole', 'RemediatorRole', 'UsageRole']);
     expect(grants('DoctorRole').actions).toEqual([
       'cloudtrail:DescribeTrails', 'cloudtrail:GetEventSelectors', 'cloudtrail:GetTrailStatus', 'dynamodb:GetItem', 'events:ListRules', 'kms:Decrypt',
+      'lambda:GetFunctionConcurrency', 'lambda:GetFunctionEventInvokeConfig', 'lambda:ListEventSourceMappings',
       'logs:CreateLogStream', 'logs:PutLogEvents', 's3:GetBucketNotification', 'sqs:SendMessage', 'ssm:GetParameter', 'ssm:PutParameter',
     ]);
     expect(JSON.stringify(grants('DoctorRole').statements.find((st: any) => [st.Action].flat().includes('ssm:PutParameter')).Resource)).toContain(':parameter/sse-sentinel/test/heartbeat');
@@ -694,6 +708,7 @@ describe('the packaged roles grant every call the functions make', () => {
     const sqs = mockClient(SQSClient);
     const cloudtrail = mockClient(CloudTrailClient);
     const eventbridge = mockClient(EventBridgeClient);
+    const lambda = mockClient(LambdaClient);
     sqs.on(SendMessageCommand).resolves({ MessageId: 'm-1' });
     // SNS is called with signed requests of its own (no SDK client): a loopback endpoint records their actions
     const snsCalls: { action: string; input: Record<string, unknown> }[] = [];
@@ -717,7 +732,7 @@ describe('the packaged roles grant every call the functions make', () => {
       /** The requests `act` made, as "Operation table". */
       /** The other services' calls each role's function made, as IAM actions with their input. */
       const actions: Record<string, { action: string; input: Record<string, unknown> }[]> = {};
-      const services = [{ mock: s3, prefix: 's3' }, { mock: kms, prefix: 'kms' }, { mock: tables, prefix: 's3tables' }, { mock: ssm, prefix: 'ssm' }, { mock: sqs, prefix: 'sqs' }, { mock: cloudtrail, prefix: 'cloudtrail' }, { mock: eventbridge, prefix: 'events' }];
+      const services = [{ mock: s3, prefix: 's3' }, { mock: kms, prefix: 'kms' }, { mock: tables, prefix: 's3tables' }, { mock: ssm, prefix: 'ssm' }, { mock: sqs, prefix: 'sqs' }, { mock: cloudtrail, prefix: 'cloudtrail' }, { mock: eventbridge, prefix: 'events' }, { mock: lambda, prefix: 'lambda' }];
       const during = async (roleId: string, act: () => Promise<unknown>) => {
         const before = dynamo.operations.length;
         const sdkBefore = services.map(({ mock }) => mock.calls().length);
@@ -787,6 +802,9 @@ describe('the packaged roles grant every call the functions make', () => {
       cloudtrail.on(GetEventSelectorsCommand).resolves({ AdvancedEventSelectors: [] });
       eventbridge.on(ListRulesCommand).resolves({ Rules: [] });
       ssm.on(PutParameterCommand).resolves({ Version: 1 });
+      lambda.on(GetFunctionConcurrencyCommand).resolves({ ReservedConcurrentExecutions: 1 });
+      lambda.on(GetFunctionEventInvokeConfigCommand).resolves({ DestinationConfig: { OnFailure: { Destination: 'arn:aws:sqs:us-east-1:111122223333:failed' } } });
+      lambda.on(ListEventSourceMappingsCommand).resolves({ EventSourceMappings: [{ EventSourceArn: 'arn:aws:sqs:us-east-1:111122223333:q', State: 'Enabled' }] });
       const doctor = await load<{ handler: Handler }>('../../handlers/doctor.js');
       await during('DoctorRole', () => doctor.handler(schedule));
       for (const name of ['HEARTBEAT_PARAMETER', 'SLACK_WEBHOOK_PARAMETER', 'TRAIL_BUCKET']) delete process.env[name];
@@ -817,12 +835,12 @@ describe('the packaged roles grant every call the functions make', () => {
       expect(new Set(actionsOf('LogfileRole'))).toEqual(new Set(['s3:GetObject', 'sns:Publish']));
       expect(new Set(actionsOf('RemediatorRole'))).toEqual(new Set(['ssm:GetParameter', 'kms:DescribeKey', 'sns:Publish']));
       expect(actionsOf('ProcessorRole')).toContain('sns:Publish');
-      expect(new Set(actionsOf('DoctorRole'))).toEqual(new Set(['ssm:PutParameter', 'ssm:GetParameter', 'cloudtrail:DescribeTrails', 'cloudtrail:GetTrailStatus', 'cloudtrail:GetEventSelectors', 'events:ListRules', 's3:GetBucketNotification']));
+      expect(new Set(actionsOf('DoctorRole'))).toEqual(new Set(['ssm:PutParameter', 'ssm:GetParameter', 'cloudtrail:DescribeTrails', 'cloudtrail:GetTrailStatus', 'cloudtrail:GetEventSelectors', 'events:ListRules', 's3:GetBucketNotification', 'lambda:GetFunctionConcurrency', 'lambda:GetFunctionEventInvokeConfig', 'lambda:ListEventSourceMappings']));
       // what this pins down: the sweep's revision record, the processor's catch-up reads
       expect(calls['InventoryRole']).toContain(`PutItem ${env['MARKERS_TABLE_NAME']}`);
       expect(calls['ProcessorRole']).toContain(`BatchGetItem ${env['STATE_TABLE_NAME']}`);
     } finally {
-      for (const mock of [s3, kms, tables, ssm, sqs, cloudtrail, eventbridge]) mock.restore();
+      for (const mock of [s3, kms, tables, ssm, sqs, cloudtrail, eventbridge, lambda]) mock.restore();
       sns.close();
       log.mockRestore();
       process.env = saved;

@@ -2,6 +2,7 @@ import { CloudTrailClient, DescribeTrailsCommand, GetEventSelectorsCommand, GetT
 import { EventBridgeClient, ListRulesCommand } from '@aws-sdk/client-eventbridge';
 import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { GetBucketNotificationConfigurationCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetFunctionConcurrencyCommand, GetFunctionEventInvokeConfigCommand, LambdaClient, ListEventSourceMappingsCommand } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { lastHeartbeat } from '../../src/doctor/heartbeat.js';
@@ -15,12 +16,16 @@ const cloudtrail = mockClient(CloudTrailClient);
 const events = mockClient(EventBridgeClient);
 const ssm = mockClient(SSMClient);
 const s3 = mockClient(S3Client);
+const lambda = mockClient(LambdaClient);
 const TRAIL = 'arn:aws:cloudtrail:us-east-1:111122223333:trail/org';
 const NOW = Date.parse('2025-01-10T10:00:00Z');
 const prefix = 'sse-sentinel-test-';
 
 beforeEach(() => {
-  for (const mock of [cloudtrail, events, ssm, s3]) mock.reset();
+  for (const mock of [cloudtrail, events, ssm, s3, lambda]) mock.reset();
+  lambda.on(GetFunctionConcurrencyCommand).resolves({ ReservedConcurrentExecutions: 2 });
+  lambda.on(GetFunctionEventInvokeConfigCommand).resolves({ DestinationConfig: { OnFailure: { Destination: 'arn:aws:sqs:us-east-1:111122223333:sse-sentinel-test-failed-events' } } });
+  lambda.on(ListEventSourceMappingsCommand).resolves({ EventSourceMappings: [{ EventSourceArn: 'arn:aws:sqs:us-east-1:111122223333:q', State: 'Enabled' }] });
   cloudtrail.on(DescribeTrailsCommand).resolves({ trailList: [{ TrailARN: TRAIL, IsMultiRegionTrail: true }] });
   cloudtrail.on(GetTrailStatusCommand).resolves({ IsLogging: true });
   cloudtrail.on(GetEventSelectorsCommand).resolves({ AdvancedEventSelectors: [{ Name: 'data', FieldSelectors: [{ Field: 'eventCategory', Equals: ['Data'] }, { Field: 'resources.type', Equals: ['AWS::S3::Object'] }] }] });
@@ -37,7 +42,7 @@ describe('runDoctor', () => {
       stage: 'test', policy: policyFromInput({ buckets: [{ match: 'prod-*', requireKms: true }] }), store, slackParameter: '/sse-sentinel/test/slack-webhook',
       expectedRules: 3, heartbeatMaxAgeMs: 45 * 60_000, nowMs: NOW,
     });
-    expect(results.map((r) => [r.id, r.ok])).toEqual([['trail', true], ['data-events', true], ['log-files', true], ['rules', true], ['slack-secret', true], ['heartbeat', true]]);
+    expect(results.map((r) => [r.id, r.ok])).toEqual([['trail', true], ['data-events', true], ['log-files', true], ['rules', true], ['functions', true], ['slack-secret', true], ['heartbeat', true]]);
     expect(JSON.stringify(results)).not.toContain('hooks.slack.com');
     expect(events.commandCalls(ListRulesCommand)).toHaveLength(2);
   });
@@ -60,6 +65,40 @@ describe('runDoctor', () => {
     // a bucket of another account (an organization's log archive): the doctor says it could not look
     s3.on(GetBucketNotificationConfigurationCommand).rejects(Object.assign(new Error('Access Denied'), { name: 'AccessDenied' }));
     expect((await run()).find((r) => r.id === 'log-files')).toEqual({ id: 'log-files', ok: false, detail: 'could not check: AccessDenied: Access Denied' });
+  });
+
+  it('reads the functions as they run: a missing one, a removed reservation, no failure destination, a mapping Lambda disabled', async () => {
+    const run = async () => (await runDoctor(doctorClients({ region: 'us-east-1' }), { stage: 'test', policy: policyFromInput(), expectedRules: 3, heartbeatMaxAgeMs: 1, nowMs: NOW })).find((r) => r.id === 'functions')!;
+    expect(await run()).toMatchObject({ ok: true });
+    // every function by its deployed name; the asynchronous ones' destinations, the queue ones' mappings
+    expect(lambda.commandCalls(GetFunctionConcurrencyCommand).map((c) => c.args[0].input.FunctionName).sort()).toEqual(
+      ['doctor', 'inventory', 'logfile', 'processor', 'remediator', 'usage'].map((n) => `${prefix}${n}`));
+    expect(lambda.commandCalls(GetFunctionEventInvokeConfigCommand).map((c) => c.args[0].input.FunctionName).sort()).toEqual(['doctor', 'inventory', 'logfile', 'processor'].map((n) => `${prefix}${n}`));
+    expect(lambda.commandCalls(ListEventSourceMappingsCommand).map((c) => c.args[0].input.FunctionName).sort()).toEqual(['remediator', 'usage'].map((n) => `${prefix}${n}`));
+
+    lambda.on(GetFunctionConcurrencyCommand, { FunctionName: `${prefix}inventory` }).rejects(Object.assign(new Error('Function not found'), { name: 'ResourceNotFoundException' }));
+    lambda.on(GetFunctionConcurrencyCommand, { FunctionName: `${prefix}processor` }).resolves({});
+    lambda.on(GetFunctionEventInvokeConfigCommand, { FunctionName: `${prefix}logfile` }).rejects(Object.assign(new Error('no config'), { name: 'ResourceNotFoundException' }));
+    lambda.on(GetFunctionConcurrencyCommand, { FunctionName: `${prefix}doctor` }).resolves({ ReservedConcurrentExecutions: 0 });
+    // the usage function's mappings over two pages, the second disabled by Lambda after errors
+    lambda.on(ListEventSourceMappingsCommand, { FunctionName: `${prefix}usage` })
+      .resolvesOnce({ EventSourceMappings: [{ EventSourceArn: 'arn:aws:sqs:us-east-1:111122223333:a', State: 'Enabled' }], NextMarker: 'm2' })
+      .resolves({ EventSourceMappings: [{ EventSourceArn: 'arn:aws:sqs:us-east-1:111122223333:usage', State: 'Disabled', StateTransitionReason: 'USER_INITIATED' }] });
+    lambda.on(ListEventSourceMappingsCommand, { FunctionName: `${prefix}remediator` }).resolves({ EventSourceMappings: [] });
+    const result = await run();
+    expect(result.ok).toBe(false);
+    expect(result.detail.split('; ')).toEqual([
+      `${prefix}processor has no reserved concurrency (a busy account can starve it)`,
+      `${prefix}usage's mapping from arn:aws:sqs:us-east-1:111122223333:usage is Disabled (USER_INITIATED)`,
+      `${prefix}logfile has no on-failure destination: events that fail are dropped`,
+      `${prefix}remediator has no event source mapping: its queue is never read`,
+      `${prefix}doctor has reserved concurrency 0: it cannot run`,
+      `${prefix}inventory does not exist`,
+      'redeploy (npx serverless deploy)',
+    ]);
+    // another error is no verdict on the functions: the check says it could not look
+    lambda.on(GetFunctionConcurrencyCommand).rejects(Object.assign(new Error('not authorized'), { name: 'AccessDeniedException' }));
+    expect(await run()).toMatchObject({ ok: false, detail: expect.stringContaining('could not check: AccessDeniedException') });
   });
 
   it('turns an AWS error into a failed check instead of a crash', async () => {
