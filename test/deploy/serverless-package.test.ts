@@ -58,6 +58,13 @@ function deliverable(rule: ReturnType<typeof rules>[number], event: { detail?: {
   return rule.state === 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS' || (rule.state === 'ENABLED' && !readOnly);
 }
 
+/** The API calls that switch an EventBridge rule off, as CloudTrail records them, on the rule named `name`. */
+function ruleSwitchedOff(name: string): Record<string, any>[] {
+  return ([['DisableRule', 'name'], ['DeleteRule', 'name'], ['PutRule', 'name'], ['RemoveTargets', 'rule']] as const).map(([eventName, field]) => ({
+    source: 'aws.events', 'detail-type': 'AWS API Call via CloudTrail', detail: { eventSource: 'events.amazonaws.com', eventName, readOnly: false, requestParameters: { [field]: name } },
+  }));
+}
+
 describe('serverless package', () => {
   it('builds one zip per function, with the compiled policy, as ES modules for nodejs22.x on arm64', () => {
     for (const name of ['processor', 'usage', 'logfile', 'remediator', 'inventory']) {
@@ -346,6 +353,20 @@ process.stderr.write('RESULT ' + JSON.stringify(result.findings.map((f) => f.rul
     }
   });
 
+  it('sees each of its rules switched off through another rule: a rule is off before its own DisableRule arrives', () => {
+    const toProcessor = rules().filter((rule) => rule.targets.some((t) => JSON.stringify(t.Arn).includes('ProcessorLambdaFunction')));
+    const all = ofType('AWS::Events::Rule');
+    expect(all.length).toBe(EXPECTED_RULE_COUNT);
+    for (const [id, rule] of all) {
+      // the name serverless gives, or CloudFormation's for a rule without one: <stack>-<logical id>-<suffix>
+      const name = (rule.Properties.Name as string | undefined) ?? `sse-sentinel-test-${id}-1A2B3C4D5E6F7`;
+      for (const event of ruleSwitchedOff(name)) {
+        const watchers = toProcessor.filter((other) => other.id !== id && matchesPattern(other.pattern, event) && deliverable(other, event));
+        expect(watchers.length, `${event.detail.eventName} ${name}`).toBeGreaterThan(0);
+      }
+    }
+  });
+
   it('routes TablesMaintenanceEvent as a service event', () => {
     const envelope = { source: 'aws.s3tables', 'detail-type': 'AWS Service Event via CloudTrail', detail: { eventSource: 's3tables.amazonaws.com', eventName: 'TablesMaintenanceEvent' } };
     expect(rules().some((rule) => matchesPattern(rule.pattern, envelope))).toBe(true);
@@ -585,6 +606,18 @@ describe('organizations', () => {
       forwarded++;
     }
     expect(forwarded).toBeGreaterThan(50);
+  });
+
+  it('forwards each forwarding rule\'s switching off through another forwarding rule', () => {
+    const member = memberTemplate({ Resources: resources }) as { Resources: Record<string, CfnResource> };
+    const forwarding = Object.entries(member.Resources).filter(([, r]) => r.Type === 'AWS::Events::Rule').map(([id, r]) => ({ id, name: r.Properties.Name as string, state: r.Properties.State, pattern: r.Properties.EventPattern as Pattern }));
+    expect(forwarding.length).toBeGreaterThan(5);
+    for (const rule of forwarding) {
+      for (const event of ruleSwitchedOff(rule.name)) {
+        const others = forwarding.filter((other) => other.id !== rule.id && matchesPattern(other.pattern, event) && deliverable(other as never, event));
+        expect(others.length, `${event.detail.eventName} ${rule.name}`).toBeGreaterThan(0);
+      }
+    }
   });
 
   it('accepts member events on the default bus only with an organization id, and only from that organization', () => {
