@@ -20,10 +20,11 @@ export function isKmsNativeEvent(eventSource: string, eventName: string): boolea
 
 /**
  * CloudTrail names that differ from the SDK operation name: S3's multipart upload is logged as
- * CreateMultipartUpload in the data-event tables and InitiateMultipartUpload on the default-encryption page.
+ * CreateMultipartUpload in the data-event tables and InitiateMultipartUpload on the default-encryption page;
+ * PutBucketNotificationConfiguration as PutBucketNotification (the name of the API it replaced).
  */
 export const LEGACY_EVENT_NAMES: Readonly<Record<string, readonly string[]>> = {
-  's3.amazonaws.com': ['InitiateMultipartUpload'],
+  's3.amazonaws.com': ['InitiateMultipartUpload', 'PutBucketNotification'],
 };
 
 /**

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { CompiledPolicy } from '../policy/compiled.js';
 import { Policy } from '../policy/policy.js';
 import { RULE_IDS } from '../rules/index.js';
+import { configuredTrailBucket } from '../doctor/expected.js';
 
 export const COMPILED_POLICY = join('config', 'policy.compiled.json');
 
@@ -12,6 +13,18 @@ export const COMPILED_POLICY = join('config', 'policy.compiled.json');
  * A missing file means defaults; an invalid one fails the cold start (fail closed).
  */
 export async function loadDeployedPolicy(env: NodeJS.ProcessEnv = process.env): Promise<Policy> {
+  return withDeployment(await packagedPolicy(env), env);
+}
+
+/** The deployment's own facts the policy file cannot know: its trail bucket (the trailBucket parameter). */
+function withDeployment(policy: Policy, env: NodeJS.ProcessEnv): Policy {
+  const bucket = configuredTrailBucket(env);
+  const { detector } = policy.document;
+  if (!bucket || detector.trailBuckets.includes(bucket)) return policy;
+  return new Policy({ ...policy.document, detector: { ...detector, trailBuckets: [...detector.trailBuckets, bucket] } });
+}
+
+async function packagedPolicy(env: NodeJS.ProcessEnv): Promise<Policy> {
   const root = env['LAMBDA_TASK_ROOT'] ?? process.cwd();
   const explicit = env['SSE_SENTINEL_POLICY_FILE'];
   const path = explicit ?? join(root, 'config', 'policy.yaml');

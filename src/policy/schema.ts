@@ -128,8 +128,13 @@ export const policySchema = z.strictObject({
     .strictObject({
       /** Names of the rules, functions, topic, queues and table start with this (serverless: <service>-<stage>-). */
       namePrefixes: z.array(z.string().min(3)).min(1).default(['sse-sentinel-']),
+      /**
+       * The buckets its trails deliver log files to, whose events must keep reaching EventBridge for the logfile
+       * function (the deployment adds its trailBucket parameter).
+       */
+      trailBuckets: z.array(z.string().min(3)).default([]),
     })
-    .default({ namePrefixes: ['sse-sentinel-'] }),
+    .default({ namePrefixes: ['sse-sentinel-'], trailBuckets: [] }),
 });
 
 export type PolicyDocument = z.infer<typeof policySchema>;

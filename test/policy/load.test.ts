@@ -97,4 +97,19 @@ describe('the deployed policy', () => {
     await writeFile(join(root, 'config', 'policy.yaml'), 'kms: [not, a, map]\n');
     await expect(loadDeployedPolicy({ LAMBDA_TASK_ROOT: root })).rejects.toThrow(PolicyError);
   });
+
+  it('adds the deployment\'s trail bucket to the buckets the detector watches, not the parameter\'s placeholder', async () => {
+    const { mkdtemp, mkdir, writeFile } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { loadDeployedPolicy } = await import('../../src/lambda/config.js');
+    const root = await mkdtemp(join(tmpdir(), 'sse-sentinel-deployed-'));
+    await mkdir(join(root, 'config'));
+    await writeFile(join(root, 'config', 'policy.yaml'), 'detector:\n  trailBuckets: ["archive-trail-logs"]\n');
+    const watched = async (env: NodeJS.ProcessEnv) => (await loadDeployedPolicy({ LAMBDA_TASK_ROOT: root, ...env })).document.detector.trailBuckets;
+    expect(await watched({ TRAIL_BUCKET: 'org-trail-logs' })).toEqual(['archive-trail-logs', 'org-trail-logs']);
+    expect(await watched({ TRAIL_BUCKET: 'archive-trail-logs' })).toEqual(['archive-trail-logs']);
+    expect(await watched({ TRAIL_BUCKET: 'sse-sentinel-prod-trail-bucket-not-configured' })).toEqual(['archive-trail-logs']);
+    expect(await watched({})).toEqual(['archive-trail-logs']);
+  });
 });

@@ -68,4 +68,18 @@ describe('sentinel.detector-tampered severities', () => {
       expect(await severity('DeleteFunctionConcurrency.processor.json', (d) => (d.requestParameters.functionName = name)), name).toBeUndefined();
     }
   });
+
+  it('is CRITICAL when a trail bucket stops sending its events to EventBridge, and silent while it still does', async () => {
+    const off = await finding('PutBucketNotification.trail-bucket-eventbridge-off.json');
+    expect(off).toMatchObject({ severity: 'CRITICAL', resources: ['arn:aws:s3:::org-trail-logs'] });
+    expect(off?.summary).toContain('no longer sends its events to EventBridge');
+    // a configuration emptied of every notification
+    expect(await severity('PutBucketNotification.trail-bucket-eventbridge-off.json', (d) => (d.requestParameters.NotificationConfiguration = { xmlns: 'http://s3.amazonaws.com/doc/2006-03-01/' }))).toBe('CRITICAL');
+    // EventBridge kept, rendered as "" or {}
+    expect(await severity('PutBucketNotification.trail-bucket-eventbridge-kept.json')).toBeUndefined();
+    expect(await severity('PutBucketNotification.trail-bucket-eventbridge-kept.json', (d) => (d.requestParameters.NotificationConfiguration.EventBridgeConfiguration = {}))).toBeUndefined();
+    // another bucket's notifications, or a call that failed
+    expect(await severity('PutBucketNotification.trail-bucket-eventbridge-off.json', (d) => (d.requestParameters.bucketName = 'media-uploads'))).toBeUndefined();
+    expect(await severity('PutBucketNotification.trail-bucket-eventbridge-off.json', (d) => (d.errorCode = 'AccessDenied'))).toBeUndefined();
+  });
 });

@@ -1,6 +1,7 @@
 import type { CloudTrailEvent } from '../../events/types.js';
 import type { Severity } from '../../policy/schema.js';
-import type { Rule, RuleDocs } from '../rule.js';
+import { bucketArnOf } from '../../correlate/s3.js';
+import type { FindingDraft, Rule, RuleDocs } from '../rule.js';
 
 const EVENTS_SOURCE = 'events.amazonaws.com';
 const LAMBDA_SOURCE = 'lambda.amazonaws.com';
@@ -11,6 +12,7 @@ const SSM_SOURCE = 'ssm.amazonaws.com';
 const IAM_SOURCE = 'iam.amazonaws.com';
 const MONITORING_SOURCE = 'monitoring.amazonaws.com';
 const LOGS_SOURCE = 'logs.amazonaws.com';
+const S3_SOURCE = 's3.amazonaws.com';
 
 /** The deployment's parameters a person may change; the heartbeat is written by the doctor every 15 minutes. */
 const WATCHED_PARAMETERS = /\/(remediation-kill-switch|slack-webhook)$/;
@@ -98,6 +100,24 @@ function targetNames(event: CloudTrailEvent, prefixes: readonly string[]): strin
   return [...new Set(names)].filter((name) => prefixes.some((prefix) => name.startsWith(prefix)));
 }
 
+/**
+ * The trail bucket's notification configuration (S3 logs PutBucketNotificationConfiguration as PutBucketNotification,
+ * the configuration whole under requestParameters): without EventBridgeConfiguration, S3 no longer announces the log
+ * objects, and the logfile function (backfill, data events no rule selects) receives nothing, silently.
+ */
+function trailBucketUnannounced(event: CloudTrailEvent, trailBuckets: readonly string[]): FindingDraft[] {
+  const bucket = event.requestParameters['bucketName'];
+  if (event.eventName !== 'PutBucketNotification' || typeof bucket !== 'string' || !trailBuckets.includes(bucket)) return [];
+  const configuration = event.requestParameters['NotificationConfiguration'];
+  // the empty <EventBridgeConfiguration/> element, however CloudTrail renders it ("" or {})
+  if (configuration !== null && typeof configuration === 'object' && 'EventBridgeConfiguration' in configuration) return [];
+  return [{
+    summary: `the trail bucket ${bucket} no longer sends its events to EventBridge (PutBucketNotification without EventBridgeConfiguration): its log files stop reaching the logfile function`,
+    resources: [bucketArnOf(event) ?? bucket],
+    severity: 'CRITICAL',
+  }];
+}
+
 /** What a change to one of its functions' invocation settings means, in the alert's words. */
 function lambdaChange(event: CloudTrailEvent): string | undefined {
   const request = event.requestParameters;
@@ -142,9 +162,12 @@ export const detectorTampered: Rule = {
     { eventSource: IAM_SOURCE, eventNames: ROLE_EVENTS, detailFilter: { requestParameters: { roleName: [{ prefix: 'sse-sentinel-' }] } } },
     { eventSource: MONITORING_SOURCE, eventNames: ['DeleteAlarms', 'DisableAlarmActions', 'PutMetricAlarm'] },
     { eventSource: LOGS_SOURCE, eventNames: ['DeleteLogGroup'], detailFilter: { requestParameters: { logGroupName: [{ prefix: '/aws/lambda/sse-sentinel-' }] } } },
+    // the trail bucket's notifications (policy detector.trailBuckets; the deployment adds its own)
+    { eventSource: S3_SOURCE, eventNames: ['PutBucketNotification'] },
   ],
   match(event, { policy }) {
     if (event.errorCode) return [];
+    if (event.eventSource === S3_SOURCE) return trailBucketUnannounced(event, policy.document.detector.trailBuckets);
     const names = targetNames(event, policy.document.detector.namePrefixes);
     if (names.length === 0) return [];
     const concurrency = event.requestParameters['reservedConcurrentExecutions'];
@@ -179,7 +202,8 @@ export const detectorTamperedDocs: RuleDocs = {
     'principal invoke a function or giving it a function URL, changing its retries or on-failure destination, disabling or deleting the queues\' ' +
     'event source mappings, unsubscribing from the alert topic (or subscribing to it: every finding is read there), deleting its ' +
     'alarms or disabling their actions, deleting its log groups, a permissions boundary on its roles, changing code, configuration or ' +
-    'role policies, turning remediation off. Someone about to tamper with encryption blinds the detector first (IAM events reach ' +
+    'role policies, turning remediation off; and a notification configuration of a trail bucket (detector.trailBuckets, ' +
+    'the deployment\'s own added) without EventBridge, which stops the log-file replay. Someone about to tamper with encryption blinds the detector first (IAM events reach ' +
     'EventBridge in us-east-1 only: deploy there to see them). ' +
     'CRITICAL for changes that switch it off; LOW when CloudFormation makes the change (a deployment).',
   references: ['MITRE ATT&CK T1562.001 Impair Defenses: Disable or Modify Tools', 'https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-logging-monitoring.html'],
@@ -190,10 +214,11 @@ export const detectorTamperedDocs: RuleDocs = {
       'sentinel/PutRule.disabled.json', 'sentinel/PutRule.read-only-downgraded.json', 'sentinel/DisableAlarmActions.heartbeat.json',
       'sentinel/DeleteLogGroup.processor.json', 'sentinel/Subscribe.alert-topic.json', 'sentinel/AddPermission.processor.json',
       'sentinel/DeleteFunctionConcurrency.processor.json', 'sentinel/PutFunctionEventInvokeConfig.processor.json', 'sentinel/CreateFunctionUrlConfig.remediator.json',
+      'sentinel/PutBucketNotification.trail-bucket-eventbridge-off.json',
     ],
     negative: [
       'sentinel/DisableRule.other-rule.json', 'sentinel/UpdateFunctionConfiguration.by-cloudformation-other.json', 'sentinel/PutParameter.heartbeat.json', 'sentinel/Unsubscribe.other-topic.json',
-      'sentinel/DeleteAlarms.other-alarms.json', 'sentinel/AddPermission.other-function.json',
+      'sentinel/DeleteAlarms.other-alarms.json', 'sentinel/AddPermission.other-function.json', 'sentinel/PutBucketNotification.trail-bucket-eventbridge-kept.json',
     ],
   },
 };
