@@ -1,4 +1,8 @@
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadDeployedPolicy } from '../../src/lambda/config.js';
 import { parsePolicy, PolicyError, policyFromInput } from '../../src/policy/load.js';
 import { RULE_IDS } from '../../src/rules/index.js';
 import { examplePolicy } from '../helpers.js';
@@ -79,13 +83,15 @@ describe('key verdicts', () => {
 });
 
 describe('the deployed policy', () => {
-  it('loads the compiled form when it matches the YAML beside it, and validates the YAML when it does not', async () => {
-    const { mkdtemp, mkdir, writeFile } = await import('node:fs/promises');
-    const { tmpdir } = await import('node:os');
-    const { join } = await import('node:path');
-    const { loadDeployedPolicy } = await import('../../src/lambda/config.js');
+  /** A function's task root, as Lambda unpacks it: config/ beside the handlers. */
+  async function taskRoot(): Promise<string> {
     const root = await mkdtemp(join(tmpdir(), 'sse-sentinel-deployed-'));
     await mkdir(join(root, 'config'));
+    return root;
+  }
+
+  it('loads the compiled form when it matches the YAML beside it, and validates the YAML when it does not', async () => {
+    const root = await taskRoot();
     const yaml = 'kms:\n  required: true\n';
     await writeFile(join(root, 'config', 'policy.yaml'), yaml);
     const compiled = parsePolicy(yaml, 'config/policy.yaml', RULE_IDS).document;
@@ -99,12 +105,7 @@ describe('the deployed policy', () => {
   });
 
   it('adds the deployment\'s trail bucket to the buckets the detector watches, not the parameter\'s placeholder', async () => {
-    const { mkdtemp, mkdir, writeFile } = await import('node:fs/promises');
-    const { tmpdir } = await import('node:os');
-    const { join } = await import('node:path');
-    const { loadDeployedPolicy } = await import('../../src/lambda/config.js');
-    const root = await mkdtemp(join(tmpdir(), 'sse-sentinel-deployed-'));
-    await mkdir(join(root, 'config'));
+    const root = await taskRoot();
     await writeFile(join(root, 'config', 'policy.yaml'), 'detector:\n  trailBuckets: ["archive-trail-logs"]\n');
     const watched = async (env: NodeJS.ProcessEnv) => (await loadDeployedPolicy({ LAMBDA_TASK_ROOT: root, ...env })).document.detector.trailBuckets;
     expect(await watched({ TRAIL_BUCKET: 'org-trail-logs' })).toEqual(['archive-trail-logs', 'org-trail-logs']);
