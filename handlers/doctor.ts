@@ -10,8 +10,9 @@ const storeReady = deployedStore();
 
 /**
  * Scheduled self-check: sends the heartbeat (a harmless PutParameter whose CloudTrail event must come back through
- * EventBridge to the processor), then checks the trail, data events, the log-file path, rules, functions, Slack secret and the last heartbeat. Failed
- * checks are counted in the SelfCheckFailures metric, which an alarm watches.
+ * EventBridge to the processor), then checks the trail, data events, the log-file path, rules, functions, the
+ * organization's bus permission, Slack secret and the last heartbeat. Failed checks are counted in the
+ * SelfCheckFailures metric, which an alarm watches.
  */
 export async function handler(_event: ScheduledEvent, context?: Context): Promise<CheckResult[]> {
   const { doctorClients, runDoctor } = await import('../src/doctor/run.js');
@@ -34,6 +35,7 @@ export async function handler(_event: ScheduledEvent, context?: Context): Promis
     store: await storeReady,
     ...(process.env['SLACK_WEBHOOK_PARAMETER'] ? { slackParameter: process.env['SLACK_WEBHOOK_PARAMETER'] } : {}),
     ...(trailBucket ? { trailBucket } : {}),
+    ...(process.env['ORGANIZATION_ID'] ? { organizationId: process.env['ORGANIZATION_ID'] } : {}),
     expectedRules: EXPECTED_RULE_COUNT,
     heartbeatMaxAgeMs: HEARTBEAT_MAX_AGE_MS,
     nowMs: Date.now(),

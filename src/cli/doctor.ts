@@ -9,7 +9,8 @@ import { EXIT_INVALID_INPUT, EXIT_OK, type ReplayIo } from './replay.js';
 
 /**
  * `sse-sentinel doctor`: the deployment's self-checks from a workstation (AWS credentials from the environment):
- * trail, data events, rules, Slack secret, with --trail-bucket the log-file path and, with --table, the heartbeat.
+ * trail, data events, rules, functions, Slack secret, with --trail-bucket the log-file path, with --organization-id the
+ * default bus's permission for the member accounts and, with --table, the heartbeat.
  * Exit 1 when a check fails.
  */
 export async function doctorCommand(argv: string[], io: ReplayIo, makeClients: (config: { region?: string }) => DoctorClients = doctorClients): Promise<number> {
@@ -25,6 +26,7 @@ export async function doctorCommand(argv: string[], io: ReplayIo, makeClients: (
         'markers-table': { type: 'string' },
         'no-heartbeat': { type: 'boolean', default: false },
         'trail-bucket': { type: 'string' },
+        'organization-id': { type: 'string' },
       },
     }));
   } catch (error) {
@@ -41,6 +43,7 @@ export async function doctorCommand(argv: string[], io: ReplayIo, makeClients: (
     ...(table ? { store: new DynamoDbStateStore({ tableName: table, markersTableName, clientConfig: region }) } : {}),
     slackParameter: `/sse-sentinel/${values.stage}/slack-webhook`,
     ...(values['trail-bucket'] ? { trailBucket: values['trail-bucket'] } : {}),
+    ...(values['organization-id'] ? { organizationId: values['organization-id'] } : {}),
     expectedRules: EXPECTED_RULE_COUNT,
     heartbeatMaxAgeMs: HEARTBEAT_MAX_AGE_MS,
     nowMs: Date.now(),

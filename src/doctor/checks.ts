@@ -177,6 +177,30 @@ export function checkFunctions(functions: readonly FunctionFacts[]): CheckResult
     : { id: 'functions', ok: false, detail: `${problems.join('; ')}; redeploy (npx serverless deploy)` };
 }
 
+/**
+ * With an organization configured, the default bus's policy keeps the statement that lets its member accounts forward
+ * their events (PutEvents, on the condition of their organization id); without it their forwarded events are refused
+ * and only their own forwarding dead-letter queues know.
+ */
+export function checkOrganization(organizationId: string | undefined, statementId: string, policy: string | undefined): CheckResult {
+  if (!organizationId) return { id: 'organization', ok: true, detail: 'no organization configured (this account\'s events only)' };
+  let statements: { Sid?: string; Effect?: string; Action?: string | string[]; Condition?: Record<string, Record<string, unknown>> }[] = [];
+  try {
+    const document = policy ? (JSON.parse(policy) as { Statement?: unknown }) : {};
+    statements = [document.Statement ?? []].flat() as typeof statements;
+  } catch {
+    return { id: 'organization', ok: false, detail: `the default event bus's policy is not JSON; redeploy (npx serverless deploy)` };
+  }
+  const ours = statements.find((st) => st.Sid === statementId);
+  const allows = ours?.Effect === 'Allow' && [ours.Action].flat().includes('events:PutEvents') && ours.Condition?.['StringEquals']?.['aws:PrincipalOrgID'] === organizationId;
+  if (allows) return { id: 'organization', ok: true, detail: `the default event bus accepts events from the accounts of ${organizationId}` };
+  return {
+    id: 'organization',
+    ok: false,
+    detail: `${ours ? `the default event bus's statement ${statementId} no longer allows events:PutEvents to ${organizationId}` : `the default event bus has no statement ${statementId}`}: member accounts' forwarded events are refused; redeploy (npx serverless deploy)`,
+  };
+}
+
 /** The Slack webhook secret: configured and readable, or not configured (then Slack is simply off). */
 export function checkSecret(name: string | undefined, read: { found: boolean } | { error: string }): CheckResult {
   if (!name) return { id: 'slack-secret', ok: true, detail: 'no Slack webhook parameter configured (Slack alerts off)' };

@@ -1,12 +1,12 @@
 import { CloudTrailClient, DescribeTrailsCommand, GetEventSelectorsCommand, GetTrailStatusCommand } from '@aws-sdk/client-cloudtrail';
-import { EventBridgeClient, ListRulesCommand } from '@aws-sdk/client-eventbridge';
+import { DescribeEventBusCommand, EventBridgeClient, ListRulesCommand } from '@aws-sdk/client-eventbridge';
 import { GetFunctionConcurrencyCommand, GetFunctionEventInvokeConfigCommand, LambdaClient, ListEventSourceMappingsCommand } from '@aws-sdk/client-lambda';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { GetBucketNotificationConfigurationCommand, S3Client } from '@aws-sdk/client-s3';
 import type { Policy } from '../policy/policy.js';
 import { partitionOfClient } from '../util/partition.js';
 import type { StateStore } from '../state/store.js';
-import { checkDataEvents, checkFunctions, checkHeartbeat, checkLogFiles, checkRules, checkSecret, checkTrail, type CheckResult, type FunctionFacts, type RuleFacts, type TrailFacts } from './checks.js';
+import { checkDataEvents, checkFunctions, checkHeartbeat, checkLogFiles, checkOrganization, checkRules, checkSecret, checkTrail, type CheckResult, type FunctionFacts, type RuleFacts, type TrailFacts } from './checks.js';
 import { DEPLOYED_FUNCTIONS } from './expected.js';
 import { lastHeartbeat } from './heartbeat.js';
 
@@ -26,6 +26,8 @@ export interface DoctorOptions {
   slackParameter?: string;
   /** The bucket the logfile function reads (the deployment's trailBucket); without it there is no log-file path. */
   trailBucket?: string;
+  /** The organization whose member accounts forward their events to this account (the organizationId parameter). */
+  organizationId?: string;
   expectedRules: number;
   heartbeatMaxAgeMs: number;
   nowMs: number;
@@ -145,6 +147,7 @@ export async function runDoctor(clients: DoctorClients, options: DoctorOptions):
     await guarded('log-files', async () => checkLogFiles(await trails, options.trailBucket, options.trailBucket ? await sendsToEventBridge(clients.s3, options.trailBucket) : undefined)),
     await guarded('rules', async () => checkRules(await ruleFacts(clients.events, prefix), prefix, options.expectedRules, [`${prefix}read-only`, `${prefix}kms-usage`])),
     await guarded('functions', async () => checkFunctions(await Promise.all(Object.entries(DEPLOYED_FUNCTIONS).map(([name, invokedBy]) => functionFacts(clients.lambda, `${prefix}${name}`, invokedBy))))),
+    await guarded('organization', async () => checkOrganization(options.organizationId, `${prefix}organization`, options.organizationId ? (await clients.events.send(new DescribeEventBusCommand({ Name: 'default' }))).Policy : undefined)),
     await guarded('slack-secret', async () => checkSecret(options.slackParameter, options.slackParameter ? await readSecret(clients.ssm, options.slackParameter) : { found: false })),
   ];
   if (options.store) {

@@ -41,6 +41,11 @@ export async function arnOfCall(action: string, input: Record<string, unknown>):
       if (trail) return trail.startsWith('arn:') ? trail : `arn:aws:cloudtrail:${REGION}:${ACCOUNT}:trail/${trail}`;
       break;
     }
+    case 'events': {
+      const bus = text('Name') ?? text('EventBusName');
+      if (bus) return bus.startsWith('arn:') ? bus : `arn:aws:events:${REGION}:${ACCOUNT}:event-bus/${bus}`;
+      break;
+    }
     case 'lambda': {
       const fn = text('FunctionName');
       if (fn) return fn.startsWith('arn:') ? fn : `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${fn}`;

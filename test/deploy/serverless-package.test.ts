@@ -10,7 +10,7 @@ import { GetBucketEncryptionCommand, GetBucketNotificationConfigurationCommand, 
 import { DescribeKeyCommand, KMSClient, ListAliasesCommand, ListKeysCommand } from '@aws-sdk/client-kms';
 import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { CloudTrailClient, DescribeTrailsCommand, GetEventSelectorsCommand, GetTrailStatusCommand } from '@aws-sdk/client-cloudtrail';
-import { EventBridgeClient, ListRulesCommand } from '@aws-sdk/client-eventbridge';
+import { DescribeEventBusCommand, EventBridgeClient, ListRulesCommand } from '@aws-sdk/client-eventbridge';
 import { GetFunctionConcurrencyCommand, GetFunctionEventInvokeConfigCommand, LambdaClient, ListEventSourceMappingsCommand } from '@aws-sdk/client-lambda';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { ListTableBucketsCommand, S3TablesClient } from '@aws-sdk/client-s3tables';
@@ -480,7 +480,7 @@ process.stderr.write('RESULT ' + JSON.stringify(result.findings.map((f) => f.rul
     }
     expect(ofType('AWS::IAM::Role').map(([id]) => id).sort()).toEqual(['DoctorRole', 'InventoryRole', 'LogfileRole', 'ProcessorRole', 'RemediatorRole', 'UsageRole']);
     expect(grants('DoctorRole').actions).toEqual([
-      'cloudtrail:DescribeTrails', 'cloudtrail:GetEventSelectors', 'cloudtrail:GetTrailStatus', 'dynamodb:GetItem', 'events:ListRules', 'kms:Decrypt',
+      'cloudtrail:DescribeTrails', 'cloudtrail:GetEventSelectors', 'cloudtrail:GetTrailStatus', 'dynamodb:GetItem', 'events:DescribeEventBus', 'events:ListRules', 'kms:Decrypt',
       'lambda:GetFunctionConcurrency', 'lambda:GetFunctionEventInvokeConfig', 'lambda:ListEventSourceMappings',
       'logs:CreateLogStream', 'logs:PutLogEvents', 's3:GetBucketNotification', 'sqs:SendMessage', 'ssm:GetParameter', 'ssm:PutParameter',
     ]);
@@ -702,7 +702,9 @@ describe('serverless invoke local', () => {
     const checks = await invokeAsync('doctor', 'events/invoke/schedule.json', offline);
     const inventory = await invokeAsync('inventory', 'events/invoke/schedule.json', offline);
     expect(checks.map((c: { id: string }) => c.id)).toEqual(expect.arrayContaining(['trail', 'data-events', 'rules', 'slack-secret', 'heartbeat']));
-    expect(checks.every((c: { ok: boolean }) => !c.ok)).toBe(true);
+    // every check that reads AWS fails; the organization's needs none when the deployment names no organization
+    expect(checks.filter((c: { id: string; ok: boolean }) => !c.ok).map((c: { id: string }) => c.id)).toEqual(checks.map((c: { id: string }) => c.id).filter((id: string) => id !== 'organization'));
+    expect(checks.find((c: { id: string }) => c.id === 'organization')).toMatchObject({ ok: true, detail: expect.stringContaining('no organization configured') });
     expect(checks.find((c: { id: string }) => c.id === 'trail').detail).toMatch(/could not check: .*ECONNREFUSED/);
     expect(inventory).toMatchObject({ tableBuckets: 0, tables: 0, buckets: 0, keys: 0 });
     expect(inventory.errors.map((e: { operation: string }) => e.operation).sort()).toEqual(['ListBuckets', 'ListKeys', 'ListTableBuckets']);
@@ -834,13 +836,16 @@ describe('the packaged roles grant every call the functions make', () => {
       cloudtrail.on(GetTrailStatusCommand).resolves({ IsLogging: true });
       cloudtrail.on(GetEventSelectorsCommand).resolves({ AdvancedEventSelectors: [] });
       eventbridge.on(ListRulesCommand).resolves({ Rules: [] });
+      eventbridge.on(DescribeEventBusCommand).resolves({ Name: 'default' });
+      // a deployment with an organization (the packaged one has none): the doctor reads the default bus's policy
+      process.env['ORGANIZATION_ID'] = 'o-abcd1234';
       ssm.on(PutParameterCommand).resolves({ Version: 1 });
       lambda.on(GetFunctionConcurrencyCommand).resolves({ ReservedConcurrentExecutions: 1 });
       lambda.on(GetFunctionEventInvokeConfigCommand).resolves({ DestinationConfig: { OnFailure: { Destination: 'arn:aws:sqs:us-east-1:111122223333:failed' } } });
       lambda.on(ListEventSourceMappingsCommand).resolves({ EventSourceMappings: [{ EventSourceArn: 'arn:aws:sqs:us-east-1:111122223333:q', State: 'Enabled' }] });
       const doctor = await load<{ handler: Handler }>('../../handlers/doctor.js');
       await during('DoctorRole', () => doctor.handler(schedule));
-      for (const name of ['HEARTBEAT_PARAMETER', 'SLACK_WEBHOOK_PARAMETER', 'TRAIL_BUCKET']) delete process.env[name];
+      for (const name of ['HEARTBEAT_PARAMETER', 'SLACK_WEBHOOK_PARAMETER', 'TRAIL_BUCKET', 'ORGANIZATION_ID']) delete process.env[name];
 
       // the remediator on a remediation request (a dry run, as the packaged policy has it outside prod): its claim,
       // budget and counters
@@ -868,7 +873,7 @@ describe('the packaged roles grant every call the functions make', () => {
       expect(new Set(actionsOf('LogfileRole'))).toEqual(new Set(['s3:GetObject', 'sns:Publish']));
       expect(new Set(actionsOf('RemediatorRole'))).toEqual(new Set(['ssm:GetParameter', 'kms:DescribeKey', 'sns:Publish']));
       expect(actionsOf('ProcessorRole')).toContain('sns:Publish');
-      expect(new Set(actionsOf('DoctorRole'))).toEqual(new Set(['ssm:PutParameter', 'ssm:GetParameter', 'cloudtrail:DescribeTrails', 'cloudtrail:GetTrailStatus', 'cloudtrail:GetEventSelectors', 'events:ListRules', 's3:GetBucketNotification', 'lambda:GetFunctionConcurrency', 'lambda:GetFunctionEventInvokeConfig', 'lambda:ListEventSourceMappings']));
+      expect(new Set(actionsOf('DoctorRole'))).toEqual(new Set(['ssm:PutParameter', 'ssm:GetParameter', 'cloudtrail:DescribeTrails', 'cloudtrail:GetTrailStatus', 'cloudtrail:GetEventSelectors', 'events:ListRules', 's3:GetBucketNotification', 'lambda:GetFunctionConcurrency', 'lambda:GetFunctionEventInvokeConfig', 'lambda:ListEventSourceMappings', 'events:DescribeEventBus']));
       // what this pins down: the sweep's revision record, the processor's catch-up reads
       expect(calls['InventoryRole']).toContain(`PutItem ${env['MARKERS_TABLE_NAME']}`);
       expect(calls['ProcessorRole']).toContain(`BatchGetItem ${env['STATE_TABLE_NAME']}`);

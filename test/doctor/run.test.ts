@@ -1,5 +1,5 @@
 import { CloudTrailClient, DescribeTrailsCommand, GetEventSelectorsCommand, GetTrailStatusCommand } from '@aws-sdk/client-cloudtrail';
-import { EventBridgeClient, ListRulesCommand } from '@aws-sdk/client-eventbridge';
+import { DescribeEventBusCommand, EventBridgeClient, ListRulesCommand } from '@aws-sdk/client-eventbridge';
 import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { GetBucketNotificationConfigurationCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetFunctionConcurrencyCommand, GetFunctionEventInvokeConfigCommand, LambdaClient, ListEventSourceMappingsCommand } from '@aws-sdk/client-lambda';
@@ -42,7 +42,9 @@ describe('runDoctor', () => {
       stage: 'test', policy: policyFromInput({ buckets: [{ match: 'prod-*', requireKms: true }] }), store, slackParameter: '/sse-sentinel/test/slack-webhook',
       expectedRules: 3, heartbeatMaxAgeMs: 45 * 60_000, nowMs: NOW,
     });
-    expect(results.map((r) => [r.id, r.ok])).toEqual([['trail', true], ['data-events', true], ['log-files', true], ['rules', true], ['functions', true], ['slack-secret', true], ['heartbeat', true]]);
+    expect(results.map((r) => [r.id, r.ok])).toEqual([['trail', true], ['data-events', true], ['log-files', true], ['rules', true], ['functions', true], ['organization', true], ['slack-secret', true], ['heartbeat', true]]);
+    // no organization configured: the bus's policy is not read
+    expect(events.commandCalls(DescribeEventBusCommand)).toHaveLength(0);
     expect(JSON.stringify(results)).not.toContain('hooks.slack.com');
     expect(events.commandCalls(ListRulesCommand)).toHaveLength(2);
   });
@@ -99,6 +101,21 @@ describe('runDoctor', () => {
     // another error is no verdict on the functions: the check says it could not look
     lambda.on(GetFunctionConcurrencyCommand).rejects(Object.assign(new Error('not authorized'), { name: 'AccessDeniedException' }));
     expect(await run()).toMatchObject({ ok: false, detail: expect.stringContaining('could not check: AccessDeniedException') });
+  });
+
+  it('reads the default bus\'s policy for the statement that lets the organization\'s member accounts forward', async () => {
+    const statement = (orgId: string, sid = 'sse-sentinel-test-organization') => ({ Sid: sid, Effect: 'Allow', Principal: '*', Action: 'events:PutEvents', Resource: 'arn:aws:events:us-east-1:111122223333:event-bus/default', Condition: { StringEquals: { 'aws:PrincipalOrgID': orgId } } });
+    const run = async (policy: unknown) => {
+      events.on(DescribeEventBusCommand, { Name: 'default' }).resolves(policy === undefined ? { Name: 'default' } : { Name: 'default', Policy: typeof policy === 'string' ? policy : JSON.stringify(policy) });
+      return (await runDoctor(doctorClients({ region: 'us-east-1' }), { stage: 'test', policy: policyFromInput(), organizationId: 'o-abcd1234', expectedRules: 3, heartbeatMaxAgeMs: 1, nowMs: NOW })).find((r) => r.id === 'organization')!;
+    };
+    expect(await run({ Version: '2012-10-17', Statement: [statement('o-zzzz9999', 'partner'), statement('o-abcd1234')] })).toMatchObject({ ok: true });
+    // a single statement object, as IAM also allows
+    expect(await run({ Version: '2012-10-17', Statement: statement('o-abcd1234') })).toMatchObject({ ok: true });
+    expect(await run({ Version: '2012-10-17', Statement: [statement('o-zzzz9999')] })).toMatchObject({ ok: false, detail: expect.stringContaining('no longer allows events:PutEvents to o-abcd1234') });
+    expect(await run({ Version: '2012-10-17', Statement: [statement('o-abcd1234', 'partner')] })).toMatchObject({ ok: false, detail: expect.stringContaining('has no statement sse-sentinel-test-organization') });
+    expect(await run(undefined)).toMatchObject({ ok: false, detail: expect.stringContaining('has no statement') });
+    expect(await run('{not json')).toMatchObject({ ok: false, detail: expect.stringContaining('not JSON') });
   });
 
   it('turns an AWS error into a failed check instead of a crash', async () => {

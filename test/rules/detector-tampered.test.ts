@@ -82,4 +82,15 @@ describe('sentinel.detector-tampered severities', () => {
     expect(await severity('PutBucketNotification.trail-bucket-eventbridge-off.json', (d) => (d.requestParameters.bucketName = 'media-uploads'))).toBeUndefined();
     expect(await severity('PutBucketNotification.trail-bucket-eventbridge-off.json', (d) => (d.errorCode = 'AccessDenied'))).toBeUndefined();
   });
+
+  it('watches the default bus\'s statement that lets the organization\'s member accounts forward their events', async () => {
+    expect(await finding('RemovePermission.organization.json')).toMatchObject({ severity: 'CRITICAL', resources: ['sse-sentinel-prod-organization'] });
+    // the statement put again (another organization, another condition)
+    expect(await severity('RemovePermission.organization.json', (d) => { d.eventName = 'PutPermission'; d.requestParameters = { statementId: 'sse-sentinel-prod-organization', action: 'events:PutEvents', principal: '*', condition: { type: 'StringEquals', key: 'aws:PrincipalOrgID', value: 'o-other' } }; })).toBe('HIGH');
+    // every statement removed at once, on the default bus (named or not), not on another bus
+    expect(await severity('RemovePermission.other-statement.json', (d) => { d.requestParameters = { removeAllPermissions: true }; })).toBe('HIGH');
+    expect(await severity('RemovePermission.other-statement.json', (d) => { d.requestParameters = { removeAllPermissions: true, eventBusName: 'arn:aws:events:us-east-1:111122223333:event-bus/default' }; })).toBe('HIGH');
+    expect(await severity('RemovePermission.other-statement.json', (d) => { d.requestParameters = { removeAllPermissions: true, eventBusName: 'partner-bus' }; })).toBeUndefined();
+    expect(await severity('RemovePermission.other-statement.json')).toBeUndefined();
+  });
 });

@@ -57,6 +57,8 @@ const BLINDING = new Set([
   'Unsubscribe',
   // the alarms (the heartbeat's above all) are what says the detector went quiet
   'DeleteAlarms', 'DisableAlarmActions',
+  // the default bus's statement for the organization: member accounts' forwarded events are refused
+  'RemovePermission',
   // the functions may only write to their own log group: deleted, their logs and metrics (heartbeats, findings) stop
   'DeleteLogGroup',
 ]);
@@ -84,7 +86,7 @@ function targetNames(event: CloudTrailEvent, prefixes: readonly string[]): strin
     const names = [request['name'], ...(Array.isArray(request['names']) ? request['names'] : [])].filter((v): v is string => typeof v === 'string');
     return names.filter((name) => paths.some((path) => name.startsWith(path)) && WATCHED_PARAMETERS.test(name));
   }
-  const fields = ['name', 'rule', 'topicArn', 'queueUrl', 'tableName', 'resourceArn', 'roleName', 'alarmName', 'logGroupName'];
+  const fields = ['name', 'rule', 'topicArn', 'queueUrl', 'tableName', 'resourceArn', 'roleName', 'alarmName', 'logGroupName', 'statementId'];
   const names = fields.map((f) => request[f]).filter((v): v is string => typeof v === 'string' && v.length > 0).map(lastSegment);
   if (typeof request['functionName'] === 'string') names.push(functionNameOf(request['functionName']));
   // CloudWatch names the alarms a call acts on in a list; CloudFormation named this deployment's <stack>-<id>-<suffix>
@@ -115,6 +117,18 @@ function trailBucketUnannounced(event: CloudTrailEvent, trailBuckets: readonly s
     summary: `the trail bucket ${bucket} no longer sends its events to EventBridge (PutBucketNotification without EventBridgeConfiguration): its log files stop reaching the logfile function`,
     resources: [bucketArnOf(event) ?? bucket],
     severity: 'CRITICAL',
+  }];
+}
+
+/** Every statement of an event bus's policy removed: with them goes the one that lets member accounts forward (if any). */
+function everyBusPermissionRemoved(event: CloudTrailEvent): FindingDraft[] {
+  const bus = event.requestParameters['eventBusName'];
+  // the statement lives on the default bus (CloudTrail events arrive on no other)
+  if (typeof bus === 'string' && lastSegment(bus) !== 'default') return [];
+  return [{
+    summary: 'RemovePermission removed every statement of the default event bus\'s policy: an organization\'s member accounts can no longer forward their events to it',
+    resources: ['event-bus/default'],
+    severity: 'HIGH',
   }];
 }
 
@@ -151,6 +165,8 @@ export const detectorTampered: Rule = {
   ].join('\n'),
   triggers: [
     { eventSource: EVENTS_SOURCE, eventNames: ['DisableRule', 'DeleteRule', 'RemoveTargets', 'PutRule', 'PutTargets'] },
+    // the default bus's statement that lets the organization's member accounts forward their events
+    { eventSource: EVENTS_SOURCE, eventNames: ['RemovePermission', 'PutPermission'] },
     { eventSource: LAMBDA_SOURCE, eventNames: Object.keys(LAMBDA_EVENT_OPERATIONS) },
     // a new subscriber to the alert topic reads every finding
     { eventSource: SNS_SOURCE, eventNames: ['DeleteTopic', 'SetTopicAttributes', 'Unsubscribe', 'Subscribe'] },
@@ -168,6 +184,7 @@ export const detectorTampered: Rule = {
   match(event, { policy }) {
     if (event.errorCode) return [];
     if (event.eventSource === S3_SOURCE) return trailBucketUnannounced(event, policy.document.detector.trailBuckets);
+    if (event.eventName === 'RemovePermission' && event.requestParameters['removeAllPermissions'] === true) return everyBusPermissionRemoved(event);
     const names = targetNames(event, policy.document.detector.namePrefixes);
     if (names.length === 0) return [];
     const concurrency = event.requestParameters['reservedConcurrentExecutions'];
@@ -184,6 +201,7 @@ export const detectorTampered: Rule = {
       : mappingDisabled ? 'event source mapping disabled (the function no longer reads its queue)'
       : ruleOff ? (ruleState === 'DISABLED' ? 'PutRule disabled the rule' : `PutRule set a read-only rule to ${String(ruleState)} (it receives no read-only events: KMS data-key calls, Get*)`)
       : event.eventName === 'Unsubscribe' ? 'Unsubscribe from the alert topic (its alerts no longer reach that endpoint)'
+      : event.eventName === 'RemovePermission' ? 'RemovePermission on the event bus (the organization\'s member accounts can no longer forward their events)'
       : lambdaChange(event)
       ?? (killSwitch ? `${event.eventName}: the remediation kill switch was changed (every action becomes a dry run unless it reads "off")` : event.eventName);
     return [{
@@ -203,7 +221,8 @@ export const detectorTamperedDocs: RuleDocs = {
     'event source mappings, unsubscribing from the alert topic (or subscribing to it: every finding is read there), deleting its ' +
     'alarms or disabling their actions, deleting its log groups, a permissions boundary on its roles, changing code, configuration or ' +
     'role policies, turning remediation off; and a notification configuration of a trail bucket (detector.trailBuckets, ' +
-    'the deployment\'s own added) without EventBridge, which stops the log-file replay. Someone about to tamper with encryption blinds the detector first (IAM events reach ' +
+    'the deployment\'s own added) without EventBridge, which stops the log-file replay; the default event bus\'s statement ' +
+    'that lets an organization\'s member accounts forward their events removed or changed. Someone about to tamper with encryption blinds the detector first (IAM events reach ' +
     'EventBridge in us-east-1 only: deploy there to see them). ' +
     'CRITICAL for changes that switch it off; LOW when CloudFormation makes the change (a deployment).',
   references: ['MITRE ATT&CK T1562.001 Impair Defenses: Disable or Modify Tools', 'https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-logging-monitoring.html'],
@@ -214,11 +233,12 @@ export const detectorTamperedDocs: RuleDocs = {
       'sentinel/PutRule.disabled.json', 'sentinel/PutRule.read-only-downgraded.json', 'sentinel/DisableAlarmActions.heartbeat.json',
       'sentinel/DeleteLogGroup.processor.json', 'sentinel/Subscribe.alert-topic.json', 'sentinel/AddPermission.processor.json',
       'sentinel/DeleteFunctionConcurrency.processor.json', 'sentinel/PutFunctionEventInvokeConfig.processor.json', 'sentinel/CreateFunctionUrlConfig.remediator.json',
-      'sentinel/PutBucketNotification.trail-bucket-eventbridge-off.json',
+      'sentinel/PutBucketNotification.trail-bucket-eventbridge-off.json', 'sentinel/RemovePermission.organization.json',
     ],
     negative: [
       'sentinel/DisableRule.other-rule.json', 'sentinel/UpdateFunctionConfiguration.by-cloudformation-other.json', 'sentinel/PutParameter.heartbeat.json', 'sentinel/Unsubscribe.other-topic.json',
       'sentinel/DeleteAlarms.other-alarms.json', 'sentinel/AddPermission.other-function.json', 'sentinel/PutBucketNotification.trail-bucket-eventbridge-kept.json',
+      'sentinel/RemovePermission.other-statement.json',
     ],
   },
 };
