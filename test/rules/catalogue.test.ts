@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as athena from '@aws-sdk/client-athena';
+import * as cloudformation from '@aws-sdk/client-cloudformation';
 import * as cloudtrail from '@aws-sdk/client-cloudtrail';
 import * as cloudwatch from '@aws-sdk/client-cloudwatch';
 import * as logs from '@aws-sdk/client-cloudwatch-logs';
@@ -40,6 +41,7 @@ const CLIENTS: Record<string, Record<string, unknown>> = {
   'iam.amazonaws.com': iam,
   'monitoring.amazonaws.com': cloudwatch,
   'logs.amazonaws.com': logs,
+  'cloudformation.amazonaws.com': cloudformation,
 };
 
 describe('event names', () => {

@@ -93,4 +93,13 @@ describe('sentinel.detector-tampered severities', () => {
     expect(await severity('RemovePermission.other-statement.json', (d) => { d.requestParameters = { removeAllPermissions: true, eventBusName: 'partner-bus' }; })).toBeUndefined();
     expect(await severity('RemovePermission.other-statement.json')).toBeUndefined();
   });
+
+  it('watches its stack: deleted (named by name or id) is CRITICAL, termination protection lifted HIGH, turned on nothing', async () => {
+    expect(await finding('DeleteStack.json')).toMatchObject({ severity: 'CRITICAL', resources: ['sse-sentinel-prod'] });
+    expect(await severity('DeleteStack.json', (d) => (d.requestParameters.stackName = 'sse-sentinel-prod'))).toBe('CRITICAL');
+    expect(await severity('UpdateTerminationProtection.lifted.json')).toBe('HIGH');
+    expect(await severity('UpdateTerminationProtection.lifted.json', (d) => (d.requestParameters.enableTerminationProtection = true))).toBeUndefined();
+    expect(await severity('DeleteStack.other-stack.json')).toBeUndefined();
+    expect(await severity('DeleteStack.other-stack.json', (d) => (d.requestParameters.stackName = 'arn:aws:cloudformation:us-east-1:111122223333:stack/billing-api-prod/5b8f6a40-cf0b-11ef-9d2e-0affe1b2c3d4'))).toBeUndefined();
+  });
 });

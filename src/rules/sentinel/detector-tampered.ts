@@ -13,6 +13,7 @@ const IAM_SOURCE = 'iam.amazonaws.com';
 const MONITORING_SOURCE = 'monitoring.amazonaws.com';
 const LOGS_SOURCE = 'logs.amazonaws.com';
 const S3_SOURCE = 's3.amazonaws.com';
+const CLOUDFORMATION_SOURCE = 'cloudformation.amazonaws.com';
 
 /** The deployment's parameters a person may change; the heartbeat is written by the doctor every 15 minutes. */
 const WATCHED_PARAMETERS = /\/(remediation-kill-switch|slack-webhook)$/;
@@ -55,6 +56,8 @@ const READ_ONLY_STATE = 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS';
 const BLINDING = new Set([
   'DisableRule', 'DeleteRule', 'RemoveTargets', 'DeleteFunction20150331', 'DeleteTopic', 'DeleteQueue', 'DeleteTable', 'DeleteEventSourceMapping20150331', 'DeleteRole',
   'Unsubscribe',
+  // the whole deployment at once: rules, functions, topic, tables
+  'DeleteStack',
   // the alarms (the heartbeat's above all) are what says the detector went quiet
   'DeleteAlarms', 'DisableAlarmActions',
   // the default bus's statement for the organization: member accounts' forwarded events are refused
@@ -96,6 +99,9 @@ function targetNames(event: CloudTrailEvent, prefixes: readonly string[]): strin
   if (typeof functionArn === 'string') names.push(functionNameOf(functionArn));
   const sourceArn = event.responseElements['eventSourceArn'];
   if (typeof sourceArn === 'string') names.push(lastSegment(sourceArn));
+  // a stack is named by name or by its id, arn:aws:cloudformation:<region>:<account>:stack/<name>/<guid>
+  const stack = request['stackName'];
+  if (typeof stack === 'string') names.push(/:stack\/([^/]+)\//.exec(stack)?.[1] ?? stack);
   // a subscription's ARN is its topic's ARN and its own id: arn:aws:sns:<region>:<account>:<topic>:<id>
   const subscription = request['subscriptionArn'];
   if (typeof subscription === 'string') names.push(subscription.split(':').at(-2) ?? '');
@@ -177,6 +183,8 @@ export const detectorTampered: Rule = {
     { eventSource: SSM_SOURCE, eventNames: ['DeleteParameters'], detailFilter: { requestParameters: { names: PARAMETER_PATTERN } } },
     { eventSource: IAM_SOURCE, eventNames: ROLE_EVENTS, detailFilter: { requestParameters: { roleName: [{ prefix: 'sse-sentinel-' }] } } },
     { eventSource: MONITORING_SOURCE, eventNames: ['DeleteAlarms', 'DisableAlarmActions', 'PutMetricAlarm'] },
+    // its stack: deleted (everything at once), or its termination protection lifted
+    { eventSource: CLOUDFORMATION_SOURCE, eventNames: ['DeleteStack', 'UpdateTerminationProtection'], detailFilter: { requestParameters: { stackName: [{ prefix: 'sse-sentinel-' }, { wildcard: '*:stack/sse-sentinel-*' }] } } },
     { eventSource: LOGS_SOURCE, eventNames: ['DeleteLogGroup'], detailFilter: { requestParameters: { logGroupName: [{ prefix: '/aws/lambda/sse-sentinel-' }] } } },
     // the trail bucket's notifications (policy detector.trailBuckets; the deployment adds its own)
     { eventSource: S3_SOURCE, eventNames: ['PutBucketNotification'] },
@@ -185,6 +193,8 @@ export const detectorTampered: Rule = {
     if (event.errorCode) return [];
     if (event.eventSource === S3_SOURCE) return trailBucketUnannounced(event, policy.document.detector.trailBuckets);
     if (event.eventName === 'RemovePermission' && event.requestParameters['removeAllPermissions'] === true) return everyBusPermissionRemoved(event);
+    // termination protection turned on is no tampering
+    if (event.eventName === 'UpdateTerminationProtection' && event.requestParameters['enableTerminationProtection'] !== false) return [];
     const names = targetNames(event, policy.document.detector.namePrefixes);
     if (names.length === 0) return [];
     const concurrency = event.requestParameters['reservedConcurrentExecutions'];
@@ -202,6 +212,8 @@ export const detectorTampered: Rule = {
       : ruleOff ? (ruleState === 'DISABLED' ? 'PutRule disabled the rule' : `PutRule set a read-only rule to ${String(ruleState)} (it receives no read-only events: KMS data-key calls, Get*)`)
       : event.eventName === 'Unsubscribe' ? 'Unsubscribe from the alert topic (its alerts no longer reach that endpoint)'
       : event.eventName === 'RemovePermission' ? 'RemovePermission on the event bus (the organization\'s member accounts can no longer forward their events)'
+      : event.eventName === 'DeleteStack' ? 'DeleteStack: the whole deployment is being removed (rules, functions, alert topic, state)'
+      : event.eventName === 'UpdateTerminationProtection' ? `termination protection ${event.requestParameters['enableTerminationProtection'] === false ? 'lifted (one DeleteStack now removes the deployment)' : 'changed'}`
       : lambdaChange(event)
       ?? (killSwitch ? `${event.eventName}: the remediation kill switch was changed (every action becomes a dry run unless it reads "off")` : event.eventName);
     return [{
@@ -222,7 +234,8 @@ export const detectorTamperedDocs: RuleDocs = {
     'alarms or disabling their actions, deleting its log groups, a permissions boundary on its roles, changing code, configuration or ' +
     'role policies, turning remediation off; and a notification configuration of a trail bucket (detector.trailBuckets, ' +
     'the deployment\'s own added) without EventBridge, which stops the log-file replay; the default event bus\'s statement ' +
-    'that lets an organization\'s member accounts forward their events removed or changed. Someone about to tamper with encryption blinds the detector first (IAM events reach ' +
+    'that lets an organization\'s member accounts forward their events removed or changed; its CloudFormation stack deleted ' +
+    '(CRITICAL) or its termination protection lifted. Someone about to tamper with encryption blinds the detector first (IAM events reach ' +
     'EventBridge in us-east-1 only: deploy there to see them). ' +
     'CRITICAL for changes that switch it off; LOW when CloudFormation makes the change (a deployment).',
   references: ['MITRE ATT&CK T1562.001 Impair Defenses: Disable or Modify Tools', 'https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-logging-monitoring.html'],
@@ -234,11 +247,12 @@ export const detectorTamperedDocs: RuleDocs = {
       'sentinel/DeleteLogGroup.processor.json', 'sentinel/Subscribe.alert-topic.json', 'sentinel/AddPermission.processor.json',
       'sentinel/DeleteFunctionConcurrency.processor.json', 'sentinel/PutFunctionEventInvokeConfig.processor.json', 'sentinel/CreateFunctionUrlConfig.remediator.json',
       'sentinel/PutBucketNotification.trail-bucket-eventbridge-off.json', 'sentinel/RemovePermission.organization.json',
+      'sentinel/DeleteStack.json', 'sentinel/UpdateTerminationProtection.lifted.json',
     ],
     negative: [
       'sentinel/DisableRule.other-rule.json', 'sentinel/UpdateFunctionConfiguration.by-cloudformation-other.json', 'sentinel/PutParameter.heartbeat.json', 'sentinel/Unsubscribe.other-topic.json',
       'sentinel/DeleteAlarms.other-alarms.json', 'sentinel/AddPermission.other-function.json', 'sentinel/PutBucketNotification.trail-bucket-eventbridge-kept.json',
-      'sentinel/RemovePermission.other-statement.json',
+      'sentinel/RemovePermission.other-statement.json', 'sentinel/DeleteStack.other-stack.json',
     ],
   },
 };
