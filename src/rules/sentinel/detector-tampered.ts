@@ -1,7 +1,8 @@
-import type { CloudTrailEvent } from '../../events/types.js';
 import type { Severity } from '../../policy/schema.js';
-import { bucketArnOf } from '../../correlate/s3.js';
-import type { FindingDraft, Rule, RuleDocs } from '../rule.js';
+import type { Rule, RuleDocs } from '../rule.js';
+import { PARAMETER_PATTERN, targetNames } from './deployment-names.js';
+import { LAMBDA_EVENT_OPERATIONS, lambdaChange } from './lambda-events.js';
+import { everyBusPermissionRemoved, trailBucketUnannounced } from './outside-resources.js';
 
 const EVENTS_SOURCE = 'events.amazonaws.com';
 const LAMBDA_SOURCE = 'lambda.amazonaws.com';
@@ -15,38 +16,12 @@ const LOGS_SOURCE = 'logs.amazonaws.com';
 const S3_SOURCE = 's3.amazonaws.com';
 const CLOUDFORMATION_SOURCE = 'cloudformation.amazonaws.com';
 
-/** The deployment's parameters a person may change; the heartbeat is written by the doctor every 15 minutes. */
-const WATCHED_PARAMETERS = /\/(remediation-kill-switch|slack-webhook)$/;
-/** The same parameters as an EventBridge pattern (the deployment filters with it). */
-const PARAMETER_PATTERN = [{ wildcard: '/sse-sentinel/*/remediation-kill-switch' }, { wildcard: '/sse-sentinel/*/slack-webhook' }];
 /** The functions' roles: a policy added to one (the remediator's above all) widens what the detector may do. */
 const ROLE_EVENTS = [
   'PutRolePolicy', 'AttachRolePolicy', 'DetachRolePolicy', 'DeleteRolePolicy', 'UpdateAssumeRolePolicy', 'DeleteRole',
   // a permissions boundary caps what the role's policies grant: one that allows nothing blinds the function
   'PutRolePermissionsBoundary', 'DeleteRolePermissionsBoundary',
 ];
-
-/** Lambda logs versioned event names (Lambda developer guide, "Logging Lambda API calls with CloudTrail"). */
-export const LAMBDA_EVENT_OPERATIONS: Readonly<Record<string, string>> = {
-  DeleteFunction20150331: 'DeleteFunction',
-  PutFunctionConcurrency20171031: 'PutFunctionConcurrency',
-  UpdateFunctionConfiguration20150331v2: 'UpdateFunctionConfiguration',
-  UpdateFunctionCode20150331v2: 'UpdateFunctionCode',
-  RemovePermission20150331v2: 'RemovePermission',
-  DeleteEventSourceMapping20150331: 'DeleteEventSourceMapping',
-  UpdateEventSourceMapping20150331: 'UpdateEventSourceMapping',
-  // its reservation guarantees the function capacity when the account's other functions take the unreserved pool
-  DeleteFunctionConcurrency20171031: 'DeleteFunctionConcurrency',
-  // a new principal may invoke a function directly, with events of its own making
-  AddPermission20150331v2: 'AddPermission',
-  // retries and the on-failure destination: without them a failed event is dropped unseen
-  PutFunctionEventInvokeConfig: 'PutFunctionEventInvokeConfig',
-  UpdateFunctionEventInvokeConfig: 'UpdateFunctionEventInvokeConfig',
-  DeleteFunctionEventInvokeConfig: 'DeleteFunctionEventInvokeConfig',
-  // an HTTPS endpoint in front of a function (with AuthType NONE, anyone's)
-  CreateFunctionUrlConfig: 'CreateFunctionUrlConfig',
-  UpdateFunctionUrlConfig: 'UpdateFunctionUrlConfig',
-};
 
 /** Rules that must stay in this state: read-only management events (KMS data-key calls, Get*) reach no other. */
 const READ_ONLY_RULES = /-(read-only|kms-usage)$/;
@@ -65,100 +40,6 @@ const BLINDING = new Set([
   // the functions may only write to their own log group: deleted, their logs and metrics (heartbeats, findings) stop
   'DeleteLogGroup',
 ]);
-
-function lastSegment(text: string): string {
-  return text.split(/[:/]/).pop() ?? text;
-}
-
-/**
- * Lambda takes a function as a name, an ARN or a partial ARN (account:function:name), each with an optional version or
- * alias after a colon: the name is the part after "function", or the first.
- */
-function functionNameOf(text: string): string {
-  const parts = text.split(':');
-  const at = parts.indexOf('function');
-  return (at >= 0 ? parts[at + 1] : parts[0]) ?? text;
-}
-
-/** The names of the resources an event changes, from the request fields each service uses. */
-function targetNames(event: CloudTrailEvent, prefixes: readonly string[]): string[] {
-  const request = event.requestParameters;
-  if (event.eventSource === SSM_SOURCE) {
-    // SSM parameters are paths: /sse-sentinel/<stage>/<name> for the name prefix "sse-sentinel-"
-    const paths = prefixes.map((prefix) => `/${prefix.replace(/-$/, '')}/`);
-    const names = [request['name'], ...(Array.isArray(request['names']) ? request['names'] : [])].filter((v): v is string => typeof v === 'string');
-    return names.filter((name) => paths.some((path) => name.startsWith(path)) && WATCHED_PARAMETERS.test(name));
-  }
-  const fields = ['name', 'rule', 'topicArn', 'queueUrl', 'tableName', 'resourceArn', 'roleName', 'alarmName', 'logGroupName', 'statementId'];
-  const names = fields.map((f) => request[f]).filter((v): v is string => typeof v === 'string' && v.length > 0).map(lastSegment);
-  if (typeof request['functionName'] === 'string') names.push(functionNameOf(request['functionName']));
-  // CloudWatch names the alarms a call acts on in a list; CloudFormation named this deployment's <stack>-<id>-<suffix>
-  if (Array.isArray(request['alarmNames'])) names.push(...request['alarmNames'].filter((v): v is string => typeof v === 'string'));
-  // an event source mapping is named by its UUID: the function and queue it joins are in the response
-  const functionArn = event.responseElements['functionArn'];
-  if (typeof functionArn === 'string') names.push(functionNameOf(functionArn));
-  const sourceArn = event.responseElements['eventSourceArn'];
-  if (typeof sourceArn === 'string') names.push(lastSegment(sourceArn));
-  // a stack is named by name or by its id, arn:aws:cloudformation:<region>:<account>:stack/<name>/<guid>
-  const stack = request['stackName'];
-  if (typeof stack === 'string') names.push(/:stack\/([^/]+)\//.exec(stack)?.[1] ?? stack);
-  // a subscription's ARN is its topic's ARN and its own id: arn:aws:sns:<region>:<account>:<topic>:<id>
-  const subscription = request['subscriptionArn'];
-  if (typeof subscription === 'string') names.push(subscription.split(':').at(-2) ?? '');
-  return [...new Set(names)].filter((name) => prefixes.some((prefix) => name.startsWith(prefix)));
-}
-
-/**
- * The trail bucket's notification configuration (S3 logs PutBucketNotificationConfiguration as PutBucketNotification,
- * the configuration whole under requestParameters): without EventBridgeConfiguration, S3 no longer announces the log
- * objects, and the logfile function (backfill, data events no rule selects) receives nothing, silently.
- */
-function trailBucketUnannounced(event: CloudTrailEvent, trailBuckets: readonly string[]): FindingDraft[] {
-  const bucket = event.requestParameters['bucketName'];
-  if (event.eventName !== 'PutBucketNotification' || typeof bucket !== 'string' || !trailBuckets.includes(bucket)) return [];
-  const configuration = event.requestParameters['NotificationConfiguration'];
-  // the empty <EventBridgeConfiguration/> element, however CloudTrail renders it ("" or {})
-  if (configuration !== null && typeof configuration === 'object' && 'EventBridgeConfiguration' in configuration) return [];
-  return [{
-    summary: `the trail bucket ${bucket} no longer sends its events to EventBridge (PutBucketNotification without EventBridgeConfiguration): its log files stop reaching the logfile function`,
-    resources: [bucketArnOf(event) ?? bucket],
-    severity: 'CRITICAL',
-  }];
-}
-
-/** Every statement of an event bus's policy removed: with them goes the one that lets member accounts forward (if any). */
-function everyBusPermissionRemoved(event: CloudTrailEvent): FindingDraft[] {
-  const bus = event.requestParameters['eventBusName'];
-  // the statement lives on the default bus (CloudTrail events arrive on no other)
-  if (typeof bus === 'string' && lastSegment(bus) !== 'default') return [];
-  return [{
-    summary: 'RemovePermission removed every statement of the default event bus\'s policy: an organization\'s member accounts can no longer forward their events to it',
-    resources: ['event-bus/default'],
-    severity: 'HIGH',
-  }];
-}
-
-/** What a change to one of its functions' invocation settings means, in the alert's words. */
-function lambdaChange(event: CloudTrailEvent): string | undefined {
-  const request = event.requestParameters;
-  switch (LAMBDA_EVENT_OPERATIONS[event.eventName]) {
-    case 'DeleteFunctionConcurrency':
-      return 'reserved concurrency removed (the function now competes for the account\'s unreserved concurrency: a busy account can starve it)';
-    case 'AddPermission':
-      return `AddPermission: ${typeof request['principal'] === 'string' ? request['principal'] : 'another principal'} may now invoke the function (events of its own making reach it directly)`;
-    case 'PutFunctionEventInvokeConfig':
-    case 'UpdateFunctionEventInvokeConfig':
-    case 'DeleteFunctionEventInvokeConfig':
-      return `${event.eventName}: retries or the on-failure destination changed (a failed event may now be dropped unseen)`;
-    case 'CreateFunctionUrlConfig':
-    case 'UpdateFunctionUrlConfig':
-      return request['authType'] === 'NONE'
-        ? `${event.eventName} with AuthType NONE: anyone on the internet may invoke the function`
-        : `${event.eventName}: the function gets an HTTPS endpoint`;
-    default:
-      return undefined;
-  }
-}
 
 export const detectorTampered: Rule = {
   id: 'sentinel.detector-tampered',
