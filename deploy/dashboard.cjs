@@ -21,12 +21,13 @@ function dashboardBody(stage) {
     widget(0, 6, 'Invocations', { stat: 'Sum', metrics: lambda('Invocations') }),
     widget(12, 6, 'Errors and throttles', { stat: 'Sum', metrics: [...lambda('Errors'), ...lambda('Throttles')] }),
     widget(0, 12, 'Duration (p99)', { stat: 'p99', metrics: lambda('Duration') }),
-    widget(12, 12, 'Queues: usage backlog age, failed events waiting', {
+    widget(12, 12, 'Queues: backlog age and waiting, failed events', {
       stat: 'Maximum',
       metrics: [
         ['AWS/SQS', 'ApproximateAgeOfOldestMessage', 'QueueName', name('usage'), { label: 'usage: oldest (s)' }],
         ['AWS/SQS', 'ApproximateNumberOfMessagesVisible', 'QueueName', name('usage'), { label: 'usage: waiting' }],
         ['AWS/SQS', 'ApproximateNumberOfMessagesVisible', 'QueueName', name('remediation'), { label: 'remediation: waiting' }],
+        ['AWS/SQS', 'ApproximateAgeOfOldestMessage', 'QueueName', name('remediation'), { label: 'remediation: oldest (s)' }],
         ['AWS/SQS', 'ApproximateNumberOfMessagesVisible', 'QueueName', name('failed-events'), { label: 'failed events' }],
       ],
     }),

@@ -423,9 +423,25 @@ process.stderr.write('RESULT ' + JSON.stringify(result.findings.map((f) => f.rul
     expect(raw.sort()).toEqual(['ObjectWritesRule', 'ReadOnlyEventsRule', 'UsageEventsRule']);
     for (const rule of raw) expect(alarms.some((a) => a.MetricName === 'FailedInvocations' && JSON.stringify(a.Dimensions) === JSON.stringify([{ Name: 'RuleName', Value: { Ref: rule } }])), rule).toBe(true);
     expect(alarms.some((a) => a.MetricName === 'ApproximateNumberOfMessagesVisible')).toBe(true);
-    // an intake that falls behind: data-key events waiting in the usage queue
-    expect(alarms.find((a) => a.MetricName === 'ApproximateAgeOfOldestMessage')).toMatchObject({ Namespace: 'AWS/SQS', Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': ['UsageQueue', 'QueueName'] } }], Threshold: 300 });
+    // an intake that falls behind: data-key events waiting in the usage queue; remediation requests waiting in theirs
+    const backlog = (queue: string) => alarms.find((a) => a.MetricName === 'ApproximateAgeOfOldestMessage' && JSON.stringify(a.Dimensions).includes(`"${queue}"`));
+    expect(backlog('UsageQueue')).toMatchObject({ Namespace: 'AWS/SQS', Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': ['UsageQueue', 'QueueName'] } }], Threshold: 300 });
+    expect(backlog('RemediationQueue')).toMatchObject({ Namespace: 'AWS/SQS', Threshold: 900 });
+    // every queue a function reads, watched for its age: a message that expires there is lost, not dead-lettered
+    for (const [, mapping] of ofType('AWS::Lambda::EventSourceMapping')) expect(backlog((mapping.Properties.EventSourceArn as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0]!), JSON.stringify(mapping.Properties.EventSourceArn)).toBeDefined();
     for (const alarm of alarms) expect(alarm.AlarmActions).toEqual([{ Ref: 'AlertTopic' }]);
+  });
+
+  it('keeps dead-lettered messages longer than the queues that redrive to it keep theirs (they keep their first enqueue time)', () => {
+    const retention = (id: string) => resources[id]!.Properties.MessageRetentionPeriod as number | undefined;
+    const redriving = ofType('AWS::SQS::Queue').filter(([, q]) => q.Properties.RedrivePolicy);
+    expect(redriving.map(([id]) => id).sort()).toEqual(['RemediationQueue', 'UsageQueue']);
+    for (const [id, queue] of redriving) {
+      const dlq = (queue.Properties.RedrivePolicy.deadLetterTargetArn as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0]!;
+      // SQS keeps a message 4 days unless told otherwise: both written out
+      expect(retention(id), id).toBeDefined();
+      expect(retention(dlq)! - retention(id)!, `${id} → ${dlq}`).toBeGreaterThanOrEqual(7 * 86_400);
+    }
   });
 
   it('gives every asynchronously invoked function an on-failure destination', () => {
