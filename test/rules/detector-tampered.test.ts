@@ -57,6 +57,8 @@ describe('sentinel.detector-tampered severities', () => {
     // CloudFormation granting EventBridge its invoke permission at deploy time
     expect(await severity('AddPermission.processor.json', (d) => { d.sourceIPAddress = 'cloudformation.amazonaws.com'; d.userAgent = 'cloudformation.amazonaws.com'; })).toBe('LOW');
     expect(await severity('AddPermission.other-function.json')).toBeUndefined();
+    // another function's permission, whatever its statement is called
+    expect(await severity('AddPermission.other-function.json', (d) => (d.requestParameters.statementId = 'sse-sentinel-lookalike'))).toBeUndefined();
   });
 
   it('knows a function however Lambda lets the caller name it: name, ARN, partial ARN, with a version or alias', async () => {

@@ -31,9 +31,11 @@ export function targetNames(event: CloudTrailEvent, prefixes: readonly string[])
     const names = [request['name'], ...(Array.isArray(request['names']) ? request['names'] : [])].filter((v): v is string => typeof v === 'string');
     return names.filter((name) => paths.some((path) => name.startsWith(path)) && WATCHED_PARAMETERS.test(name));
   }
-  const fields = ['name', 'rule', 'topicArn', 'queueUrl', 'tableName', 'resourceArn', 'roleName', 'alarmName', 'logGroupName', 'statementId'];
+  const fields = ['name', 'rule', 'topicArn', 'queueUrl', 'tableName', 'resourceArn', 'roleName', 'alarmName', 'logGroupName'];
   const names = fields.map((f) => request[f]).filter((v): v is string => typeof v === 'string' && v.length > 0).map(lastSegment);
   if (typeof request['functionName'] === 'string') names.push(functionNameOf(request['functionName']));
+  // the event bus's statements (a Lambda permission's statement id names nothing of ours: its function does)
+  if (event.eventSource === 'events.amazonaws.com' && typeof request['statementId'] === 'string') names.push(request['statementId']);
   // CloudWatch names the alarms a call acts on in a list; CloudFormation named this deployment's <stack>-<id>-<suffix>
   if (Array.isArray(request['alarmNames'])) names.push(...request['alarmNames'].filter((v): v is string => typeof v === 'string'));
   // an event source mapping is named by its UUID: the function and queue it joins are in the response
