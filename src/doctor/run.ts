@@ -6,7 +6,8 @@ import { GetBucketNotificationConfigurationCommand, S3Client } from '@aws-sdk/cl
 import type { Policy } from '../policy/policy.js';
 import { partitionOfClient } from '../util/partition.js';
 import type { StateStore } from '../state/store.js';
-import { checkDataEvents, checkFunctions, checkHeartbeat, checkLogFiles, checkOrganization, checkRules, checkSecret, checkTrail, type CheckResult, type FunctionFacts, type RuleFacts, type TrailFacts } from './checks.js';
+import { checkDataEvents, checkLogFiles, checkTrail, type CheckResult, type TrailFacts } from './checks.js';
+import { checkFunctions, checkHeartbeat, checkOrganization, checkRules, checkSecret, type FunctionFacts, type RuleFacts } from './deployment-checks.js';
 import { DEPLOYED_FUNCTIONS } from './expected.js';
 import { lastHeartbeat } from './heartbeat.js';
 

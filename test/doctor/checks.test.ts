@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkDataEvents, checkHeartbeat, checkLogFiles, checkRules, checkSecret, checkTrail, type TrailFacts } from '../../src/doctor/checks.js';
+import { checkDataEvents, checkLogFiles, checkTrail, type TrailFacts } from '../../src/doctor/checks.js';
+import { checkHeartbeat, checkRules, checkSecret } from '../../src/doctor/deployment-checks.js';
 import { configuredTrailBucket } from '../../src/doctor/expected.js';
 
 const trail = (overrides: Partial<TrailFacts> = {}): TrailFacts => ({
