@@ -23,6 +23,9 @@ const ROLE_EVENTS = [
   'PutRolePermissionsBoundary', 'DeleteRolePermissionsBoundary',
 ];
 
+/** Lambda's event source mapping calls: named by UUID, so not filtered by function name. */
+const MAPPING_EVENTS = ['DeleteEventSourceMapping20150331', 'UpdateEventSourceMapping20150331'];
+
 /** Rules that must stay in this state: read-only management events (KMS data-key calls, Get*) reach no other. */
 const READ_ONLY_RULES = /-(read-only|kms-usage)$/;
 const READ_ONLY_STATE = 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS';
@@ -54,7 +57,9 @@ export const detectorTampered: Rule = {
     { eventSource: EVENTS_SOURCE, eventNames: ['DisableRule', 'DeleteRule', 'RemoveTargets', 'PutRule', 'PutTargets'] },
     // the default bus's statement that lets the organization's member accounts forward their events
     { eventSource: EVENTS_SOURCE, eventNames: ['RemovePermission', 'PutPermission'] },
-    { eventSource: LAMBDA_SOURCE, eventNames: Object.keys(LAMBDA_EVENT_OPERATIONS) },
+    // its functions by name; event source mappings are named by UUID (their function is in the response)
+    { eventSource: LAMBDA_SOURCE, eventNames: Object.keys(LAMBDA_EVENT_OPERATIONS).filter((name) => !MAPPING_EVENTS.includes(name)), detailFilter: { requestParameters: { functionName: [{ prefix: 'sse-sentinel-' }, { wildcard: '*:function:sse-sentinel-*' }] } } },
+    { eventSource: LAMBDA_SOURCE, eventNames: MAPPING_EVENTS },
     // a new subscriber to the alert topic reads every finding
     { eventSource: SNS_SOURCE, eventNames: ['DeleteTopic', 'SetTopicAttributes', 'Unsubscribe', 'Subscribe'] },
     { eventSource: SQS_SOURCE, eventNames: ['DeleteQueue', 'SetQueueAttributes', 'PurgeQueue'] },
