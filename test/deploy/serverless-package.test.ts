@@ -367,7 +367,7 @@ process.stderr.write('RESULT ' + JSON.stringify(result.findings.map((f) => f.rul
     }
   });
 
-  it('receives Lambda changes to its own functions only, and every event source mapping change (named by UUID)', () => {
+  it('receives Lambda and EventBridge changes to its own functions and rules only, and every event source mapping change (named by UUID)', () => {
     const lambdaCall = (eventName: string, requestParameters: Record<string, unknown>) => ({ source: 'aws.lambda', 'detail-type': 'AWS API Call via CloudTrail', detail: { eventSource: 'lambda.amazonaws.com', eventName, readOnly: false, requestParameters } });
     const delivered = (event: Record<string, any>) => rules().some((rule) => matchesPattern(rule.pattern, event) && deliverable(rule, event));
     for (const name of ['sse-sentinel-test-processor', 'sse-sentinel-test-usage:live', 'arn:aws:lambda:us-east-1:111122223333:function:sse-sentinel-test-remediator']) {
@@ -377,6 +377,12 @@ process.stderr.write('RESULT ' + JSON.stringify(result.findings.map((f) => f.rul
     expect(delivered(lambdaCall('UpdateFunctionCode20150331v2', { functionName: 'billing-api' }))).toBe(false);
     expect(delivered(lambdaCall('AddPermission20150331v2', { functionName: 'arn:aws:lambda:us-east-1:111122223333:function:billing-api', statementId: 'sse-sentinel-x' }))).toBe(false);
     expect(delivered(lambdaCall('UpdateEventSourceMapping20150331', { uUID: '6d4a7f1e-0000-4000-8000-000000000000', enabled: false }))).toBe(true);
+    // the same for EventBridge rules: its own by name, others' not at all; the bus's permissions always
+    const eventsCall = (eventName: string, requestParameters: Record<string, unknown>) => ({ ...lambdaCall(eventName, requestParameters), source: 'aws.events', detail: { eventSource: 'events.amazonaws.com', eventName, readOnly: false, requestParameters } });
+    expect(delivered(eventsCall('PutTargets', { rule: 'sse-sentinel-test-read-only', targets: [] }))).toBe(true);
+    expect(delivered(eventsCall('PutTargets', { rule: 'billing-nightly', targets: [] }))).toBe(false);
+    expect(delivered(eventsCall('DisableRule', { name: 'billing-nightly' }))).toBe(false);
+    expect(delivered(eventsCall('RemovePermission', { removeAllPermissions: true }))).toBe(true);
   });
 
   it('routes TablesMaintenanceEvent as a service event', () => {

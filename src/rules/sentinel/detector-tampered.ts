@@ -54,7 +54,9 @@ export const detectorTampered: Rule = {
     '3. Protect the stack with an SCP denying events:DisableRule/DeleteRule/RemoveTargets, lambda:PutFunctionConcurrency/DeleteFunction and sns:DeleteTopic on sse-sentinel-* outside the deploy role.',
   ].join('\n'),
   triggers: [
-    { eventSource: EVENTS_SOURCE, eventNames: ['DisableRule', 'DeleteRule', 'RemoveTargets', 'PutRule', 'PutTargets'] },
+    // its rules, by name
+    { eventSource: EVENTS_SOURCE, eventNames: ['DisableRule', 'DeleteRule', 'PutRule'], detailFilter: { requestParameters: { name: [{ prefix: 'sse-sentinel-' }] } } },
+    { eventSource: EVENTS_SOURCE, eventNames: ['RemoveTargets', 'PutTargets'], detailFilter: { requestParameters: { rule: [{ prefix: 'sse-sentinel-' }] } } },
     // the default bus's statement that lets the organization's member accounts forward their events
     { eventSource: EVENTS_SOURCE, eventNames: ['RemovePermission', 'PutPermission'] },
     // its functions by name; event source mappings are named by UUID (their function is in the response)
