@@ -1,5 +1,5 @@
 /** EventBridge rules the deployment creates with the `sse-sentinel-<stage>-` prefix (the package test keeps this true). */
-export const EXPECTED_RULE_COUNT = 15;
+export const EXPECTED_RULE_COUNT = 16;
 /** The trailBucket parameter's default, which names no bucket: the deployment has no log-file path. */
 const UNCONFIGURED_TRAIL_BUCKET = /-trail-bucket-not-configured$/;
 

@@ -367,7 +367,7 @@ process.stderr.write('RESULT ' + JSON.stringify(result.findings.map((f) => f.rul
     }
   });
 
-  it('receives Lambda and EventBridge changes to its own functions and rules only, and every event source mapping change (named by UUID)', () => {
+  it('receives changes to its own functions, rules, topic, queues, tables and alarms only (by name), and every event source mapping change (named by UUID)', () => {
     const lambdaCall = (eventName: string, requestParameters: Record<string, unknown>) => ({ source: 'aws.lambda', 'detail-type': 'AWS API Call via CloudTrail', detail: { eventSource: 'lambda.amazonaws.com', eventName, readOnly: false, requestParameters } });
     const delivered = (event: Record<string, any>) => rules().some((rule) => matchesPattern(rule.pattern, event) && deliverable(rule, event));
     for (const name of ['sse-sentinel-test-processor', 'sse-sentinel-test-usage:live', 'arn:aws:lambda:us-east-1:111122223333:function:sse-sentinel-test-remediator']) {
@@ -383,6 +383,16 @@ process.stderr.write('RESULT ' + JSON.stringify(result.findings.map((f) => f.rul
     expect(delivered(eventsCall('PutTargets', { rule: 'billing-nightly', targets: [] }))).toBe(false);
     expect(delivered(eventsCall('DisableRule', { name: 'billing-nightly' }))).toBe(false);
     expect(delivered(eventsCall('RemovePermission', { removeAllPermissions: true }))).toBe(true);
+    // its topic, queues, tables and alarms, not auto scaling's churn on other applications' tables and alarms
+    const call = (source: string, eventSource: string, eventName: string, requestParameters: Record<string, unknown>) => ({ source, 'detail-type': 'AWS API Call via CloudTrail', detail: { eventSource, eventName, readOnly: false, requestParameters } });
+    expect(delivered(call('aws.monitoring', 'monitoring.amazonaws.com', 'PutMetricAlarm', { alarmName: 'TargetTracking-table/orders-AlarmHigh-5c1b', threshold: 70 }))).toBe(false);
+    expect(delivered(call('aws.monitoring', 'monitoring.amazonaws.com', 'DeleteAlarms', { alarmNames: ['TargetTracking-table/orders-AlarmLow-9e2f'] }))).toBe(false);
+    expect(delivered(call('aws.monitoring', 'monitoring.amazonaws.com', 'DeleteAlarms', { alarmNames: ['other', 'sse-sentinel-test-HeartbeatMissingAlarm-1XQ2'] }))).toBe(true);
+    expect(delivered(call('aws.dynamodb', 'dynamodb.amazonaws.com', 'UpdateTable', { tableName: 'orders', provisionedThroughput: { readCapacityUnits: 50 } }))).toBe(false);
+    expect(delivered(call('aws.dynamodb', 'dynamodb.amazonaws.com', 'UpdateTable', { tableName: 'sse-sentinel-test-state' }))).toBe(true);
+    expect(delivered(call('aws.sqs', 'sqs.amazonaws.com', 'SetQueueAttributes', { queueUrl: 'https://sqs.us-east-1.amazonaws.com/111122223333/sse-sentinel-test-usage', attributes: {} }))).toBe(true);
+    expect(delivered(call('aws.sqs', 'sqs.amazonaws.com', 'SetQueueAttributes', { queueUrl: 'https://sqs.us-east-1.amazonaws.com/111122223333/orders', attributes: {} }))).toBe(false);
+    expect(delivered(call('aws.sns', 'sns.amazonaws.com', 'Unsubscribe', { subscriptionArn: 'arn:aws:sns:us-east-1:111122223333:sse-sentinel-test-alerts:0b1c' }))).toBe(true);
   });
 
   it('routes TablesMaintenanceEvent as a service event', () => {

@@ -62,15 +62,18 @@ export const detectorTampered: Rule = {
     // its functions by name; event source mappings are named by UUID (their function is in the response)
     { eventSource: LAMBDA_SOURCE, eventNames: Object.keys(LAMBDA_EVENT_OPERATIONS).filter((name) => !MAPPING_EVENTS.includes(name)), detailFilter: { requestParameters: { functionName: [{ prefix: 'sse-sentinel-' }, { wildcard: '*:function:sse-sentinel-*' }] } } },
     { eventSource: LAMBDA_SOURCE, eventNames: MAPPING_EVENTS },
-    // a new subscriber to the alert topic reads every finding
-    { eventSource: SNS_SOURCE, eventNames: ['DeleteTopic', 'SetTopicAttributes', 'Unsubscribe', 'Subscribe'] },
-    { eventSource: SQS_SOURCE, eventNames: ['DeleteQueue', 'SetQueueAttributes', 'PurgeQueue'] },
+    // its topic, queues, tables and alarms, by name (a new subscriber to the alert topic reads every finding)
+    { eventSource: SNS_SOURCE, eventNames: ['DeleteTopic', 'SetTopicAttributes', 'Subscribe'], detailFilter: { requestParameters: { topicArn: [{ wildcard: '*:sse-sentinel-*' }] } } },
+    { eventSource: SNS_SOURCE, eventNames: ['Unsubscribe'], detailFilter: { requestParameters: { subscriptionArn: [{ wildcard: '*:sse-sentinel-*' }] } } },
+    { eventSource: SQS_SOURCE, eventNames: ['DeleteQueue', 'SetQueueAttributes', 'PurgeQueue'], detailFilter: { requestParameters: { queueUrl: [{ wildcard: '*/sse-sentinel-*' }] } } },
     // a table whose capacity or resource policy changes can throttle or refuse every function
-    { eventSource: DYNAMODB_SOURCE, eventNames: ['DeleteTable', 'UpdateTimeToLive', 'UpdateTable', 'PutResourcePolicy', 'DeleteResourcePolicy'] },
+    { eventSource: DYNAMODB_SOURCE, eventNames: ['DeleteTable', 'UpdateTimeToLive', 'UpdateTable'], detailFilter: { requestParameters: { tableName: [{ prefix: 'sse-sentinel-' }] } } },
+    { eventSource: DYNAMODB_SOURCE, eventNames: ['PutResourcePolicy', 'DeleteResourcePolicy'], detailFilter: { requestParameters: { resourceArn: [{ wildcard: '*:table/sse-sentinel-*' }] } } },
     { eventSource: SSM_SOURCE, eventNames: ['PutParameter', 'DeleteParameter'], detailFilter: { requestParameters: { name: PARAMETER_PATTERN } } },
     { eventSource: SSM_SOURCE, eventNames: ['DeleteParameters'], detailFilter: { requestParameters: { names: PARAMETER_PATTERN } } },
     { eventSource: IAM_SOURCE, eventNames: ROLE_EVENTS, detailFilter: { requestParameters: { roleName: [{ prefix: 'sse-sentinel-' }] } } },
-    { eventSource: MONITORING_SOURCE, eventNames: ['DeleteAlarms', 'DisableAlarmActions', 'PutMetricAlarm'] },
+    { eventSource: MONITORING_SOURCE, eventNames: ['DeleteAlarms', 'DisableAlarmActions'], detailFilter: { requestParameters: { alarmNames: [{ prefix: 'sse-sentinel-' }] } } },
+    { eventSource: MONITORING_SOURCE, eventNames: ['PutMetricAlarm'], detailFilter: { requestParameters: { alarmName: [{ prefix: 'sse-sentinel-' }] } } },
     // its stack: deleted (everything at once), or its termination protection lifted
     { eventSource: CLOUDFORMATION_SOURCE, eventNames: ['DeleteStack', 'UpdateTerminationProtection'], detailFilter: { requestParameters: { stackName: [{ prefix: 'sse-sentinel-' }, { wildcard: '*:stack/sse-sentinel-*' }] } } },
     { eventSource: LOGS_SOURCE, eventNames: ['DeleteLogGroup'], detailFilter: { requestParameters: { logGroupName: [{ prefix: '/aws/lambda/sse-sentinel-' }] } } },
