@@ -44,6 +44,15 @@ const BLINDING = new Set([
   'DeleteLogGroup',
 ]);
 
+/**
+ * The deployment filters these events by the name of the resource they change: serverless names each one
+ * sse-sentinel-<stage>-…, and some calls name it inside an ARN or URL (the wildcard then).
+ */
+const OWN_NAME = { prefix: 'sse-sentinel-' };
+function naming(field: string, matchers: readonly object[] = [OWN_NAME]): Record<string, unknown> {
+  return { requestParameters: { [field]: matchers } };
+}
+
 export const detectorTampered: Rule = {
   id: 'sentinel.detector-tampered',
   title: 'sse-sentinel itself was changed or disabled',
@@ -55,28 +64,28 @@ export const detectorTampered: Rule = {
   ].join('\n'),
   triggers: [
     // its rules, by name
-    { eventSource: EVENTS_SOURCE, eventNames: ['DisableRule', 'DeleteRule', 'PutRule'], detailFilter: { requestParameters: { name: [{ prefix: 'sse-sentinel-' }] } } },
-    { eventSource: EVENTS_SOURCE, eventNames: ['RemoveTargets', 'PutTargets'], detailFilter: { requestParameters: { rule: [{ prefix: 'sse-sentinel-' }] } } },
+    { eventSource: EVENTS_SOURCE, eventNames: ['DisableRule', 'DeleteRule', 'PutRule'], detailFilter: naming('name') },
+    { eventSource: EVENTS_SOURCE, eventNames: ['RemoveTargets', 'PutTargets'], detailFilter: naming('rule') },
     // the default bus's statement that lets the organization's member accounts forward their events
     { eventSource: EVENTS_SOURCE, eventNames: ['RemovePermission', 'PutPermission'] },
     // its functions by name; event source mappings are named by UUID (their function is in the response)
-    { eventSource: LAMBDA_SOURCE, eventNames: Object.keys(LAMBDA_EVENT_OPERATIONS).filter((name) => !MAPPING_EVENTS.includes(name)), detailFilter: { requestParameters: { functionName: [{ prefix: 'sse-sentinel-' }, { wildcard: '*:function:sse-sentinel-*' }] } } },
+    { eventSource: LAMBDA_SOURCE, eventNames: Object.keys(LAMBDA_EVENT_OPERATIONS).filter((name) => !MAPPING_EVENTS.includes(name)), detailFilter: naming('functionName', [OWN_NAME, { wildcard: '*:function:sse-sentinel-*' }]) },
     { eventSource: LAMBDA_SOURCE, eventNames: MAPPING_EVENTS },
     // its topic, queues, tables and alarms, by name (a new subscriber to the alert topic reads every finding)
-    { eventSource: SNS_SOURCE, eventNames: ['DeleteTopic', 'SetTopicAttributes', 'Subscribe'], detailFilter: { requestParameters: { topicArn: [{ wildcard: '*:sse-sentinel-*' }] } } },
-    { eventSource: SNS_SOURCE, eventNames: ['Unsubscribe'], detailFilter: { requestParameters: { subscriptionArn: [{ wildcard: '*:sse-sentinel-*' }] } } },
-    { eventSource: SQS_SOURCE, eventNames: ['DeleteQueue', 'SetQueueAttributes', 'PurgeQueue'], detailFilter: { requestParameters: { queueUrl: [{ wildcard: '*/sse-sentinel-*' }] } } },
+    { eventSource: SNS_SOURCE, eventNames: ['DeleteTopic', 'SetTopicAttributes', 'Subscribe'], detailFilter: naming('topicArn', [{ wildcard: '*:sse-sentinel-*' }]) },
+    { eventSource: SNS_SOURCE, eventNames: ['Unsubscribe'], detailFilter: naming('subscriptionArn', [{ wildcard: '*:sse-sentinel-*' }]) },
+    { eventSource: SQS_SOURCE, eventNames: ['DeleteQueue', 'SetQueueAttributes', 'PurgeQueue'], detailFilter: naming('queueUrl', [{ wildcard: '*/sse-sentinel-*' }]) },
     // a table whose capacity or resource policy changes can throttle or refuse every function
-    { eventSource: DYNAMODB_SOURCE, eventNames: ['DeleteTable', 'UpdateTimeToLive', 'UpdateTable'], detailFilter: { requestParameters: { tableName: [{ prefix: 'sse-sentinel-' }] } } },
-    { eventSource: DYNAMODB_SOURCE, eventNames: ['PutResourcePolicy', 'DeleteResourcePolicy'], detailFilter: { requestParameters: { resourceArn: [{ wildcard: '*:table/sse-sentinel-*' }] } } },
-    { eventSource: SSM_SOURCE, eventNames: ['PutParameter', 'DeleteParameter'], detailFilter: { requestParameters: { name: PARAMETER_PATTERN } } },
-    { eventSource: SSM_SOURCE, eventNames: ['DeleteParameters'], detailFilter: { requestParameters: { names: PARAMETER_PATTERN } } },
-    { eventSource: IAM_SOURCE, eventNames: ROLE_EVENTS, detailFilter: { requestParameters: { roleName: [{ prefix: 'sse-sentinel-' }] } } },
-    { eventSource: MONITORING_SOURCE, eventNames: ['DeleteAlarms', 'DisableAlarmActions'], detailFilter: { requestParameters: { alarmNames: [{ prefix: 'sse-sentinel-' }] } } },
-    { eventSource: MONITORING_SOURCE, eventNames: ['PutMetricAlarm'], detailFilter: { requestParameters: { alarmName: [{ prefix: 'sse-sentinel-' }] } } },
+    { eventSource: DYNAMODB_SOURCE, eventNames: ['DeleteTable', 'UpdateTimeToLive', 'UpdateTable'], detailFilter: naming('tableName') },
+    { eventSource: DYNAMODB_SOURCE, eventNames: ['PutResourcePolicy', 'DeleteResourcePolicy'], detailFilter: naming('resourceArn', [{ wildcard: '*:table/sse-sentinel-*' }]) },
+    { eventSource: SSM_SOURCE, eventNames: ['PutParameter', 'DeleteParameter'], detailFilter: naming('name', PARAMETER_PATTERN) },
+    { eventSource: SSM_SOURCE, eventNames: ['DeleteParameters'], detailFilter: naming('names', PARAMETER_PATTERN) },
+    { eventSource: IAM_SOURCE, eventNames: ROLE_EVENTS, detailFilter: naming('roleName') },
+    { eventSource: MONITORING_SOURCE, eventNames: ['DeleteAlarms', 'DisableAlarmActions'], detailFilter: naming('alarmNames') },
+    { eventSource: MONITORING_SOURCE, eventNames: ['PutMetricAlarm'], detailFilter: naming('alarmName') },
     // its stack: deleted (everything at once), or its termination protection lifted
-    { eventSource: CLOUDFORMATION_SOURCE, eventNames: ['DeleteStack', 'UpdateTerminationProtection'], detailFilter: { requestParameters: { stackName: [{ prefix: 'sse-sentinel-' }, { wildcard: '*:stack/sse-sentinel-*' }] } } },
-    { eventSource: LOGS_SOURCE, eventNames: ['DeleteLogGroup'], detailFilter: { requestParameters: { logGroupName: [{ prefix: '/aws/lambda/sse-sentinel-' }] } } },
+    { eventSource: CLOUDFORMATION_SOURCE, eventNames: ['DeleteStack', 'UpdateTerminationProtection'], detailFilter: naming('stackName', [OWN_NAME, { wildcard: '*:stack/sse-sentinel-*' }]) },
+    { eventSource: LOGS_SOURCE, eventNames: ['DeleteLogGroup'], detailFilter: naming('logGroupName', [{ prefix: '/aws/lambda/sse-sentinel-' }]) },
     // the trail bucket's notifications (policy detector.trailBuckets; the deployment adds its own)
     { eventSource: S3_SOURCE, eventNames: ['PutBucketNotification'] },
   ],
